@@ -1,0 +1,41 @@
+"""Errors raised by the FEEL subset.
+
+::
+
+    ValueError
+    └── FeelError                      any FEEL problem
+        ├── FeelSyntaxError            the text is not a FEEL expression (has .position)
+        │   └── FeelUnsupportedError   valid FEEL, but outside the supported subset
+        └── FeelEvaluationError        a runtime failure that FEEL does not turn into null
+"""
+
+from __future__ import annotations
+
+
+class FeelError(ValueError):
+    """Base class of every error raised by :mod:`uipath_connector.runtime.feel`."""
+
+
+class FeelSyntaxError(FeelError):
+    """The expression cannot be parsed.
+
+    ``position`` is the 0-based character offset in the text given to :func:`parse` (a leading ``=``
+    and whitespace count), ``message`` the text without the position suffix.
+    """
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(f"{message} at position {position}")
+        self.message = message
+        self.position = position
+
+
+class FeelUnsupportedError(FeelSyntaxError):
+    """The expression is valid FEEL but uses a construct or function outside the supported subset."""
+
+
+class FeelEvaluationError(FeelError):
+    """Evaluation failed in a way FEEL does not map to null.
+
+    Raised for wrong argument types of the connector functions ``bpmnError``, ``jobError`` and
+    ``ignoreError`` (reference/camunda-connector.md §4.8: their argument types are strict).
+    """

@@ -1,0 +1,75 @@
+"""The public face of the FEEL subset: parse (cached) and evaluate."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+from ._errors import FeelError, FeelEvaluationError
+from ._evaluator import Compiled, compile_tree
+from ._parser import parse_tree
+
+_EMPTY: Mapping[str, object] = {}
+
+
+class FeelExpression:
+    """A parsed FEEL expression; evaluate it any number of times, from any thread.
+
+    >>> expression = parse("= {itemId: response.body.Id}")
+    >>> expression.evaluate({"response": {"body": {"Id": 42}}})
+    {'itemId': 42}
+    """
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str, compiled: Compiled) -> None:
+        self.source = source
+        self._compiled = compiled
+
+    def __repr__(self) -> str:
+        return f"FeelExpression({self.source!r})"
+
+    def evaluate(self, context: Mapping[str, object] | None = None) -> object:
+        """Evaluate against ``context`` (the variables); a missing variable or key is null.
+
+        >>> parse("count(items[Status = \\"Failed\\"])").evaluate({"items": [{"Status": "Failed"}]})
+        1
+
+        :raises FeelEvaluationError: for the few failures FEEL does not turn into null (wrong argument
+            types of ``bpmnError``/``jobError``/``ignoreError``, a years-and-months duration).
+        """
+        try:
+            return self._compiled(_EMPTY if context is None else context)
+        except FeelError:
+            raise
+        except (RecursionError, MemoryError, OverflowError, TypeError, ValueError, AttributeError) as exc:
+            # A safety net: the evaluator maps type mismatches to null, so reaching this is a bug or an
+            # input Python cannot represent; never let it escape as a non-FEEL error.
+            raise FeelEvaluationError(
+                f"evaluating {self.source!r} failed: {type(exc).__name__}: {exc}"
+            ) from exc
+
+
+@functools.lru_cache(maxsize=1024)
+def parse(expression: str) -> FeelExpression:
+    """Parse a FEEL expression; the same text returns the same cached :class:`FeelExpression`.
+
+    A leading ``=`` (as in Camunda's headers) and surrounding whitespace are ignored.
+
+    >>> parse("=upper case(name)").evaluate({"name": "robot"})
+    'ROBOT'
+
+    :raises FeelSyntaxError: when the text is not FEEL; its ``position`` is an offset into ``expression``.
+    :raises FeelUnsupportedError: for valid FEEL outside the subset, or an unknown function name.
+    """
+    return FeelExpression(expression, compile_tree(parse_tree(expression)))
+
+
+def evaluate(expression: str, context: Mapping[str, object] | None = None) -> object:
+    """Parse (cached) and evaluate a FEEL expression.
+
+    >>> evaluate('if error.code = "404" then bpmnError("404", "Got a 404") else null',
+    ...          {"error": {"code": "404"}})
+    {'errorType': 'bpmnError', 'errorCode': '404', 'errorMessage': 'Got a 404', 'variables': {}}
+    """
+    return parse(expression).evaluate(context)
