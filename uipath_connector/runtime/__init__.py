@@ -1,8 +1,44 @@
-"""The connector runtime: turns a Zeebe job into an outcome.
+"""The connector runtime: turns a Zeebe job into an outcome, and runs connectors as job workers.
 
-Sub-packages:
+>>> from uipath_connector.runtime import Complete, run_job
+>>> class Hello:
+...     def execute(self, context):
+...         return {"greeting": "hello " + context.variables["name"]}
+>>> run_job(Hello(), variables={"name": "Ada"}, custom_headers={"resultExpression": "={text: greeting}"}, retries=3)
+Complete(variables={'text': 'hello Ada'})
 
-* :mod:`uipath_connector.runtime.feel` — the FEEL subset used by result and error expressions.
+Sub-packages and adapters (each worker library is imported only when its adapter is used):
+
+* :mod:`uipath_connector.runtime.feel` — the FEEL subset used by result and error expressions;
+* :func:`register_pyzeebe_task`, :func:`run_pyzeebe_worker` — pyzeebe (extra ``[pyzeebe]``);
+* :func:`create_camunda_job_worker`, :func:`run_camunda_worker` — Camunda 8 REST (extra ``[camunda]``).
 """
 
 from __future__ import annotations
+
+from ._job import (
+    ERROR_EXPRESSION_HEADER,
+    JOB_TIMEOUT_HEADER,
+    MAX_ERROR_MESSAGE_LENGTH,
+    RESULT_EXPRESSION_HEADER,
+    RESULT_VARIABLE_HEADER,
+    RETRY_BACKOFF_HEADER,
+    run_job,
+)
+from ._masking import SecretMask
+from ._outcome import Complete, Fail, JobOutcome, ThrowError
+
+__all__ = [
+    "ERROR_EXPRESSION_HEADER",
+    "JOB_TIMEOUT_HEADER",
+    "MAX_ERROR_MESSAGE_LENGTH",
+    "RESULT_EXPRESSION_HEADER",
+    "RESULT_VARIABLE_HEADER",
+    "RETRY_BACKOFF_HEADER",
+    "Complete",
+    "Fail",
+    "JobOutcome",
+    "SecretMask",
+    "ThrowError",
+    "run_job",
+]

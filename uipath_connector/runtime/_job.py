@@ -1,0 +1,388 @@
+"""One job in, one outcome out: Camunda's outbound connector job handling as a pure function.
+
+The steps and their order follow Camunda's ``SpringConnectorJobHandler`` (reference/camunda-connector.md §4.1):
+
+1. parse the ``retryBackoff`` header (ISO-8601); invalid → fail with 0 retries;
+2. validate the ``jobTimeout`` header (ISO-8601, positive); invalid → fail with 0 retries; a valid one is handed
+   to the adapter's ``extend_timeout`` callback before the connector runs (the adapter owns the I/O);
+3. replace secrets in the variables, build the context; the connector binds and validates;
+4. execute; normalise the result; ``resultVariable`` / ``resultExpression`` build the output variables (§4.7);
+5. evaluate ``errorExpression`` after success and after failure (§4.8);
+6. map to exactly one outcome: throw error, fail (retries and backoff per §4.9), or complete.
+
+Nothing here does I/O besides calling the connector and the secret provider; adapters send the outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import math
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+
+import attrs
+import cattrs
+
+from ..sdk import (
+    ConnectorError,
+    ConnectorInputError,
+    ConnectorRetryError,
+    HttpResponse,
+    JobInfo,
+    MapSecretProvider,
+    OutboundConnectorContext,
+    OutboundConnectorFunction,
+    SecretProvider,
+)
+from ._masking import SecretMask
+from ._outcome import Complete, Fail, JobOutcome, ThrowError
+from .feel import evaluate, parse_duration
+
+__all__ = [
+    "ERROR_EXPRESSION_HEADER",
+    "JOB_TIMEOUT_HEADER",
+    "MAX_ERROR_MESSAGE_LENGTH",
+    "RESULT_EXPRESSION_HEADER",
+    "RESULT_VARIABLE_HEADER",
+    "RETRY_BACKOFF_HEADER",
+    "run_job",
+]
+
+# Header keys, as Camunda's runtime reads them (Keywords.java, reference/camunda-connector.md §4.1).
+RESULT_VARIABLE_HEADER = "resultVariable"
+RESULT_EXPRESSION_HEADER = "resultExpression"
+ERROR_EXPRESSION_HEADER = "errorExpression"
+RETRY_BACKOFF_HEADER = "retryBackoff"
+JOB_TIMEOUT_HEADER = "jobTimeout"
+
+# Camunda cuts error messages to this many characters (reference/camunda-connector.md §4.8, §4.9).
+MAX_ERROR_MESSAGE_LENGTH = 6000
+
+# Camunda replaces the message with this notice when it cannot know which values to mask (§4.3).
+SECRETS_UNAVAILABLE_MESSAGE = "Fetching secrets failed, original error can't be displayed"
+
+_result_converter = cattrs.Converter()
+
+
+class _HeaderError(ValueError):
+    """An invalid ``retryBackoff`` or ``jobTimeout`` header: the job fails at once with 0 retries."""
+
+
+class _SecretsUnavailable(Exception):
+    """The secret provider failed; its error is kept as ``cause`` but its text is never shown."""
+
+    def __init__(self, cause: Exception):
+        super().__init__(SECRETS_UNAVAILABLE_MESSAGE)
+        self.cause = cause
+
+
+class _ErrorExpressionError(Exception):
+    """The error expression could not be evaluated, or returned something that is no connector error."""
+
+
+def run_job(
+    function: OutboundConnectorFunction,
+    *,
+    variables: str | Mapping[str, object],
+    custom_headers: Mapping[str, str] | None = None,
+    retries: int,
+    secret_provider: SecretProvider | None = None,
+    job: JobInfo | None = None,
+    extend_timeout: Callable[[timedelta], None] | None = None,
+) -> JobOutcome:
+    """Run a connector for one job and decide what to tell the engine. Never raises for the job's sake.
+
+    ``retries`` are the job's current retries; ``extend_timeout`` is called with the ``jobTimeout`` header's
+    duration, when set, before the connector runs (adapters send ``UpdateJobTimeout`` from it).
+
+    >>> from uipath_connector.sdk import outbound_connector
+    >>> @outbound_connector(name="Echo", type="io.example:echo:1", input_variables=["text"])
+    ... class Echo:
+    ...     def execute(self, context):
+    ...         return {"echo": context.variables["text"]}
+    >>> run_job(Echo(), variables={"text": "hi"}, custom_headers={"resultVariable": "out"}, retries=3)
+    Complete(variables={'out': {'echo': 'hi'}})
+    """
+    headers = dict(custom_headers or {})
+    info = attrs.evolve(job, retries=retries) if job is not None else JobInfo(retries=retries)
+
+    try:
+        header_backoff = _duration_header(headers, RETRY_BACKOFF_HEADER, allow_zero=True)
+        job_timeout = _duration_header(headers, JOB_TIMEOUT_HEADER, allow_zero=False)
+    except _HeaderError as error:
+        # Camunda fails before anything else, without the error expression (§4.1 step 1-2, §4.9 last row).
+        return _failure_outcome(error, retries=0, backoff=None, mask=SecretMask())
+
+    context = OutboundConnectorContext(
+        variables,
+        custom_headers=headers,
+        job=info,
+        secret_provider=secret_provider if secret_provider is not None else MapSecretProvider(),
+    )
+    mask = SecretMask()
+    try:
+        try:
+            context.variables  # noqa: B018 - resolves the secrets now, so masking knows their values
+        except ConnectorInputError:
+            raise
+        except Exception as error:
+            # The provider failed: which values to mask is unknown, so the message cannot be shown (§4.3).
+            raise _SecretsUnavailable(error) from error
+        mask = SecretMask(context.secret_values)
+        if job_timeout is not None and extend_timeout is not None:
+            extend_timeout(job_timeout)
+        result = _json_value(function.execute(context))
+        output = _output_variables(result, headers)
+    except Exception as error:
+        return _on_failure(error, headers, retries=retries, header_backoff=header_backoff, mask=mask)
+    return _on_success(result, output, headers, retries=retries, mask=mask)
+
+
+# -- headers -------------------------------------------------------------------------------------------------
+
+
+def _duration_header(headers: Mapping[str, str], name: str, *, allow_zero: bool) -> timedelta | None:
+    text = headers.get(name)
+    if text is None or not str(text).strip():
+        return None
+    try:
+        value = parse_duration(str(text).strip())
+    except ValueError as error:
+        raise _HeaderError(f"Invalid {name} header '{text}': {error}") from None
+    if value < timedelta(0) or (value == timedelta(0) and not allow_zero):
+        raise _HeaderError(f"Invalid {name} header '{text}': the duration must be positive")
+    return value
+
+
+# -- success -------------------------------------------------------------------------------------------------
+
+
+def _output_variables(result: object, headers: Mapping[str, str]) -> dict[str, object]:
+    """``resultVariable`` and ``resultExpression`` (§4.7); both may be set, the expression's keys win."""
+    output: dict[str, object] = {}
+    result_variable = headers.get(RESULT_VARIABLE_HEADER, "").strip()
+    if result_variable:
+        output[result_variable] = result
+    expression = headers.get(RESULT_EXPRESSION_HEADER, "")
+    if expression.strip():
+        context: dict[str, object] = dict(result) if isinstance(result, dict) else {}
+        context["response"] = result
+        mapped = _json_value(evaluate(expression, context))
+        if mapped is None:
+            return output
+        if not isinstance(mapped, dict):
+            raise ConnectorInputError(
+                f"Result expression must return a JSON object, but got {_json_type(mapped)}. "
+                f"Evaluated value: {_json_text(mapped)}"
+            )
+        output.update(mapped)
+    return output
+
+
+def _on_success(
+    result: object, output: dict[str, object], headers: Mapping[str, str], *, retries: int, mask: SecretMask
+) -> JobOutcome:
+    expression = headers.get(ERROR_EXPRESSION_HEADER, "")
+    if expression.strip():
+        # Camunda gives the expression the output variables when there are any, else the raw result (§4.8).
+        response: object = output if output else result
+        try:
+            outcome = _error_expression_outcome(expression, response, retries=retries, mask=mask)
+        except _ErrorExpressionError as error:
+            return _failure_outcome(error, retries=0, backoff=None, mask=mask)
+        if outcome is not None:
+            return outcome
+    return Complete(mask.variables(output))
+
+
+# -- failure -------------------------------------------------------------------------------------------------
+
+
+def _on_failure(
+    error: Exception, headers: Mapping[str, str], *, retries: int, header_backoff: timedelta | None, mask: SecretMask
+) -> JobOutcome:
+    expression = headers.get(ERROR_EXPRESSION_HEADER, "")
+    if expression.strip():
+        try:
+            outcome = _error_expression_outcome(
+                expression, {"error": _error_context(error, mask)}, retries=retries, mask=mask
+            )
+        except _ErrorExpressionError as expression_error:
+            return _failure_outcome(expression_error, retries=0, backoff=None, mask=mask)
+        if outcome is not None:
+            return outcome
+    failed_retries, backoff = _retries_and_backoff(error, retries=retries, header_backoff=header_backoff)
+    return _failure_outcome(error, retries=failed_retries, backoff=backoff, mask=mask)
+
+
+def _retries_and_backoff(
+    error: Exception, *, retries: int, header_backoff: timedelta | None
+) -> tuple[int, timedelta | None]:
+    """The table of reference/camunda-connector.md §4.9."""
+    if isinstance(error, ConnectorInputError) or isinstance(error.__cause__, ConnectorInputError):
+        return 0, header_backoff
+    if isinstance(error, ConnectorRetryError):
+        chosen = error.retries if error.retries is not None else retries - 1
+        backoff = error.backoff if error.backoff is not None else header_backoff
+        return max(chosen, 0), backoff
+    return max(retries - 1, 0), header_backoff
+
+
+def _error_context(error: Exception, mask: SecretMask) -> dict[str, object]:
+    """``{type, message, code?, variables?}``: what ``error`` is in the error expression and the Fail variables.
+
+    ``type`` is the Python class name (Camunda's is the Java class name, e.g.
+    ``io.camunda.connector.api.error.ConnectorException``); the code is never masked (§4.3).
+    """
+    kind = type(error.cause if isinstance(error, _SecretsUnavailable) else error).__name__
+    context: dict[str, object] = {"type": kind, "message": _error_message(error, mask)}
+    if isinstance(error, ConnectorError):
+        if error.error_code is not None:
+            context["code"] = error.error_code
+        if error.variables:
+            context["variables"] = mask.value(_json_value(error.variables))
+    return context
+
+
+def _error_message(error: Exception, mask: SecretMask) -> str:
+    message = str(error) or type(error).__name__
+    return _truncate(mask.text(message))
+
+
+def _failure_outcome(error: Exception, *, retries: int, backoff: timedelta | None, mask: SecretMask) -> Fail:
+    """Fail with ``{error: {...}}`` and the message ``<message> | Error variables: <JSON of those variables>``."""
+    variables: dict[str, object] = {"error": _error_context(error, mask)}
+    message = f"{_error_message(error, mask)} | Error variables: {_json_text(variables)}"
+    return Fail(message=_truncate(mask.text(message)), retries=retries, backoff=backoff, variables=variables)
+
+
+# -- error expression -----------------------------------------------------------------------------------------
+
+
+def _error_expression_outcome(
+    expression: str, response: object, *, retries: int, mask: SecretMask
+) -> JobOutcome | None:
+    """Evaluate ``errorExpression``; ``None`` means "no error". Raises :class:`_ErrorExpressionError`."""
+    context: dict[str, object] = dict(response) if isinstance(response, dict) else {}
+    context["response"] = response
+    context["job"] = {"retries": retries}
+    try:
+        value = evaluate(expression, context)
+    except Exception as error:
+        raise _ErrorExpressionError(f"Failed to evaluate the error expression: {error}") from error
+    if value is None or value == {}:
+        return None
+    if not isinstance(value, dict):
+        raise _ErrorExpressionError(
+            f"The error expression must return a context made by bpmnError, jobError or ignoreError, or null, "
+            f"but got {_json_type(_json_value(value))}"
+        )
+    kind = value.get("errorType")
+    if kind == "bpmnError":
+        code = value.get("errorCode")
+        if code is None:  # Camunda ignores a BPMN error without a code (§4.8)
+            return None
+        return ThrowError(
+            error_code=str(code),
+            message=_truncate(mask.text(str(value.get("errorMessage") or ""))),
+            variables=mask.variables(_variables_of(value)),
+        )
+    if kind == "jobError":
+        message = _truncate(mask.text(str(value.get("errorMessage") or "")))
+        variables = _variables_of(value)
+        variables["error"] = message  # Camunda adds (and overwrites) `error` with the message (§4.8)
+        return Fail(
+            message=message,
+            retries=max(_int(value.get("retries")), 0),
+            backoff=_timedelta_or_none(value.get("retryBackoff")),
+            variables=mask.variables(variables),
+        )
+    if kind == "ignoreError":
+        return Complete(mask.variables(_variables_of(value)))
+    raise _ErrorExpressionError(
+        f"The error expression returned a context without a known errorType "
+        f"(bpmnError, jobError, ignoreError): got {_json_text(_json_value(kind))}"
+    )
+
+
+def _variables_of(value: Mapping[str, object]) -> dict[str, object]:
+    variables = _json_value(value.get("variables"))
+    return dict(variables) if isinstance(variables, dict) else {}
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return 0
+    return int(value)
+
+
+def _timedelta_or_none(value: object) -> timedelta | None:
+    return value if isinstance(value, timedelta) else None
+
+
+# -- values --------------------------------------------------------------------------------------------------
+
+
+def _truncate(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_MESSAGE_LENGTH else text[:MAX_ERROR_MESSAGE_LENGTH]
+
+
+def _json_value(value: object) -> object:
+    """A connector result or FEEL value as job variables: JSON types only.
+
+    An :class:`HttpResponse` becomes its envelope, attrs records are unstructured, tuples become lists, enums
+    their values, dates and times ISO-8601 text, durations ISO-8601 durations.
+    """
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, HttpResponse):
+        return _json_value(value.to_dict())
+    if isinstance(value, Mapping):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return _json_value(value.value)
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return _iso_duration(value)
+    if attrs.has(type(value)):
+        return _json_value(_result_converter.unstructure(value))
+    raise TypeError(f"The connector returned a {type(value).__name__}, which is not a JSON value")
+
+
+def _iso_duration(value: timedelta) -> str:
+    sign = "-" if value < timedelta(0) else ""
+    value = abs(value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if value.microseconds:
+        time += f"{seconds}.{value.microseconds:06d}".rstrip("0") + "S"
+    elif seconds:
+        time += f"{seconds}S"
+    text = (f"P{value.days}D" if value.days else "P") + (f"T{time}" if time else "")
+    return sign + (text if text != "P" else "PT0S")
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
