@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 import attrs
-import cattrs
 
 from ..sdk import (
     ConnectorError,
@@ -62,9 +61,6 @@ MAX_ERROR_MESSAGE_LENGTH = 6000
 
 # Camunda replaces the message with this notice when it cannot know which values to mask (§4.3).
 SECRETS_UNAVAILABLE_MESSAGE = "Fetching secrets failed, original error can't be displayed"
-
-_result_converter = cattrs.Converter()
-
 
 class _HeaderError(ValueError):
     """An invalid ``retryBackoff`` or ``jobTimeout`` header: the job fails at once with 0 retries."""
@@ -352,7 +348,9 @@ def _json_value(value: object) -> object:
     if isinstance(value, timedelta):
         return _iso_duration(value)
     if attrs.has(type(value)):
-        return _json_value(_result_converter.unstructure(value))
+        # Field by field rather than through cattrs: no annotation has to be resolvable (local classes,
+        # string annotations), and nested values get the same treatment as everything else.
+        return {field.name: _json_value(getattr(value, field.name)) for field in attrs.fields(type(value))}
     raise TypeError(f"The connector returned a {type(value).__name__}, which is not a JSON value")
 
 

@@ -1,0 +1,100 @@
+"""Property: whatever a connector does with a secret, no string of the outcome contains the secret's value.
+
+The one exception is the error code (Camunda never masks it: boundary events match on it), which the connectors
+below never build from a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from uipath_connector.runtime import Complete, Fail, SecretMask, ThrowError, run_job
+from uipath_connector.sdk import ConnectorError, ConnectorRetryError, MapSecretProvider, OutboundConnectorContext
+
+secrets = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=10).filter(
+    lambda value: bool(value.strip() and value.strip("*"))
+)
+noise = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
+
+
+def strings_in(value: object, *, skip_code: bool = False) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            if not (skip_code and key == "code"):
+                yield from strings_in(item, skip_code=skip_code)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item, skip_code=skip_code)
+
+
+class Leaky:
+    """Puts the secret (from its variables) everywhere it can, then returns or raises."""
+
+    def __init__(self, how: str, before: str, after: str):
+        self.how = how
+        self.before = before
+        self.after = after
+
+    def execute(self, context: OutboundConnectorContext) -> object:
+        secret = context.variables["token"]
+        assert isinstance(secret, str)
+        text = f"{self.before}{secret}{self.after}"
+        payload = {text: [text, {"nested": text, secret: 1}], "k": secret}
+        if self.how == "return":
+            return payload
+        if self.how == "retry":
+            raise ConnectorRetryError("RETRY", text, payload, retries=1)
+        if self.how == "plain":
+            raise RuntimeError(text)
+        raise ConnectorError("CODE", text, payload)
+
+
+HEADER_SETS = [
+    {"resultVariable": "r"},
+    {"resultExpression": '={echo: k, joined: k + "|" + k}', "resultVariable": "r"},
+    {"errorExpression": '=bpmnError("B", string(response), {all: response})'},
+    {"errorExpression": '=jobError(string(response), {all: response}, 1)'},
+    {"errorExpression": "=ignoreError({all: response})"},
+    {"errorExpression": "=if true then null else null"},
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    secret=secrets,
+    before=noise,
+    after=noise,
+    how=st.sampled_from(["return", "connector", "retry", "plain"]),
+    headers=st.sampled_from(HEADER_SETS),
+)
+def test_no_secret_value_leaves_in_any_string_of_the_outcome(
+    secret: str, before: str, after: str, how: str, headers: dict[str, str]
+) -> None:
+    outcome = run_job(
+        Leaky(how, before, after),
+        variables={"token": "{{secrets.S}}"},
+        custom_headers=headers,
+        retries=3,
+        secret_provider=MapSecretProvider({"S": secret}),
+    )
+    texts: list[str] = []
+    if isinstance(outcome, Fail):
+        texts.append(outcome.message)
+    if isinstance(outcome, ThrowError):
+        texts.append(outcome.message)
+    assert isinstance(outcome, (Complete, Fail, ThrowError))
+    texts.extend(strings_in(outcome.variables, skip_code=True))
+    leaked = [text for text in texts if secret in text]
+    assert leaked == []
+
+
+@given(secret=secrets, text=noise, more=noise)
+def test_mask_text_never_leaves_the_secret(secret: str, text: str, more: str) -> None:
+    masked = SecretMask([secret]).text(text + secret + more + secret[::-1] + secret)
+    assert secret not in masked
