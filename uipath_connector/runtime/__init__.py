@@ -16,6 +16,7 @@ Sub-packages and adapters (each worker library is imported only when its adapter
 
 from __future__ import annotations
 
+from ._camunda_worker import create_camunda_job_worker, run_camunda_worker
 from ._job import (
     ERROR_EXPRESSION_HEADER,
     JOB_TIMEOUT_HEADER,
@@ -26,7 +27,9 @@ from ._job import (
     run_job,
 )
 from ._masking import SecretMask
+from ._job_log import describe_outcome
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
+from ._pyzeebe_worker import register_pyzeebe_task, run_pyzeebe_worker
 
 __all__ = [
     "ERROR_EXPRESSION_HEADER",
@@ -40,5 +43,10 @@ __all__ = [
     "JobOutcome",
     "SecretMask",
     "ThrowError",
+    "create_camunda_job_worker",
+    "describe_outcome",
+    "register_pyzeebe_task",
+    "run_camunda_worker",
     "run_job",
+    "run_pyzeebe_worker",
 ]

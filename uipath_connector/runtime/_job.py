@@ -20,6 +20,7 @@ import enum
 import json
 import math
 from collections.abc import Callable, Mapping
+from typing import cast
 from datetime import timedelta
 
 import attrs
@@ -350,7 +351,7 @@ def _json_value(value: object) -> object:
     if attrs.has(type(value)):
         # Field by field rather than through cattrs: no annotation has to be resolvable (local classes,
         # string annotations), and nested values get the same treatment as everything else.
-        return {field.name: _json_value(getattr(value, field.name)) for field in attrs.fields(type(value))}
+        return {field.name: _json_value(getattr(value, field.name)) for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))}
     raise TypeError(f"The connector returned a {type(value).__name__}, which is not a JSON value")
 
 
