@@ -1,0 +1,97 @@
+"""`uipath-connector worker` as operators run it: real processes, side by side, stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip(
+    "camunda_orchestration_sdk", reason="camunda-orchestration-sdk is not installed: pip install 'uipath-connector[camunda]'"
+)
+
+from test_runtime_camunda_worker import JOB_TYPE, FakeCamunda, camunda  # noqa: E402, F401 - the fixture is used
+
+from uipath_connector.cli import load_connector, main  # noqa: E402
+
+TESTS = Path(__file__).parent
+SECRET = "s3cr3t-name"
+
+
+def start_worker(address: str, *extra: str) -> subprocess.Popen[str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CAMUNDA_", "ZEEBE_"))  # only the settings this test gives
+    }
+    env.update(
+        {
+            "CAMUNDA_REST_ADDRESS": address,
+            "CAMUNDA_AUTH_STRATEGY": "NONE",
+            "PYTHONPATH": str(TESTS),
+            "APP_WHO": SECRET,
+        }
+    )
+    command = [sys.executable, "-m", "uipath_connector.cli", "worker"]
+    command += ["--connector", "test_runtime_camunda_worker:EchoConnector", "--client", "rest", "--drain-timeout", "3"]
+    command += ["--secret-prefix", "APP_", *extra]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def stop(process: subprocess.Popen[str]) -> tuple[int, str]:
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, stderr = process.communicate(timeout=5)
+    return process.returncode, stderr
+
+
+def test_two_workers_side_by_side_share_the_jobs_and_stop_cleanly(camunda: tuple[FakeCamunda, str]) -> None:
+    fake, address = camunda
+    for key in range(1, 7):
+        fake.add_job(key, {"text": "{{secrets.WHO}}", "mode": "ok" if key % 2 else "error"}, {"resultVariable": "r"})
+    workers = [start_worker(address, "--name", f"w{n}") for n in (1, 2)]
+    try:
+        deadline = time.monotonic() + 15  # two interpreters importing the SDK
+        while len(fake.commands()) < 6 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        results = [stop(worker) for worker in workers]
+
+    assert [code for code, _ in results] == [0, 0]
+    paths = sorted(path for _, path, _ in fake.commands())
+    assert paths == sorted(
+        [f"/v2/jobs/{key}/completion" for key in (1, 3, 5)] + [f"/v2/jobs/{key}/failure" for key in (2, 4, 6)]
+    )
+    logs = "".join(stderr for _, stderr in results)
+    assert f"type={JOB_TYPE} outcome=complete duration=" in logs
+    assert f"job 2 type={JOB_TYPE} outcome=fail retries=2 backoff=0ms duration=" in logs
+    assert "worker w1 stopped" in logs and "worker w2 stopped" in logs
+    assert SECRET not in logs
+    workers_seen = {body["worker"] for _, path, body in fake.calls if path == "/v2/jobs/activation"}
+    assert workers_seen == {"w1", "w2"}
+
+
+def test_an_unknown_connector_exits_with_2_and_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["worker", "--connector", "no_such_module:Thing"]) == 2
+    assert main(["worker", "--connector", "uipath_connector.sdk:MapSecretProvider"]) == 2
+
+
+def test_no_command_prints_help_and_exits_with_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "worker" in capsys.readouterr().out
+
+
+def test_load_connector_instantiates_classes_and_keeps_instances() -> None:
+    from test_runtime_camunda_worker import EchoConnector
+
+    assert isinstance(load_connector("test_runtime_camunda_worker:EchoConnector"), EchoConnector)
+    with pytest.raises(ValueError, match="MODULE:ATTR"):
+        load_connector("just_a_module")

@@ -1,0 +1,204 @@
+"""The ``uipath-connector`` command line. Each subcommand adds itself in its own ``_add_<name>_command``.
+
+``uipath-connector worker`` runs a connector as a Zeebe job worker (see ``docs/workers.md``)::
+
+    CAMUNDA_REST_ADDRESS=http://localhost:8080 uipath-connector worker --client rest
+    ZEEBE_ADDRESS=localhost:26500 ZEEBE_INSECURE_CONNECTION=true uipath-connector worker --client pyzeebe
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import os
+import signal
+import socket
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["main"]
+
+_Command = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code.
+
+    >>> main(["worker", "--help"])  # doctest: +SKIP
+    """
+    parser = argparse.ArgumentParser(prog="uipath-connector", description="UiPath connector for Camunda 8.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_worker_command(subparsers)
+    args = parser.parse_args(argv)
+    command: _Command | None = getattr(args, "run", None)
+    if command is None:
+        parser.print_help()
+        return 2
+    return command(args)
+
+
+# -- worker --------------------------------------------------------------------------------------------------
+
+DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
+_WORKER_LOGGER = logging.getLogger("uipath_connector.worker")
+
+
+def _add_worker_command(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "worker",
+        help="run a connector as a Zeebe job worker",
+        description=(
+            "Work the connector's jobs until SIGINT/SIGTERM, then finish the jobs in flight and exit. "
+            "Connection settings come from the environment: CAMUNDA_* for --client rest (camunda-orchestration-sdk), "
+            "ZEEBE_* / CAMUNDA_* for --client pyzeebe. Run as many processes as you like side by side."
+        ),
+    )
+    parser.add_argument(
+        "--connector",
+        default=os.environ.get("UIPATH_CONNECTOR_CONNECTOR", DEFAULT_CONNECTOR),
+        metavar="MODULE:ATTR",
+        help=f"the connector class, instance or factory (default: {DEFAULT_CONNECTOR})",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["rest", "pyzeebe"],
+        default=os.environ.get("UIPATH_CONNECTOR_CLIENT", "rest"),
+        help="the job API: Camunda 8 REST (extra [camunda]) or gRPC through pyzeebe (extra [pyzeebe]); default rest",
+    )
+    parser.add_argument(
+        "--secret-prefix",
+        default="",
+        help="read {{secrets.NAME}} from the environment variable <prefix>NAME (default: no prefix)",
+    )
+    parser.add_argument(
+        "--job-timeout-ms",
+        type=int,
+        default=_int_env("CAMUNDA_WORKER_TIMEOUT", 30_000),
+        help="how long an activated job is reserved for this worker (default: CAMUNDA_WORKER_TIMEOUT or 30000)",
+    )
+    parser.add_argument(
+        "--max-jobs",
+        type=int,
+        default=_int_env("CAMUNDA_WORKER_MAX_CONCURRENT_JOBS", 10),
+        help="jobs worked at once by this process (default: CAMUNDA_WORKER_MAX_CONCURRENT_JOBS or 10)",
+    )
+    parser.add_argument(
+        "--name",
+        default=os.environ.get("CAMUNDA_WORKER_NAME") or f"uipath-connector-{socket.gethostname()}-{os.getpid()}",
+        help="worker name shown in Operate (default: CAMUNDA_WORKER_NAME or uipath-connector-<host>-<pid>)",
+    )
+    parser.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=30.0,
+        help="seconds to wait for jobs in flight after SIGINT/SIGTERM (default: 30)",
+    )
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.set_defaults(run=_worker)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # Worker libraries log job objects (with variables) and failure messages at DEBUG/INFO; keep them quiet.
+    for noisy in ("pyzeebe", "uipath_connector.runtime.camunda_sdk"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    from .runtime import run_camunda_worker, run_pyzeebe_worker
+    from .sdk import EnvironmentSecretProvider, connector_metadata
+
+    try:
+        connector = load_connector(args.connector)
+        job_type = connector_metadata(connector).type
+    except (ImportError, AttributeError, ValueError, TypeError) as error:
+        _WORKER_LOGGER.error("cannot load the connector %r: %s", args.connector, error)
+        return 2
+    secrets = EnvironmentSecretProvider(args.secret_prefix)
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        _WORKER_LOGGER.info("worker %s: job type %s via %s", args.name, job_type, args.client)
+        if args.client == "pyzeebe":
+            await run_pyzeebe_worker(
+                connector,
+                _pyzeebe_channel(),
+                stop=stop,
+                drain_timeout=args.drain_timeout,
+                secret_provider=secrets,
+                name=args.name,
+                timeout_ms=args.job_timeout_ms,
+                max_running_jobs=args.max_jobs,
+            )
+        else:
+            await run_camunda_worker(
+                connector,
+                stop=stop,
+                drain_timeout=args.drain_timeout,
+                secret_provider=secrets,
+                job_timeout_ms=args.job_timeout_ms,
+                max_concurrent_jobs=args.max_jobs,
+                worker_name=args.name,
+            )
+
+    try:
+        asyncio.run(work())
+    except ImportError as error:
+        extra = "pyzeebe" if args.client == "pyzeebe" else "camunda"
+        _WORKER_LOGGER.error("%s; install it with: pip install 'uipath-connector[%s]'", error, extra)
+        return 2
+    _WORKER_LOGGER.info("worker %s stopped", args.name)
+    return 0
+
+
+def load_connector(spec: str) -> Any:
+    """Import ``module:attr``; a class or factory is called with no arguments, anything else used as is.
+
+    >>> type(load_connector("uipath_connector.sdk:MapSecretProvider")).__name__
+    'MapSecretProvider'
+    """
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise ValueError("expected MODULE:ATTR")
+    target: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        target = getattr(target, part)
+    if isinstance(target, type) or (callable(target) and not hasattr(target, "execute")):
+        return target()
+    return target
+
+
+def _pyzeebe_channel() -> Any:
+    """A gRPC channel from the conventional settings (reference/python-ecosystem.md §1, "Connecting").
+
+    ``CAMUNDA_CLUSTER_ID`` → Camunda SaaS; a client id plus an OAuth URL → self-managed with OAuth; otherwise
+    ``ZEEBE_ADDRESS`` (default ``localhost:26500``) over TLS, or plaintext when ``ZEEBE_INSECURE_CONNECTION`` is
+    true or no address is set.
+    """
+    import pyzeebe
+
+    env = os.environ
+    if env.get("CAMUNDA_CLUSTER_ID"):
+        return pyzeebe.create_camunda_cloud_channel()
+    has_client = env.get("CAMUNDA_CLIENT_ID") or env.get("ZEEBE_CLIENT_ID")
+    has_oauth_url = env.get("CAMUNDA_OAUTH_URL") or env.get("ZEEBE_AUTHORIZATION_SERVER_URL")
+    if has_client and has_oauth_url:
+        return pyzeebe.create_oauth2_client_credentials_channel()
+    insecure = env.get("ZEEBE_INSECURE_CONNECTION", "").strip().lower() in {"1", "true", "yes"}
+    if insecure or not env.get("ZEEBE_ADDRESS"):
+        return pyzeebe.create_insecure_channel()
+    return pyzeebe.create_secure_channel()
+
+
+def _int_env(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    return int(text) if text.isdigit() else default
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
