@@ -443,7 +443,7 @@ CASES: list[tuple[str, str]] = [
     ('{failed: count(response.body.value[Status = "Failed"]) > 0}', "response"),
     ("{ids: response.body.value.Id, first: response.body.value[1]}", "response"),
     (
-        "{order: number(response.body.SpecificContent.OrderId), amount: response.body.SpecificContent.Amount}",
+        "{order: number(body.SpecificContent.OrderId), amount: response.body.SpecificContent.Amount}",
         "response",
     ),
     ("{location: response.headers.Location, missing: response.headers.Nope}", "response"),

@@ -13,8 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from feel_corpus import CASES, CONTEXTS, KNOWN_DIFFERENCES
+
 from uipath_connector.runtime.feel import FeelError, evaluate
 from uipath_connector.runtime.feel._temporal import format_date, format_datetime, format_duration
 
@@ -64,7 +64,7 @@ def _ask_oracle(cases: list[tuple[str, str]]) -> list[dict[str, object]]:
         json.dumps({"expression": expression, "context": CONTEXTS[context]}) + "\n"
         for expression, context in cases
     )
-    completed = subprocess.run(  # noqa: S603 - a fixed script under tests/, our own input
+    completed = subprocess.run(
         [_node(), str(ORACLE)],
         input=lines,
         capture_output=True,
