@@ -1,0 +1,61 @@
+"""A Python mirror of the Camunda Connector SDK: the connector contract, context, secrets, binding, errors.
+
+This package imports no HTTP library and nothing else of the project (see ``docs/connector-sdk.md``).
+
+>>> import attrs
+>>> from uipath_connector.sdk import OutboundConnectorContext, variable
+>>> @attrs.frozen(kw_only=True)
+... class Greeting:
+...     name: str = variable("name", not_empty=True)
+>>> OutboundConnectorContext({"name": "Ada"}).bind_variables(Greeting)
+Greeting(name='Ada')
+"""
+
+from __future__ import annotations
+
+from ._binding import bind, converter, record_plan
+from ._context import JobInfo, OutboundConnectorContext
+from ._envelope import HttpResponse, flatten_headers, parse_body
+from ._errors import ConnectorError, ConnectorInputError, ConnectorRetryError, InputProblem
+from ._fields import Choice, Condition, TemplateHints, VariableSpec, discriminator, record_discriminator, variable
+from ._function import ConnectorMetadata, OutboundConnectorFunction, connector_metadata, outbound_connector
+from ._secrets import (
+    EnvironmentSecretProvider,
+    MapSecretProvider,
+    SecretProvider,
+    SecretReplacement,
+    mask_secrets,
+    replace_secrets,
+)
+
+__all__ = [
+    "Choice",
+    "Condition",
+    "ConnectorError",
+    "ConnectorInputError",
+    "ConnectorMetadata",
+    "ConnectorRetryError",
+    "EnvironmentSecretProvider",
+    "HttpResponse",
+    "InputProblem",
+    "JobInfo",
+    "MapSecretProvider",
+    "OutboundConnectorContext",
+    "OutboundConnectorFunction",
+    "SecretProvider",
+    "SecretReplacement",
+    "TemplateHints",
+    "VariableSpec",
+    "bind",
+    "connector_metadata",
+    "converter",
+    "discriminator",
+    "flatten_headers",
+    "mask_secrets",
+    "outbound_connector",
+    "parse_body",
+    "record_discriminator",
+    "record_plan",
+    "replace_secrets",
+    "variable",
+]

@@ -1,0 +1,527 @@
+"""Binding job variables to typed attrs records: one configured cattrs converter, strict and path-aware.
+
+The converter is strict where a conversion would lose or invent information and lenient where it is lossless
+and element templates need it:
+
+============  =============================================  ==============================================
+target        accepted                                       refused (examples)
+============  =============================================  ==============================================
+``str``       text; a number (an id typed in a FEEL field)   ``null`` → "None", ``true``, objects, lists
+``int``       integers; decimal text (Modeler fields are     ``1.9``, ``"1.9"``, ``true``
+              text); integral floats such as ``20.0``
+``float``     numbers; decimal text                          ``true``, ``"abc"``
+``bool``      booleans; ``"true"``/``"false"``               ``1``, ``"yes"``
+enums         a member's value, any letter case (as          anything else, with the allowed values listed
+              Jackson binds enums in Camunda's runtime)
+records       objects; dotted names (``authentication.token``)  unknown fields (with a "did you mean")
+unions        records tagged with :func:`discriminator`      a missing or unknown tag, with the allowed ones
+============  =============================================  ==============================================
+
+Every problem is collected (not just the first) and reported once as a :class:`ConnectorInputError` whose
+entries name the variable path (``authentication.clientId``, ``items[2].name``) and what is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import math
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, Union
+
+import attrs
+import cattrs
+
+from ._errors import ConnectorInputError, InputProblem
+from ._fields import VariableSpec, record_discriminator, variable_spec
+
+__all__ = ["bind", "converter"]
+
+_T = TypeVar("_T")
+_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+_DECIMAL_TEXT = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
+_MISSING = object()
+
+
+class _Invalid(ValueError):
+    """One problem at the value being structured (the caller knows its path)."""
+
+
+class _Problems(Exception):
+    """Problems found inside a nested value, with paths relative to it."""
+
+    def __init__(self, problems: list[InputProblem]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _join(prefix: str, path: str) -> str:
+    if not path:
+        return prefix
+    if not prefix:
+        return path
+    return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"
+
+
+def _kind(value: object) -> str:
+    """The JSON kind of a value, never the value itself (used where a structure was expected)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, Mapping):
+        return "an object"
+    return "a list" if isinstance(value, (list, tuple)) else type(value).__name__
+
+
+def _describe(value: object, *, secret: bool = False) -> str:
+    """A short, safe description of a JSON value for an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if secret:
+        return "text" if isinstance(value, str) else "a number"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+# --- leaf hooks ------------------------------------------------------------------------------------------
+
+
+def _structure_str(value: object, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() else repr(value)
+    raise _Invalid(f"expected text, got {_describe(value)}")
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
+        return int(value)
+    raise _Invalid(f"expected an integer, got {_describe(value)}")
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
+        return float(value)
+    raise _Invalid(f"expected a number, got {_describe(value)}")
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise _Invalid(f"expected true or false, got {_describe(value)}")
+
+
+def _passthrough(value: object, _: object) -> object:
+    return value
+
+
+def _enum_hook(enum_type: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
+    by_folded = {str(member.value).casefold(): member for member in enum_type}
+    allowed = ", ".join(str(member.value) for member in enum_type)
+
+    def structure(value: object, _: type) -> enum.Enum:
+        if isinstance(value, str):
+            member = by_folded.get(value.casefold())
+            if member is not None:
+                return member
+        raise _Invalid(f"{_describe(value)} is not one of {allowed}")
+
+    return structure
+
+
+# --- records ---------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _FieldPlan:
+    attribute: str
+    spec: VariableSpec
+    structure: Callable[[object, Any], Any]
+    target: Any
+    has_default: bool
+    optional: bool
+    embedded: _RecordPlan | None
+
+
+@attrs.frozen
+class _RecordPlan:
+    cls: type
+    fields: tuple[_FieldPlan, ...]
+    known: frozenset[str]  # every variable name read at this level, embedded sections and the tag included
+    tag: tuple[str, str] | None
+
+
+def _is_optional(target: object) -> tuple[bool, object]:
+    """``(True, X)`` for ``X | None``; ``(False, target)`` otherwise."""
+    origin = typing.get_origin(target)
+    if origin is Union or origin is types.UnionType:
+        members = [member for member in typing.get_args(target) if member is not type(None)]
+        if len(members) < len(typing.get_args(target)):
+            inner = members[0] if len(members) == 1 else Union[tuple(members)]  # noqa: UP007
+            return True, inner
+    return False, target
+
+
+class Binder:
+    """Owns the configured cattrs converter and the compiled plans of the records it has seen."""
+
+    def __init__(self) -> None:
+        self.converter = cattrs.Converter()
+        self._plans: dict[type, _RecordPlan] = {}
+        conv = self.converter
+        conv.register_structure_hook(str, _structure_str)
+        conv.register_structure_hook(int, _structure_int)
+        conv.register_structure_hook(float, _structure_float)
+        conv.register_structure_hook(bool, _structure_bool)
+        conv.register_structure_hook_func(lambda t: t is Any or t is object, _passthrough)
+        conv.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
+        conv.register_structure_hook_factory(attrs.has, self._record_hook)
+        conv.register_structure_hook_factory(self._is_tagged_union, self._union_hook)
+        conv.register_structure_hook_factory(self._is_nullable, self._nullable_hook)
+        conv.register_structure_hook_factory(self._is_list, self._list_hook)
+        conv.register_structure_hook_factory(self._is_mapping, self._mapping_hook)
+
+    # -- public ------------------------------------------------------------------------------------------
+
+    def bind(self, data: object, target: type[_T] | Any) -> _T:
+        """Structure and validate ``data``; raise :class:`ConnectorInputError` listing every problem."""
+        try:
+            return self.converter.structure(data, target)  # type: ignore[no-any-return]
+        except _Problems as problems:
+            raise ConnectorInputError(problems.problems) from None
+        except _Invalid as invalid:
+            raise ConnectorInputError([InputProblem("", str(invalid))]) from None
+
+    def plan(self, cls: type) -> _RecordPlan:
+        """The compiled field plan of a record class (also used by the template generator)."""
+        plan = self._plans.get(cls)
+        if plan is None:
+            plan = self._compile(cls)
+            self._plans[cls] = plan
+        return plan
+
+    # -- predicates --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _union_members(target: object) -> tuple[object, ...]:
+        origin = typing.get_origin(target)
+        if origin is Union or origin is types.UnionType:
+            return typing.get_args(target)
+        return ()
+
+    def _is_tagged_union(self, target: object) -> bool:
+        members = self._union_members(target)
+        return bool(members) and all(
+            isinstance(member, type) and record_discriminator(member) is not None for member in members
+        )
+
+    def _is_nullable(self, target: object) -> bool:
+        return type(None) in self._union_members(target)
+
+    @staticmethod
+    def _is_list(target: object) -> bool:
+        origin = typing.get_origin(target)
+        return origin in (list, tuple, Sequence, typing.Sequence)
+
+    @staticmethod
+    def _is_mapping(target: object) -> bool:
+        origin = typing.get_origin(target)
+        return origin in (dict, Mapping, typing.Mapping)
+
+    # -- hooks -------------------------------------------------------------------------------------------
+
+    def _nullable_hook(self, target: object) -> Callable[[object, Any], Any]:
+        _, inner = _is_optional(target)
+        inner_hook = self.converter.get_structure_hook(inner)
+
+        def structure(value: object, _: object) -> object:
+            return None if value is None else inner_hook(value, inner)
+
+        return structure
+
+    def _list_hook(self, target: object) -> Callable[[object, Any], Any]:
+        args = typing.get_args(target)
+        item_type = args[0] if args else Any
+        item_hook = self.converter.get_structure_hook(item_type)
+        as_tuple = typing.get_origin(target) is tuple
+
+        def structure(value: object, _: object) -> object:
+            if not isinstance(value, (list, tuple)):
+                raise _Invalid(f"expected a list, got {_kind(value)}")
+            items: list[object] = []
+            problems: list[InputProblem] = []
+            for index, item in enumerate(value):
+                try:
+                    items.append(item_hook(item, item_type))
+                except _Invalid as invalid:
+                    problems.append(InputProblem(f"[{index}]", str(invalid)))
+                except _Problems as nested:
+                    problems.extend(InputProblem(_join(f"[{index}]", p.path), p.message) for p in nested.problems)
+            if problems:
+                raise _Problems(problems)
+            return tuple(items) if as_tuple else items
+
+        return structure
+
+    def _mapping_hook(self, target: object) -> Callable[[object, Any], Any]:
+        args = typing.get_args(target)
+        value_type = args[1] if len(args) == 2 else Any
+        value_hook = self.converter.get_structure_hook(value_type)
+
+        def structure(value: object, _: object) -> object:
+            if not isinstance(value, Mapping):
+                raise _Invalid(f"expected an object, got {_kind(value)}")
+            result: dict[str, object] = {}
+            problems: list[InputProblem] = []
+            for key, item in value.items():
+                try:
+                    result[str(key)] = value_hook(item, value_type)
+                except _Invalid as invalid:
+                    problems.append(InputProblem(str(key), str(invalid)))
+                except _Problems as nested:
+                    problems.extend(InputProblem(_join(str(key), p.path), p.message) for p in nested.problems)
+            if problems:
+                raise _Problems(problems)
+            return result
+
+        return structure
+
+    def _union_hook(self, target: object) -> Callable[[object, Any], Any]:
+        members = typing.cast("tuple[type, ...]", self._union_members(target))
+        tags = {typing.cast("tuple[str, str]", record_discriminator(member)) for member in members}
+        tag_names = {name for name, _ in tags}
+        if len(tag_names) != 1:
+            raise TypeError(f"the members of {target} must share one discriminator variable")
+        (tag_name,) = tag_names
+        by_value = {record_discriminator(m)[1].casefold(): m for m in members}  # type: ignore[index]
+        allowed = ", ".join(record_discriminator(m)[1] for m in members)  # type: ignore[index]
+        plans = {member: self.plan(member) for member in members}
+        every_name = frozenset().union(*(plan.known for plan in plans.values()))
+
+        def structure(value: object, _: object) -> object:
+            if not isinstance(value, Mapping):
+                raise _Invalid(f"expected an object, got {_kind(value)}")
+            data = _expand_dotted(value)
+            tag = data.get(tag_name)
+            if tag is None:
+                raise _Problems([InputProblem(tag_name, f"is required: one of {allowed}")])
+            member = by_value.get(tag.casefold()) if isinstance(tag, str) else None
+            if member is None:
+                raise _Problems([InputProblem(tag_name, f"{_describe(tag)} is not one of {allowed}")])
+            # Variables of the sibling variants are tolerated: a process may carry them from an earlier task.
+            return self._structure_record(data, plans[member], tolerated=every_name)
+
+        return structure
+
+    def _record_hook(self, cls: type) -> Callable[[object, Any], Any]:
+        plan = self.plan(cls)
+
+        def structure(value: object, _: object) -> object:
+            if not isinstance(value, Mapping):
+                raise _Invalid(f"expected an object, got {_kind(value)}")
+            return self._structure_record(_expand_dotted(value), plan, tolerated=frozenset())
+
+        return structure
+
+    # -- records -----------------------------------------------------------------------------------------
+
+    def _compile(self, cls: type) -> _RecordPlan:
+        hints = typing.get_type_hints(cls)
+        fields: list[_FieldPlan] = []
+        known: set[str] = set()
+        tag = record_discriminator(cls)
+        if tag is not None:
+            known.add(tag[0])
+        for attribute in attrs.fields(cls):
+            spec = variable_spec(attribute)
+            target = hints.get(attribute.name, Any)
+            optional, inner = _is_optional(target)
+            embedded = self.plan(typing.cast("type", inner)) if spec.embedded else None
+            if embedded is not None:
+                known.update(embedded.known)
+            else:
+                known.add(spec.name)
+            fields.append(
+                _FieldPlan(
+                    attribute=attribute.name,
+                    spec=spec,
+                    structure=self.converter.get_structure_hook(inner) if embedded is None else _passthrough,
+                    target=inner,
+                    has_default=attribute.default is not attrs.NOTHING,
+                    optional=optional,
+                    embedded=embedded,
+                )
+            )
+        return _RecordPlan(cls=cls, fields=tuple(fields), known=frozenset(known), tag=tag)
+
+    def _structure_record(self, data: Mapping[str, object], plan: _RecordPlan, *, tolerated: frozenset[str]) -> object:
+        problems: list[InputProblem] = []
+        instance = self._fill(data, plan, problems)
+        unknown = [key for key in data if key not in plan.known and key not in tolerated]
+        for key in unknown:
+            close = difflib.get_close_matches(key, sorted(plan.known | tolerated), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(InputProblem(key, f"unknown field{hint}"))
+        if problems:
+            raise _Problems(problems)
+        return instance
+
+    def _fill(self, data: Mapping[str, object], plan: _RecordPlan, problems: list[InputProblem]) -> object:
+        if plan.tag is not None:
+            name, expected = plan.tag
+            given = data.get(name)
+            if given is not None and (not isinstance(given, str) or given.casefold() != expected.casefold()):
+                problems.append(InputProblem(name, f"{_describe(given)} is not {expected!r}"))
+        kwargs: dict[str, object] = {}
+        failed = False
+        for field in plan.fields:
+            spec = field.spec
+            if field.embedded is not None:
+                before = len(problems)
+                section = self._fill(data, field.embedded, problems)
+                if len(problems) == before:
+                    kwargs[field.attribute] = section
+                else:
+                    failed = True
+                continue
+            raw = data.get(spec.name, _MISSING)
+            if raw is _MISSING or raw is None:
+                if field.has_default:
+                    continue
+                if field.optional:
+                    kwargs[field.attribute] = None
+                    continue
+                problems.append(InputProblem(spec.name, "is required"))
+                failed = True
+                continue
+            try:
+                value = spec.parse(raw) if spec.parse is not None else raw
+                value = field.structure(value, field.target)
+            except _Problems as nested:
+                problems.extend(InputProblem(_join(spec.name, p.path), p.message) for p in nested.problems)
+                failed = True
+                continue
+            except ValueError as invalid:  # _Invalid, or a `parse` function's own message
+                message = str(invalid)
+                if spec.secret:  # say what kind of value was wrong, never the value
+                    expected, got, _ = message.partition(", got ")
+                    shown_kind = got and isinstance(invalid, _Invalid) and message.startswith("expected ")
+                    message = f"{expected}, got {_kind(raw)}" if shown_kind else "is not valid (not shown: secret)"
+                problems.append(InputProblem(spec.name, message))
+                failed = True
+                continue
+            broken = _validate(value, spec)
+            if broken is not None:
+                problems.append(InputProblem(spec.name, broken))
+                failed = True
+                continue
+            kwargs[field.attribute] = value
+        if failed:
+            return None
+        try:
+            return plan.cls(**kwargs)
+        except (ValueError, TypeError) as invalid:  # an attrs validator on the record itself
+            problems.append(InputProblem("", str(invalid)))
+            return None
+
+
+def _validate(value: object, spec: VariableSpec) -> str | None:
+    """The first constraint of ``spec`` that ``value`` breaks, as a message; ``None`` when all hold."""
+    if spec.not_empty and (
+        (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple, Mapping)) and not value)
+    ):
+        return "must not be empty"
+    if isinstance(value, str):
+        shown = "the value" if spec.secret else repr(value)
+        if spec.choices and value not in spec.choices:
+            return f"{shown} is not one of {', '.join(spec.choices)}"
+        if spec.min_length is not None and len(value) < spec.min_length:
+            return f"must be at least {spec.min_length} characters long"
+        if spec.max_length is not None and len(value) > spec.max_length:
+            return f"must be at most {spec.max_length} characters long, got {len(value)}"
+        if spec.pattern is not None and re.fullmatch(spec.pattern, value) is None:
+            return spec.pattern_message or f"{shown} does not match the pattern {spec.pattern}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if spec.minimum is not None and value < spec.minimum:
+            return f"must be at least {_number(spec.minimum)}, got {_number(value)}"
+        if spec.maximum is not None and value > spec.maximum:
+            return f"must be at most {_number(spec.maximum)}, got {_number(value)}"
+    if spec.check is not None:
+        return spec.check(value)
+    return None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _expand_dotted(data: Mapping[str, object]) -> Mapping[str, object]:
+    """Nest dotted variable names (``authentication.token``) the way Zeebe nests dotted input targets."""
+    if not any("." in key for key in data):
+        return data
+    expanded: dict[str, object] = {}
+    for key, value in data.items():
+        if "." not in key:
+            _merge(expanded, key, value)
+            continue
+        head, _, rest = key.partition(".")
+        _merge(expanded, head, {rest: value})
+    return expanded
+
+
+def _merge(target: dict[str, object], key: str, value: object) -> None:
+    existing = target.get(key, _MISSING)
+    if isinstance(existing, Mapping) and isinstance(value, Mapping):
+        merged = dict(_expand_dotted(existing))
+        for inner_key, inner_value in _expand_dotted(value).items():
+            _merge(merged, inner_key, inner_value)
+        target[key] = merged
+    else:
+        target[key] = _expand_dotted(value) if isinstance(value, Mapping) else value
+
+
+_DEFAULT_BINDER = Binder()
+converter = _DEFAULT_BINDER.converter
+
+
+def bind(data: object, target: type[_T] | Any) -> _T:
+    """Bind JSON-like ``data`` to a record type (or a tagged union of records), validating every field.
+
+    >>> @attrs.frozen
+    ... class Example:
+    ...     item_id: int = variable("itemId", minimum=1)
+    >>> bind({"itemId": "42"}, Example)
+    Example(item_id=42)
+    """
+    bound: _T = _DEFAULT_BINDER.bind(data, target)
+    return bound
+
+
+def record_plan(cls: type) -> _RecordPlan:
+    """The compiled plan of a record class: its fields, variable names and specs, in declaration order."""
+    return _DEFAULT_BINDER.plan(cls)

@@ -1,0 +1,172 @@
+"""The outbound connector context: one job's variables, custom headers and facts, and ``bind_variables``.
+
+``bind_variables(Record)`` does what Java's ``OutboundConnectorContext.bindVariables`` does, in the same order
+(reference/camunda-connector.md §4.1, §4.3): (1) replace secrets in the serialized variables, (2) structure the
+variables into attrs records, (3) validate, raising one :class:`ConnectorInputError` for every failing field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, TypeVar, overload
+
+import attrs
+
+from ._binding import bind
+from ._errors import ConnectorInputError, InputProblem
+from ._secrets import (
+    MapSecretProvider,
+    SecretProvider,
+    mask_secrets,
+    placeholders_in,
+    replace_secrets,
+    secret_name_of,
+)
+
+__all__ = ["JobInfo", "OutboundConnectorContext"]
+
+_T = TypeVar("_T")
+
+
+@attrs.frozen
+class JobInfo:
+    """Facts about the job being worked on (Java's ``JobContext`` without the variables and headers)."""
+
+    key: int = 0
+    type: str = ""
+    retries: int = 0
+    process_instance_key: int = 0
+    bpmn_process_id: str = ""
+    process_definition_version: int = 0
+    process_definition_key: int = 0
+    element_id: str = ""
+    element_instance_key: int = 0
+    tenant_id: str = "<default>"
+
+
+class OutboundConnectorContext:
+    """Everything a connector function needs from one job.
+
+    ``variables`` is the job's variables as JSON text or as a mapping; dotted names nest as Zeebe nests them.
+
+    >>> from uipath_connector.sdk import MapSecretProvider
+    >>> context = OutboundConnectorContext(
+    ...     {"authentication": {"token": "{{secrets.TOKEN}}"}}, secret_provider=MapSecretProvider({"TOKEN": "t"})
+    ... )
+    >>> context.variables["authentication"]["token"]
+    't'
+    """
+
+    def __init__(
+        self,
+        variables: str | Mapping[str, object],
+        *,
+        custom_headers: Mapping[str, str] | None = None,
+        job: JobInfo | None = None,
+        secret_provider: SecretProvider | None = None,
+    ):
+        self._raw = variables
+        self.custom_headers: Mapping[str, str] = dict(custom_headers or {})
+        self.job = job if job is not None else JobInfo()
+        self._secret_provider = secret_provider if secret_provider is not None else MapSecretProvider()
+        self._variables_json: str | None = None
+        self._variables: dict[str, object] | None = None
+        self._secret_values: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"OutboundConnectorContext(job={self.job!r}, custom_headers={sorted(self.custom_headers)!r})"
+
+    @property
+    def variables_json(self) -> str:
+        """The variables as JSON text with secrets replaced (Java's ``JobContext.getVariables``)."""
+        self._resolve()
+        assert self._variables_json is not None
+        return self._variables_json
+
+    @property
+    def variables(self) -> dict[str, object]:
+        """The variables as a mapping with secrets replaced."""
+        self._resolve()
+        assert self._variables is not None
+        return self._variables
+
+    @property
+    def secret_values(self) -> tuple[str, ...]:
+        """The values of the secrets these variables referenced: what must be masked in anything printed."""
+        self._resolve()
+        return self._secret_values
+
+    @overload
+    def bind_variables(self, record_type: type[_T]) -> _T: ...
+    @overload
+    def bind_variables(self, record_type: object) -> Any: ...
+    def bind_variables(self, record_type: object) -> Any:
+        """Replace secrets, structure the variables into ``record_type`` and validate them.
+
+        ``record_type`` is an attrs record class or a union of records tagged with ``discriminator``.
+        Raises :class:`ConnectorInputError` naming every failing field by its variable path.
+        """
+        variables = self.variables
+        try:
+            return bind(variables, record_type)
+        except ConnectorInputError as error:
+            if not self._secret_values:
+                raise
+            masked = [
+                InputProblem(mask_secrets(p.path, self._secret_values), mask_secrets(p.message, self._secret_values))
+                for p in error.problems
+            ]
+            raise ConnectorInputError(masked) from None
+
+    def _resolve(self) -> None:
+        if self._variables is not None:
+            return
+        raw = self._raw
+        if isinstance(raw, str):
+            text = raw
+            try:
+                original: object = json.loads(raw) if "secrets." in raw else None
+            except ValueError:
+                original = None
+        else:
+            original = raw
+            text = json.dumps(raw, ensure_ascii=False, default=_unserializable)
+        replacement = replace_secrets(text, self._secret_provider)
+        if replacement.missing:
+            raise ConnectorInputError(
+                [
+                    InputProblem(_where(original, name), f"Secret with name '{name}' is not available")
+                    for name in replacement.missing
+                ]
+            )
+        try:
+            parsed = json.loads(replacement.text)
+        except ValueError as error:
+            raise ConnectorInputError(f"the job's variables are not valid JSON: {error}") from None
+        if not isinstance(parsed, dict):
+            raise ConnectorInputError(f"the job's variables must be a JSON object, got {type(parsed).__name__}")
+        self._variables_json = replacement.text
+        self._variables = parsed
+        self._secret_values = tuple(replacement.used.values())
+
+
+def _unserializable(value: object) -> object:
+    raise ConnectorInputError(f"the job's variables must be JSON values, got {type(value).__name__}")
+
+
+def _where(variables: object, secret_name: str, path: str = "") -> str:
+    """The variable path of the first text that refers to the secret ``secret_name`` (for the error)."""
+    if isinstance(variables, str):
+        return path if any(secret_name_of(p) == secret_name for p in placeholders_in(variables)) else ""
+    if isinstance(variables, Mapping):
+        for key, value in variables.items():
+            found = _where(value, secret_name, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    if isinstance(variables, list):
+        for index, value in enumerate(variables):
+            found = _where(value, secret_name, f"{path}[{index}]")
+            if found:
+                return found
+    return ""

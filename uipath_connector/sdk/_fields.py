@@ -1,0 +1,175 @@
+"""Field metadata for input records: the variable name, validation constraints and element-template hints.
+
+An input record is an attrs class whose fields are declared with :func:`variable`. The metadata drives three
+things from one place: binding (the JSON variable name, secret handling, parsing), validation (required,
+not empty, choices, pattern, length, range, custom checks) and the element template (labels, groups, choices,
+conditions, FEEL mode), the way Java's ``@TemplateProperty`` does (reference/camunda-connector.md §5).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import attrs
+
+__all__ = [
+    "Choice",
+    "Condition",
+    "TemplateHints",
+    "VariableSpec",
+    "discriminator",
+    "record_discriminator",
+    "variable",
+    "variable_spec",
+]
+
+METADATA_KEY = "uipath_connector.variable"
+_DISCRIMINATOR_ATTRIBUTE = "__connector_discriminator__"
+
+FeelMode = Literal["optional", "required", "static", "disabled"]
+PropertyType = Literal["String", "Text", "Dropdown", "Boolean", "Number", "Hidden"]
+
+
+@attrs.frozen
+class Choice:
+    """One dropdown entry: the value bound to the variable and the label a modeler sees."""
+
+    value: str
+    label: str
+
+
+@attrs.frozen
+class Condition:
+    """Show a template property only when another property has one of some values (``oneOf``/``equals``)."""
+
+    property: str
+    one_of: tuple[str, ...] = attrs.field(converter=tuple)
+
+
+@attrs.frozen
+class TemplateHints:
+    """How a field appears in the element template. Ignored by binding; read by the template generator."""
+
+    label: str | None = None
+    description: str | None = None
+    tooltip: str | None = None
+    placeholder: str | None = None
+    group: str | None = None
+    type: PropertyType | None = None
+    feel: FeelMode | None = None
+    optional: bool = False
+    choices: tuple[Choice, ...] = attrs.field(default=(), converter=tuple)
+    condition: Condition | None = None
+    default: str | None = None
+    property_id: str | None = None
+    hidden: bool = False
+
+
+@attrs.frozen
+class VariableSpec:
+    """Everything :func:`variable` knows about one field."""
+
+    name: str
+    secret: bool = False
+    not_empty: bool = False
+    pattern: str | None = None
+    pattern_message: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    parse: Callable[[object], object] | None = None
+    check: Callable[[Any], str | None] | None = None
+    embedded: bool = False
+    template: TemplateHints = TemplateHints()
+
+
+def variable(
+    name: str,
+    *,
+    default: object = attrs.NOTHING,
+    factory: Callable[[], object] | None = None,
+    secret: bool = False,
+    not_empty: bool = False,
+    pattern: str | None = None,
+    pattern_message: str | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    choices: Sequence[str] = (),
+    parse: Callable[[object], object] | None = None,
+    check: Callable[[Any], str | None] | None = None,
+    embedded: bool = False,
+    template: TemplateHints | None = None,
+    **template_hints: Any,
+) -> Any:
+    """Declare a record field bound to the job variable ``name``.
+
+    * A field without ``default`` (or ``factory``) is required: missing or ``null`` is an input error;
+      ``null`` for a field with a default means "use the default", as an empty Modeler field does.
+    * ``secret=True`` hides the value from ``repr`` and from every error message.
+    * ``parse`` turns the raw JSON value into the field's value (raise ``ValueError`` with the message to show);
+      ``check`` validates the bound value (return a message, or ``None`` when it is fine).
+    * ``embedded=True`` reads a nested record from the *same* level (a section such as the configuration,
+      whose variables are top-level names in Camunda's template).
+    * Other keyword arguments are :class:`TemplateHints` for the element template.
+
+    >>> @attrs.frozen(kw_only=True)
+    ... class Input:
+    ...     queue_name: str = variable("queueName", not_empty=True, label="Queue name")
+    """
+    hints = template if template is not None else TemplateHints(**template_hints)
+    if default is not attrs.NOTHING and isinstance(default, enum.Enum) and hints.default is None:
+        hints = attrs.evolve(hints, default=str(default.value))
+    spec = VariableSpec(
+        name=name,
+        secret=secret,
+        not_empty=not_empty,
+        pattern=pattern,
+        pattern_message=pattern_message,
+        min_length=min_length,
+        max_length=max_length,
+        minimum=minimum,
+        maximum=maximum,
+        choices=tuple(choices),
+        parse=parse,
+        check=check,
+        embedded=embedded,
+        template=hints,
+    )
+    field_repr: bool | Callable[[Any], str] = (lambda _value: "'***'") if secret else True
+    if factory is not None:
+        return attrs.field(factory=factory, metadata={METADATA_KEY: spec}, repr=field_repr)
+    return attrs.field(default=default, metadata={METADATA_KEY: spec}, repr=field_repr)
+
+
+def variable_spec(field: attrs.Attribute[Any]) -> VariableSpec:
+    """The :class:`VariableSpec` of a record field (fields declared without :func:`variable` get a default)."""
+    spec = field.metadata.get(METADATA_KEY)
+    return spec if isinstance(spec, VariableSpec) else VariableSpec(name=field.name)
+
+
+def discriminator(name: str, value: str) -> Callable[[type[Any]], type[Any]]:
+    """Tag a record as one variant of a union chosen by the variable ``name`` (``type``, ``operationType``).
+
+    >>> @discriminator("type", "bearer")
+    ... @attrs.frozen
+    ... class Bearer:
+    ...     token: str = variable("token", secret=True)
+    """
+
+    def decorate(cls: type[Any]) -> type[Any]:
+        setattr(cls, _DISCRIMINATOR_ATTRIBUTE, (name, value))
+        return cls
+
+    return decorate
+
+
+def record_discriminator(cls: type[Any]) -> tuple[str, str] | None:
+    """``(variable name, value)`` declared with :func:`discriminator`, or ``None``."""
+    tag = cls.__dict__.get(_DISCRIMINATOR_ATTRIBUTE)
+    return tag if isinstance(tag, tuple) else None
