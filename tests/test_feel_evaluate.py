@@ -45,9 +45,7 @@ def test_job_error_defaults_and_full_form() -> None:
         "retries": 0,
         "retryBackoff": dt.timedelta(0),
     }
-    assert evaluate(
-        'jobError("boom", {x: 1}, job.retries - 1, duration("PT30S"))', {"job": {"retries": 3}}
-    ) == {
+    assert evaluate('jobError("boom", {x: 1}, job.retries - 1, duration("PT30S"))', {"job": {"retries": 3}}) == {
         "errorType": "jobError",
         "errorMessage": "boom",
         "variables": {"x": 1},
@@ -73,8 +71,7 @@ def test_ignore_error_shape() -> None:
         ('jobError("x", {}, 1.5)', "jobError() expects retries to be an integer number, got number '1.5'"),
         (
             'jobError("x", {}, 3, "PT30S")',
-            'jobError() expects retryBackoff to be a duration such as duration("PT30S"), '
-            "got string 'PT30S'",
+            "jobError() expects retryBackoff to be a duration such as duration(\"PT30S\"), got string 'PT30S'",
         ),
         (
             'jobError("x", {}, 3, 30)',
@@ -121,9 +118,7 @@ def test_parse_duration(text: str, expected: dt.timedelta) -> None:
 def test_parse_duration_rejects_what_is_not_a_duration(text: str) -> None:
     with pytest.raises(FeelError) as caught:
         parse_duration(text)
-    assert str(caught.value) == (
-        f"invalid ISO-8601 duration {text!r}: expected a form like 'PT30S' or 'P1DT2H'"
-    )
+    assert str(caught.value) == (f"invalid ISO-8601 duration {text!r}: expected a form like 'PT30S' or 'P1DT2H'")
     assert isinstance(caught.value, ValueError)
 
 
@@ -159,9 +154,7 @@ def test_temporal_values_are_python_values() -> None:
     paris = evaluate('date and time("2024-02-29T10:00:00@Europe/Paris")')
     assert isinstance(paris, dt.datetime)
     assert paris.utcoffset() == dt.timedelta(hours=1)
-    assert evaluate('string(date and time("2024-02-29T10:00:00@Europe/Paris"))') == (
-        "2024-02-29T10:00:00@Europe/Paris"
-    )
+    assert evaluate('string(date and time("2024-02-29T10:00:00@Europe/Paris"))') == ("2024-02-29T10:00:00@Europe/Paris")
     assert evaluate('date and time("2024-02-29T10:00:00@No/Such_Zone")') is None
     assert evaluate("d.hour", {"d": dt.datetime(2024, 1, 1, 7)}) == 7
     assert evaluate('duration("P1DT2H3M4S").hours') == 2
@@ -242,11 +235,7 @@ _keys = st.text(alphabet=string.ascii_letters, min_size=1, max_size=4).filter(
     )
 )
 _json = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(10**6), 10**6)
-    | st.floats(allow_nan=False)
-    | st.text(max_size=5),
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=False) | st.text(max_size=5),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(_keys, children, max_size=4),
     max_leaves=20,
 )

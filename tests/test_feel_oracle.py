@@ -61,8 +61,7 @@ def _node() -> str:
 
 def _ask_oracle(cases: list[tuple[str, str]]) -> list[dict[str, object]]:
     lines = "".join(
-        json.dumps({"expression": expression, "context": CONTEXTS[context]}) + "\n"
-        for expression, context in cases
+        json.dumps({"expression": expression, "context": CONTEXTS[context]}) + "\n" for expression, context in cases
     )
     completed = subprocess.run(
         [_node(), str(ORACLE)],

@@ -57,9 +57,7 @@ def test_public_names_are_exactly_the_documented_api() -> None:
         ('bpmnError("code")', "function 'bpmnError' takes 2 to 3 arguments, got 1", 0),
     ],
 )
-def test_unsupported_constructs_name_the_construct_and_position(
-    expression: str, message: str, position: int
-) -> None:
+def test_unsupported_constructs_name_the_construct_and_position(expression: str, message: str, position: int) -> None:
     with pytest.raises(FeelUnsupportedError) as caught:
         parse(expression)
     assert str(caught.value) == f"{message} at position {position}"

@@ -175,9 +175,7 @@ class _Parser:
             self._expect(OP, "]")
             return Filter(token.position, left, condition)
         if value == "(":
-            raise FeelUnsupportedError(
-                "unsupported FEEL construct 'invocation of a function value'", token.position
-            )
+            raise FeelUnsupportedError("unsupported FEEL construct 'invocation of a function value'", token.position)
         # Left-associative: the right operand binds only tighter operators (2 ** 3 ** 2 is 64, as in feelin).
         return Binary(token.position, value, left, self.expression(power))
 
@@ -271,9 +269,7 @@ class _Parser:
                 argument_start = self._peek()
                 arguments.append(self.expression(0))
                 if self._at(OP, ":") or (self._peek().kind == NAME and self._named_argument_ahead()):
-                    raise FeelUnsupportedError(
-                        "unsupported FEEL construct 'named arguments'", argument_start.position
-                    )
+                    raise FeelUnsupportedError("unsupported FEEL construct 'named arguments'", argument_start.position)
                 if self._at(OP, ","):
                     self._advance()
                     continue
