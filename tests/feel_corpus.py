@@ -79,6 +79,8 @@ CASES: list[tuple[str, str]] = [
     ('"tab\\tnew\\nline"', "empty"),
     ('"\\u00e9t\\u00e9"', "empty"),
     ('"unknown \\x escape"', "empty"),
+    ('"\\ud83d\\ude00 surrogate pair"', "empty"),
+    ('string length("\\ud83d\\ude00")', "empty"),
     ("true", "empty"),
     ("false", "empty"),
     ("null", "empty"),
