@@ -66,6 +66,21 @@ def _join(prefix: str, path: str) -> str:
     return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"
 
 
+def _kind(value: object) -> str:
+    """The JSON kind of a value, never the value itself (used where a structure was expected)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, Mapping):
+        return "an object"
+    return "a list" if isinstance(value, (list, tuple)) else type(value).__name__
+
+
 def _describe(value: object, *, secret: bool = False) -> str:
     """A short, safe description of a JSON value for an error message."""
     if value is None:
@@ -257,7 +272,7 @@ class Binder:
 
         def structure(value: object, _: object) -> object:
             if not isinstance(value, (list, tuple)):
-                raise _Invalid(f"expected a list, got {_describe(value)}")
+                raise _Invalid(f"expected a list, got {_kind(value)}")
             items: list[object] = []
             problems: list[InputProblem] = []
             for index, item in enumerate(value):
@@ -280,7 +295,7 @@ class Binder:
 
         def structure(value: object, _: object) -> object:
             if not isinstance(value, Mapping):
-                raise _Invalid(f"expected an object, got {_describe(value)}")
+                raise _Invalid(f"expected an object, got {_kind(value)}")
             result: dict[str, object] = {}
             problems: list[InputProblem] = []
             for key, item in value.items():
@@ -310,7 +325,7 @@ class Binder:
 
         def structure(value: object, _: object) -> object:
             if not isinstance(value, Mapping):
-                raise _Invalid(f"expected an object, got {_describe(value)}")
+                raise _Invalid(f"expected an object, got {_kind(value)}")
             data = _expand_dotted(value)
             tag = data.get(tag_name)
             if tag is None:
@@ -328,7 +343,7 @@ class Binder:
 
         def structure(value: object, _: object) -> object:
             if not isinstance(value, Mapping):
-                raise _Invalid(f"expected an object, got {_describe(value)}")
+                raise _Invalid(f"expected an object, got {_kind(value)}")
             return self._structure_record(_expand_dotted(value), plan, tolerated=frozenset())
 
         return structure
@@ -369,7 +384,7 @@ class Binder:
         instance = self._fill(data, plan, problems)
         unknown = [key for key in data if key not in plan.known and key not in tolerated]
         for key in unknown:
-            close = difflib.get_close_matches(key, sorted(plan.known), n=1)
+            close = difflib.get_close_matches(key, sorted(plan.known | tolerated), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(InputProblem(key, f"unknown field{hint}"))
         if problems:
@@ -413,8 +428,10 @@ class Binder:
                 continue
             except ValueError as invalid:  # _Invalid, or a `parse` function's own message
                 message = str(invalid)
-                if spec.secret and not isinstance(invalid, _Invalid):
-                    message = "is not valid (the value is secret and not shown)"
+                if spec.secret:  # say what kind of value was wrong, never the value
+                    expected, got, _ = message.partition(", got ")
+                    shown_kind = got and isinstance(invalid, _Invalid) and message.startswith("expected ")
+                    message = f"{expected}, got {_kind(raw)}" if shown_kind else "is not valid (not shown: secret)"
                 problems.append(InputProblem(spec.name, message))
                 failed = True
                 continue

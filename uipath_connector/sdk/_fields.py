@@ -91,6 +91,7 @@ def variable(
     name: str,
     *,
     default: object = attrs.NOTHING,
+    factory: Callable[[], object] | None = None,
     secret: bool = False,
     not_empty: bool = False,
     pattern: str | None = None,
@@ -108,7 +109,8 @@ def variable(
 ) -> Any:
     """Declare a record field bound to the job variable ``name``.
 
-    * A field without ``default`` is required: missing or ``null`` is an input error.
+    * A field without ``default`` (or ``factory``) is required: missing or ``null`` is an input error;
+      ``null`` for a field with a default means "use the default", as an empty Modeler field does.
     * ``secret=True`` hides the value from ``repr`` and from every error message.
     * ``parse`` turns the raw JSON value into the field's value (raise ``ValueError`` with the message to show);
       ``check`` validates the bound value (return a message, or ``None`` when it is fine).
@@ -140,6 +142,8 @@ def variable(
         template=hints,
     )
     field_repr: bool | Callable[[Any], str] = (lambda _value: "'***'") if secret else True
+    if factory is not None:
+        return attrs.field(factory=factory, metadata={METADATA_KEY: spec}, repr=field_repr)
     return attrs.field(default=default, metadata={METADATA_KEY: spec}, repr=field_repr)
 
 

@@ -90,9 +90,7 @@ def member(value: object, key: str) -> object:
     if isinstance(value, Mapping):
         return value.get(key)
     if isinstance(value, list):
-        return [
-            item.get(key) if isinstance(item, Mapping) else temporal_property(item, key) for item in value
-        ]
+        return [item.get(key) if isinstance(item, Mapping) else temporal_property(item, key) for item in value]
     return temporal_property(value, key)
 
 

@@ -45,9 +45,7 @@ class FeelExpression:
         except (RecursionError, MemoryError, OverflowError, TypeError, ValueError, AttributeError) as exc:
             # A safety net: the evaluator maps type mismatches to null, so reaching this is a bug or an
             # input Python cannot represent; never let it escape as a non-FEEL error.
-            raise FeelEvaluationError(
-                f"evaluating {self.source!r} failed: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise FeelEvaluationError(f"evaluating {self.source!r} failed: {type(exc).__name__}: {exc}") from exc
 
 
 @functools.lru_cache(maxsize=1024)

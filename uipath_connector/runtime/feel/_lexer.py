@@ -128,7 +128,15 @@ def _read_string(text: str, index: int, end: int, tokens: list[Token]) -> int:
             if escaped == "u" and index + 6 <= end:
                 digits = text[index + 2 : index + 6]
                 if all(d in "0123456789abcdefABCDEF" for d in digits):
-                    parts.append(chr(int(digits, 16)))
+                    code = int(digits, 16)
+                    low = text[index + 8 : index + 12] if text.startswith("\\u", index + 6) else ""
+                    if low and not all(d in "0123456789abcdefABCDEF" for d in low):
+                        low = ""
+                    if 0xD800 <= code < 0xDC00 and len(low) == 4 and 0xDC00 <= int(low, 16) < 0xE000:
+                        # A UTF-16 surrogate pair spelled as two escapes is one character, as in JSON.
+                        code = 0x10000 + ((code - 0xD800) << 10) + (int(low, 16) - 0xDC00)
+                        index += 6
+                    parts.append(chr(code))
                     index += 6
                     continue
             # An unknown escape keeps its backslash, as feelin does ("\x" is the two characters \x).

@@ -175,9 +175,7 @@ class _Parser:
             self._expect(OP, "]")
             return Filter(token.position, left, condition)
         if value == "(":
-            raise FeelUnsupportedError(
-                "unsupported FEEL construct 'invocation of a function value'", token.position
-            )
+            raise FeelUnsupportedError("unsupported FEEL construct 'invocation of a function value'", token.position)
         # Left-associative: the right operand binds only tighter operators (2 ** 3 ** 2 is 64, as in feelin).
         return Binary(token.position, value, left, self.expression(power))
 
@@ -230,10 +228,22 @@ class _Parser:
             return self._call(token, function)
         if value in _UNSUPPORTED_KEYWORDS or value in _RESERVED:
             raise self._unexpected(token)
+        words = self._name_run()
+        following = self._peek(len(words))
+        if following.kind == OP and following.value == "(":
+            name = " ".join(words)
+            raise FeelUnsupportedError(f"unknown FEEL function '{name}'", token.position)
         self._advance()
-        if self._at(OP, "("):
-            raise FeelUnsupportedError(f"unknown FEEL function '{value}'", token.position)
         return Name(token.position, value)
+
+    def _name_run(self) -> list[str]:
+        """The words of a possible (multi-word) function name starting at the current token."""
+        words: list[str] = []
+        while True:
+            token = self._peek(len(words))
+            if token.kind != NAME or token.value in _RESERVED or token.value in _UNSUPPORTED_KEYWORDS:
+                return words
+            words.append(token.value)
 
     def _function_name(self) -> str | None:
         # FEEL's built-in names contain spaces ("string length", "date and time"); take the longest run
@@ -259,9 +269,7 @@ class _Parser:
                 argument_start = self._peek()
                 arguments.append(self.expression(0))
                 if self._at(OP, ":") or (self._peek().kind == NAME and self._named_argument_ahead()):
-                    raise FeelUnsupportedError(
-                        "unsupported FEEL construct 'named arguments'", argument_start.position
-                    )
+                    raise FeelUnsupportedError("unsupported FEEL construct 'named arguments'", argument_start.position)
                 if self._at(OP, ","):
                     self._advance()
                     continue

@@ -135,13 +135,15 @@ def format_number(value: int | float) -> str:
     if type(value) is int and abs(value) < 10**21:
         return str(value)
     number = float(value)
+    if not math.isfinite(number):  # only from callers' values; FEEL arithmetic never yields these
+        return "NaN" if math.isnan(number) else ("-Infinity" if number < 0 else "Infinity")
     if number.is_integer() and abs(number) < 1e21:
         return str(int(number))
     # Python's repr and JavaScript agree on the shortest digits; only the layout differs.
     digits_text, _, exponent_text = repr(abs(number)).partition("e")
     mantissa = Decimal(digits_text).normalize()
     _sign, digit_tuple, exponent = mantissa.as_tuple()
-    assert isinstance(exponent, int)
+    exponent = int(exponent)  # finite input, so never the 'n'/'N'/'F' markers
     digits = "".join(map(str, digit_tuple))
     point = len(digits) + exponent + (int(exponent_text) if exponent_text else 0)  # digits before the point
     prefix = "-" if number < 0 else ""

@@ -1,0 +1,290 @@
+"""Evaluation of the FEEL subset: connector functions, temporal values, null semantics, properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+import threading
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from uipath_connector.runtime.feel import (
+    FeelError,
+    FeelEvaluationError,
+    evaluate,
+    parse,
+    parse_duration,
+)
+
+# -- connector functions (reference/camunda-connector.md §4.8) ------------------------------------------
+
+
+def test_bpmn_error_shape() -> None:
+    assert evaluate('bpmnError("404", "Got a 404", {a: 1})') == {
+        "errorType": "bpmnError",
+        "errorCode": "404",
+        "errorMessage": "Got a 404",
+        "variables": {"a": 1},
+    }
+    assert evaluate('bpmnError(null, "no code")') == {
+        "errorType": "bpmnError",
+        "errorCode": None,
+        "errorMessage": "no code",
+        "variables": {},
+    }
+
+
+def test_job_error_defaults_and_full_form() -> None:
+    assert evaluate('jobError("boom")') == {
+        "errorType": "jobError",
+        "errorMessage": "boom",
+        "variables": {},
+        "retries": 0,
+        "retryBackoff": dt.timedelta(0),
+    }
+    assert evaluate('jobError("boom", {x: 1}, job.retries - 1, duration("PT30S"))', {"job": {"retries": 3}}) == {
+        "errorType": "jobError",
+        "errorMessage": "boom",
+        "variables": {"x": 1},
+        "retries": 2,
+        "retryBackoff": dt.timedelta(seconds=30),
+    }
+
+
+def test_ignore_error_shape() -> None:
+    assert evaluate("ignoreError()") == {"errorType": "ignoreError", "variables": {}}
+    assert evaluate("ignoreError({kept: true})") == {"errorType": "ignoreError", "variables": {"kept": True}}
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ('bpmnError(404, "x")', "bpmnError() expects errorCode to be a string, got number '404'"),
+        ('bpmnError("404", 1)', "bpmnError() expects errorMessage to be a string, got number '1'"),
+        ('bpmnError("404", "x", [1])', "bpmnError() expects variables to be a context, got list"),
+        ("jobError(true)", "jobError() expects errorMessage to be a string, got boolean 'true'"),
+        ('jobError("x", "vars")', "jobError() expects variables to be a context, got string 'vars'"),
+        ('jobError("x", {}, "3")', "jobError() expects retries to be an integer number, got string '3'"),
+        ('jobError("x", {}, 1.5)', "jobError() expects retries to be an integer number, got number '1.5'"),
+        (
+            'jobError("x", {}, 3, "PT30S")',
+            "jobError() expects retryBackoff to be a duration such as duration(\"PT30S\"), got string 'PT30S'",
+        ),
+        (
+            'jobError("x", {}, 3, 30)',
+            "jobError() expects retryBackoff to be a duration such as duration(\"PT30S\"), got number '30'",
+        ),
+        ("ignoreError(1)", "ignoreError() expects variables to be a context, got number '1'"),
+    ],
+)
+def test_connector_functions_are_strict(expression: str, message: str) -> None:
+    with pytest.raises(FeelEvaluationError) as caught:
+        evaluate(expression)
+    assert str(caught.value) == message
+
+
+def test_error_expression_is_null_when_the_condition_does_not_hold() -> None:
+    expression = 'if error.code = "404" then bpmnError("404", "Got a 404") else null'
+    assert evaluate(expression, {"error": {"code": "500"}}) is None
+    assert evaluate(expression, {"itemId": 1}) is None
+
+
+# -- durations ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PT30S", dt.timedelta(seconds=30)),
+        ("PT0S", dt.timedelta(0)),
+        ("PT1.5S", dt.timedelta(seconds=1.5)),
+        ("PT0,25S", dt.timedelta(seconds=0.25)),
+        ("P1DT2H3M4S", dt.timedelta(days=1, hours=2, minutes=3, seconds=4)),
+        ("P2W", dt.timedelta(weeks=2)),
+        ("P1W2D", dt.timedelta(days=9)),
+        ("-PT5S", dt.timedelta(seconds=-5)),
+        ("pt1m", dt.timedelta(minutes=1)),
+        (" PT10M ", dt.timedelta(minutes=10)),
+    ],
+)
+def test_parse_duration(text: str, expected: dt.timedelta) -> None:
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "P", "PT", "P1DT", "30s", "PT-5S", "P1.5D", "PT1H30", "1 minute"])
+def test_parse_duration_rejects_what_is_not_a_duration(text: str) -> None:
+    with pytest.raises(FeelError) as caught:
+        parse_duration(text)
+    assert str(caught.value) == (f"invalid ISO-8601 duration {text!r}: expected a form like 'PT30S' or 'P1DT2H'")
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize("text", ["P1Y", "P2M", "P1Y2M3DT4H"])
+def test_parse_duration_rejects_years_and_months(text: str) -> None:
+    with pytest.raises(ValueError, match="has years or months, which a timedelta cannot hold"):
+        parse_duration(text)
+
+
+def test_feel_duration_with_years_is_an_evaluation_error_not_a_wrong_value() -> None:
+    with pytest.raises(FeelEvaluationError, match=r"duration 'P1Y' has years or months"):
+        evaluate('duration("P1Y")')
+
+
+# -- temporal values ------------------------------------------------------------------------------------
+
+
+def test_now_and_today() -> None:
+    before = dt.datetime.now(dt.timezone.utc)
+    now = evaluate("now()")
+    assert isinstance(now, dt.datetime)
+    assert now.tzinfo is not None
+    assert before <= now <= dt.datetime.now(dt.timezone.utc)
+    assert evaluate("today()") == dt.date.today()
+    assert evaluate('now() > date and time("2020-01-01T00:00:00Z")') is True
+
+
+def test_temporal_values_are_python_values() -> None:
+    assert evaluate('date("2024-02-29")') == dt.date(2024, 2, 29)
+    assert evaluate('date and time("2024-02-29T10:15:30.25+01:00")') == dt.datetime(
+        2024, 2, 29, 10, 15, 30, 250000, tzinfo=dt.timezone(dt.timedelta(hours=1))
+    )
+    paris = evaluate('date and time("2024-02-29T10:00:00@Europe/Paris")')
+    assert isinstance(paris, dt.datetime)
+    assert paris.utcoffset() == dt.timedelta(hours=1)
+    assert evaluate('string(date and time("2024-02-29T10:00:00@Europe/Paris"))') == ("2024-02-29T10:00:00@Europe/Paris")
+    assert evaluate('date and time("2024-02-29T10:00:00@No/Such_Zone")') is None
+    assert evaluate("d.hour", {"d": dt.datetime(2024, 1, 1, 7)}) == 7
+    assert evaluate('duration("P1DT2H3M4S").hours') == 2
+
+
+def test_local_and_zoned_date_times_do_not_compare() -> None:
+    assert evaluate('date and time("2024-01-01T10:00:00") < date and time("2024-01-01T11:00:00Z")') is None
+    assert evaluate('date and time("2024-01-01T10:00:00") = date and time("2024-01-01T10:00:00Z")') is None
+
+
+# -- values and null semantics ---------------------------------------------------------------------------
+
+
+def test_numbers_are_plain_json_types() -> None:
+    assert evaluate("10 / 2") == 5
+    assert type(evaluate("10 / 2")) is int
+    assert type(evaluate("1.0")) is int
+    assert evaluate("0.1 + 0.2") == 0.30000000000000004
+    assert evaluate("1 / 0") is None
+    assert evaluate("10 ** 400") is None
+    assert evaluate("2 ** 64") == 18446744073709551616
+    assert evaluate("x + 1", {"x": Decimal("1.5")}) == 2.5
+
+
+def test_results_are_the_callers_values_not_copies() -> None:
+    body = {"Id": 1}
+    assert evaluate("response.body", {"response": {"body": body}}) is body
+
+
+def test_evaluate_without_context_treats_every_name_as_null() -> None:
+    assert evaluate("a.b.c") is None
+    assert evaluate("a = null") is True
+
+
+def test_evaluation_is_thread_safe() -> None:
+    expression = parse("{itemId: response.body.Id, twice: response.body.Id * 2}")
+    errors: list[object] = []
+
+    def work(identifier: int) -> None:
+        for _ in range(200):
+            result = expression.evaluate({"response": {"body": {"Id": identifier}}})
+            if result != {"itemId": identifier, "twice": identifier * 2}:
+                errors.append(result)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert errors == []
+
+
+# -- properties ------------------------------------------------------------------------------------------
+
+_keys = st.text(alphabet=string.ascii_letters, min_size=1, max_size=4).filter(
+    lambda key: (
+        key
+        not in {
+            "and",
+            "or",
+            "if",
+            "then",
+            "else",
+            "in",
+            "between",
+            "not",
+            "true",
+            "false",
+            "null",
+            "for",
+            "some",
+            "every",
+            "function",
+            "instance",
+            "satisfies",
+            "return",
+        }
+    )
+)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_keys, children, max_size=4),
+    max_leaves=20,
+)
+_path = st.lists(_keys, min_size=1, max_size=4).map(".".join)
+_suffix = st.sampled_from(["", "[1]", "[-1]", "[0]", "[99]", "[item > 1]", '[x = "a"]', ".x", "[2].y"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(context=st.dictionaries(_keys, _json, max_size=5), path=_path, suffix=_suffix)
+def test_paths_over_any_json_never_raise_anything_but_feel_errors(
+    context: dict[str, object], path: str, suffix: str
+) -> None:
+    expression = path + suffix
+    try:
+        evaluate(expression, context)
+        evaluate(f"{{v: {expression}, n: count({expression}), s: string({expression})}}", context)
+        evaluate(f"if {expression} = null then 1 else {expression} + 1", context)
+    except FeelError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.integers(-(10**9), 10**9),
+    b=st.integers(-(10**9), 10**9),
+    operator=st.sampled_from(["+", "-", "*"]),
+)
+def test_integer_arithmetic_agrees_with_python(a: int, b: int, operator: str) -> None:
+    expected = {"+": a + b, "-": a - b, "*": a * b}[operator]
+    assert evaluate(f"a {operator} b", {"a": a, "b": b}) == expected
+    assert evaluate(f"({a}) {operator} ({b})") == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(items=st.lists(st.integers(-100, 100), max_size=10), index=st.integers(-12, 12))
+def test_indexing_is_one_based_and_null_out_of_range(items: list[int], index: int) -> None:
+    if index > 0:
+        expected = items[index - 1] if index <= len(items) else None
+    elif index < 0:
+        expected = items[index] if -index <= len(items) else None
+    else:
+        expected = None
+    assert evaluate("items[i]", {"items": items, "i": index}) == expected
+    assert evaluate("items[item > 0]", {"items": items}) == [x for x in items if x > 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=20), start=st.integers(-25, 25), length=st.integers(0, 25))
+def test_substring_never_raises(text: str, start: int, length: int) -> None:
+    result = evaluate("substring(t, s, l)", {"t": text, "s": start, "l": length})
+    assert isinstance(result, str)
+    assert len(result) <= length
