@@ -8,17 +8,19 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 pytest.importorskip(
-    "camunda_orchestration_sdk", reason="camunda-orchestration-sdk is not installed: pip install 'uipath-connector[camunda]'"
+    "camunda_orchestration_sdk",
+    reason="camunda-orchestration-sdk is not installed: pip install 'uipath-connector[camunda]'",
 )
 
-from uipath_connector.runtime import run_camunda_worker  # noqa: E402
-from uipath_connector.sdk import (  # noqa: E402
+from uipath_connector.runtime import run_camunda_worker
+from uipath_connector.sdk import (
     ConnectorError,
     ConnectorInputError,
     MapSecretProvider,
@@ -96,9 +98,9 @@ class FakeCamunda:
         return 404, {"title": "NOT_FOUND", "detail": path}
 
 
-@pytest.fixture
-def camunda() -> Iterator[tuple[FakeCamunda, str]]:
-    fake = FakeCamunda()
+@contextmanager
+def serving(fake: FakeCamunda) -> Iterator[str]:
+    """Serve ``fake`` on 127.0.0.1 (an ephemeral port) and yield its base address."""
 
     class Handler(BaseHTTPRequestHandler):
         def _serve(self) -> None:
@@ -113,21 +115,28 @@ def camunda() -> Iterator[tuple[FakeCamunda, str]]:
             self.end_headers()
             self.wfile.write(data)
 
-        do_POST = _serve  # noqa: N815
-        do_PATCH = _serve  # noqa: N815
+        do_POST = _serve
+        do_PATCH = _serve
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield fake, f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=2)
+
+
+@pytest.fixture
+def camunda() -> Iterator[tuple[FakeCamunda, str]]:
+    fake = FakeCamunda()
+    with serving(fake) as address:
+        yield fake, address
 
 
 def configuration(address: str) -> dict[str, Any]:
@@ -186,7 +195,10 @@ def test_outcomes_reach_the_rest_api_as_exact_requests(camunda: tuple[FakeCamund
 
     commands = by_key(fake.commands())
     assert commands["1"] == ("POST /completion", {"variables": {"echoed": "hi"}})
-    assert commands["2"] == ("POST /error", {"errorCode": "NOT_FOUND", "errorMessage": "gone", "variables": {"code": "404"}})
+    assert commands["2"] == (
+        "POST /error",
+        {"errorCode": "NOT_FOUND", "errorMessage": "gone", "variables": {"code": "404"}},
+    )
     error_3 = {"type": "ConnectorError", "message": "no such item for ***", "code": "404", "variables": {"text": "***"}}
     assert commands["3"] == (
         "POST /failure",

@@ -7,20 +7,29 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip(
-    "camunda_orchestration_sdk", reason="camunda-orchestration-sdk is not installed: pip install 'uipath-connector[camunda]'"
+    "camunda_orchestration_sdk",
+    reason="camunda-orchestration-sdk is not installed: pip install 'uipath-connector[camunda]'",
 )
 
-from test_runtime_camunda_worker import JOB_TYPE, FakeCamunda, camunda  # noqa: E402, F401 - the fixture is used
+from test_runtime_camunda_worker import JOB_TYPE, FakeCamunda, serving
 
-from uipath_connector.cli import load_connector, main  # noqa: E402
+from uipath_connector.cli import load_connector, main
 
 TESTS = Path(__file__).parent
 SECRET = "s3cr3t-name"
+
+
+@pytest.fixture
+def camunda() -> Iterator[tuple[FakeCamunda, str]]:
+    fake = FakeCamunda()
+    with serving(fake) as address:
+        yield fake, address
 
 
 def start_worker(address: str, *extra: str) -> subprocess.Popen[str]:
@@ -73,7 +82,8 @@ def test_two_workers_side_by_side_share_the_jobs_and_stop_cleanly(camunda: tuple
     logs = "".join(stderr for _, stderr in results)
     assert f"type={JOB_TYPE} outcome=complete duration=" in logs
     assert f"job 2 type={JOB_TYPE} outcome=fail retries=2 backoff=0ms duration=" in logs
-    assert "worker w1 stopped" in logs and "worker w2 stopped" in logs
+    assert "worker w1 stopped" in logs
+    assert "worker w2 stopped" in logs
     assert SECRET not in logs
     workers_seen = {body["worker"] for _, path, body in fake.calls if path == "/v2/jobs/activation"}
     assert workers_seen == {"w1", "w2"}

@@ -446,7 +446,7 @@ def test_job_error_can_use_the_current_retries() -> None:
 
 
 def test_ignore_error_completes_with_exactly_its_variables() -> None:
-    headers = {"resultVariable": "r", "errorExpression": 'ignoreError({ignored: error.code})'}
+    headers = {"resultVariable": "r", "errorExpression": "ignoreError({ignored: error.code})"}
     assert run(Raises(ConnectorError("404", "nf")), headers) == Complete({"ignored": "404"})
     success_headers = {"resultVariable": "r", "errorExpression": "ignoreError()"}
     assert run(Returns({"a": 1}), success_headers) == Complete({})
@@ -506,7 +506,7 @@ def test_the_error_expression_sees_masked_values_and_bpmn_errors_are_masked() ->
     error = ConnectorError("401", f"bad token {SECRET}")
     outcome = run(
         Raises(error),
-        {"errorExpression": 'bpmnError(error.code, error.message, {m: error.message, t: token})'},
+        {"errorExpression": "bpmnError(error.code, error.message, {m: error.message, t: token})"},
         variables={"token": "{{secrets.TOKEN}}"},
         secrets={"TOKEN": SECRET},
     )
@@ -534,7 +534,10 @@ def test_a_missing_secret_is_an_input_error() -> None:
     assert isinstance(outcome, Fail)
     assert outcome.retries == 0
     assert outcome.variables == {
-        "error": {"type": "ConnectorInputError", "message": "Invalid input: auth.token: Secret with name 'NOPE' is not available"}
+        "error": {
+            "type": "ConnectorInputError",
+            "message": "Invalid input: auth.token: Secret with name 'NOPE' is not available",
+        }
     }
 
 

@@ -78,7 +78,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         with self.lock:
             return [call for call in self.calls if call[0] != "ActivateJobs"]
 
-    def ActivateJobs(self, request: Any, context: Any) -> Iterator[Any]:  # noqa: N802 - gRPC method name
+    def ActivateJobs(self, request: Any, context: Any) -> Iterator[Any]:
         with self.lock:
             self.calls.append(
                 (
@@ -98,11 +98,11 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
             time.sleep(0.02)  # a short long-poll, so the worker does not spin
         yield gateway_pb2.ActivateJobsResponse(jobs=jobs)
 
-    def CompleteJob(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def CompleteJob(self, request: Any, context: Any) -> Any:
         self._record("CompleteJob", {"jobKey": request.jobKey, "variables": json.loads(request.variables or "{}")})
         return gateway_pb2.CompleteJobResponse()
 
-    def FailJob(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def FailJob(self, request: Any, context: Any) -> Any:
         self._record(
             "FailJob",
             {
@@ -115,7 +115,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         )
         return gateway_pb2.FailJobResponse()
 
-    def ThrowError(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ThrowError(self, request: Any, context: Any) -> Any:
         self._record(
             "ThrowError",
             {
@@ -127,7 +127,7 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         )
         return gateway_pb2.ThrowErrorResponse()
 
-    def UpdateJobTimeout(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def UpdateJobTimeout(self, request: Any, context: Any) -> Any:
         self._record("UpdateJobTimeout", {"jobKey": request.jobKey, "timeout": request.timeout})
         return gateway_pb2.UpdateJobTimeoutResponse()
 
@@ -194,7 +194,12 @@ def test_outcomes_reach_the_gateway_as_exact_commands(gateway: tuple[FakeGateway
     asyncio.run(work_until(fake, port, 7))
 
     activations = [fields for name, fields in fake.calls if name == "ActivateJobs"]
-    assert activations[0] == {"type": JOB_TYPE, "fetchVariable": ["text", "mode"], "maxJobsToActivate": 32, "timeout": 30000}
+    assert activations[0] == {
+        "type": JOB_TYPE,
+        "fetchVariable": ["text", "mode"],
+        "maxJobsToActivate": 32,
+        "timeout": 30000,
+    }
     commands = by_key(fake.commands())
     assert commands[1] == ("CompleteJob", {"jobKey": 1, "variables": {"echoed": "hi"}})
     assert commands[2] == (
@@ -223,7 +228,13 @@ def test_outcomes_reach_the_gateway_as_exact_commands(gateway: tuple[FakeGateway
     assert commands[5] == ("CompleteJob", {"jobKey": 5, "variables": {"r": {"echo": "t"}}})
     assert commands[6] == (
         "FailJob",
-        {"jobKey": 6, "retries": 7, "errorMessage": "later", "retryBackOff": 1000, "variables": {"n": 1, "error": "later"}},
+        {
+            "jobKey": 6,
+            "retries": 7,
+            "errorMessage": "later",
+            "retryBackOff": 1000,
+            "variables": {"n": 1, "error": "later"},
+        },
     )
 
 

@@ -26,8 +26,8 @@ from ._job import (
     RETRY_BACKOFF_HEADER,
     run_job,
 )
-from ._masking import SecretMask
 from ._job_log import describe_outcome
+from ._masking import SecretMask
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
 from ._pyzeebe_worker import register_pyzeebe_task, run_pyzeebe_worker
 

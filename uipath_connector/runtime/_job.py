@@ -20,8 +20,8 @@ import enum
 import json
 import math
 from collections.abc import Callable, Mapping
-from typing import cast
 from datetime import timedelta
+from typing import cast
 
 import attrs
 
@@ -62,6 +62,7 @@ MAX_ERROR_MESSAGE_LENGTH = 6000
 
 # Camunda replaces the message with this notice when it cannot know which values to mask (§4.3).
 SECRETS_UNAVAILABLE_MESSAGE = "Fetching secrets failed, original error can't be displayed"
+
 
 class _HeaderError(ValueError):
     """An invalid ``retryBackoff`` or ``jobTimeout`` header: the job fails at once with 0 retries."""
@@ -351,7 +352,8 @@ def _json_value(value: object) -> object:
     if attrs.has(type(value)):
         # Field by field rather than through cattrs: no annotation has to be resolvable (local classes,
         # string annotations), and nested values get the same treatment as everything else.
-        return {field.name: _json_value(getattr(value, field.name)) for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))}
+        fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
+        return {field.name: _json_value(getattr(value, field.name)) for field in fields}
     raise TypeError(f"The connector returned a {type(value).__name__}, which is not a JSON value")
 
 

@@ -38,4 +38,3 @@ def log_job(key: object, job_type: str, outcome: JobOutcome, seconds: float, log
         describe_outcome(outcome),
         seconds * 1000,
     )
-

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..sdk import JobInfo, OutboundConnectorFunction, SecretProvider, connector_metadata
 from ._job import run_job
 from ._job_log import LOGGER, log_job
-from ._outcome import Complete, Fail, JobOutcome, ThrowError
+from ._outcome import Complete, Fail, ThrowError
 
 if TYPE_CHECKING:
     import grpc
@@ -66,7 +66,7 @@ def register_pyzeebe_task(
     >>> worker = ZeebeWorker(create_insecure_channel("localhost:26500"))  # doctest: +SKIP
     >>> register_pyzeebe_task(worker, UiPathConnector(), secret_provider=EnvironmentSecretProvider())  # doctest: +SKIP
     """
-    from pyzeebe import Job, JobController
+    from pyzeebe import Job
 
     metadata = connector_metadata(connector)
     task_type = job_type or metadata.type
@@ -134,9 +134,7 @@ async def _send_outcome(error: Exception, job: Job, controller: JobController, l
 async def _fail(outcome: Fail, job: Job, controller: JobController, logger: logging.Logger) -> None:
     variables: dict[str, Any] = dict(outcome.variables)
     if outcome.retries == max(job.retries - 1, 0):
-        await controller.set_failure_status(
-            outcome.message, retry_back_off_ms=outcome.backoff_ms, variables=variables
-        )
+        await controller.set_failure_status(outcome.message, retry_back_off_ms=outcome.backoff_ms, variables=variables)
         return
     adapter = getattr(controller, "_zeebe_adapter", None)
     fail_job = getattr(adapter, "fail_job", None)
@@ -146,9 +144,7 @@ async def _fail(outcome: Fail, job: Job, controller: JobController, logger: logg
             job.key,
             outcome.retries,
         )
-        await controller.set_failure_status(
-            outcome.message, retry_back_off_ms=outcome.backoff_ms, variables=variables
-        )
+        await controller.set_failure_status(outcome.message, retry_back_off_ms=outcome.backoff_ms, variables=variables)
         return
     from pyzeebe import JobStatus
 
