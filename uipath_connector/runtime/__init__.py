@@ -32,15 +32,15 @@ from ._outcome import Complete, Fail, JobOutcome, ThrowError
 from ._pyzeebe_worker import register_pyzeebe_task, run_pyzeebe_worker
 
 __all__ = [
+    "Complete",
     "ERROR_EXPRESSION_HEADER",
+    "Fail",
     "JOB_TIMEOUT_HEADER",
+    "JobOutcome",
     "MAX_ERROR_MESSAGE_LENGTH",
     "RESULT_EXPRESSION_HEADER",
     "RESULT_VARIABLE_HEADER",
     "RETRY_BACKOFF_HEADER",
-    "Complete",
-    "Fail",
-    "JobOutcome",
     "SecretMask",
     "ThrowError",
     "create_camunda_job_worker",
