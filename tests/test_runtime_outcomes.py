@@ -345,6 +345,12 @@ def test_valid_job_timeout_is_handed_to_the_adapter_before_the_connector_runs() 
     assert events == [timedelta(minutes=10), "execute"]
 
 
+def test_job_timeout_may_also_be_milliseconds() -> None:
+    events: list[object] = []
+    run_job(Returns({}), variables={}, custom_headers={"jobTimeout": "90000"}, retries=3, extend_timeout=events.append)
+    assert events == [timedelta(seconds=90)]
+
+
 def test_failing_timeout_extension_is_a_generic_failure() -> None:
     def refuse(timeout: timedelta) -> None:
         raise ConnectionError("gateway unavailable")

@@ -17,15 +17,7 @@ Sub-packages and adapters (each worker library is imported only when its adapter
 from __future__ import annotations
 
 from ._camunda_worker import create_camunda_job_worker, run_camunda_worker
-from ._job import (
-    ERROR_EXPRESSION_HEADER,
-    JOB_TIMEOUT_HEADER,
-    MAX_ERROR_MESSAGE_LENGTH,
-    RESULT_EXPRESSION_HEADER,
-    RESULT_VARIABLE_HEADER,
-    RETRY_BACKOFF_HEADER,
-    run_job,
-)
+from ._job import run_job
 from ._job_log import describe_outcome
 from ._masking import SecretMask
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
@@ -33,14 +25,8 @@ from ._pyzeebe_worker import register_pyzeebe_task, run_pyzeebe_worker
 
 __all__ = [
     "Complete",
-    "ERROR_EXPRESSION_HEADER",
     "Fail",
-    "JOB_TIMEOUT_HEADER",
     "JobOutcome",
-    "MAX_ERROR_MESSAGE_LENGTH",
-    "RESULT_EXPRESSION_HEADER",
-    "RESULT_VARIABLE_HEADER",
-    "RETRY_BACKOFF_HEADER",
     "SecretMask",
     "ThrowError",
     "create_camunda_job_worker",

@@ -146,7 +146,14 @@ def _duration_header(headers: Mapping[str, str], name: str, *, allow_zero: bool)
     if text is None or not str(text).strip():
         return None
     try:
-        value = parse_duration(str(text).strip())
+        stripped = str(text).strip()
+        # jobTimeout: the reference does not say which format Camunda expects, so both an ISO-8601 duration
+        # and a plain number of milliseconds (what UpdateJobTimeout takes) are accepted. Not for retryBackoff,
+        # which is ISO-8601 only (reference/camunda-connector.md §4.9).
+        if name == JOB_TIMEOUT_HEADER and stripped.isdigit():
+            value = timedelta(milliseconds=int(stripped))
+        else:
+            value = parse_duration(stripped)
     except ValueError as error:
         raise _HeaderError(f"Invalid {name} header '{text}': {error}") from None
     if value < timedelta(0) or (value == timedelta(0) and not allow_zero):
