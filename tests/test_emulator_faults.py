@@ -6,8 +6,8 @@ import time
 
 import pytest
 import requests
-
 from conftest import TIMEOUT, Orchestrator
+
 from uipath_connector.testing import (
     Delay,
     DropConnection,
@@ -136,7 +136,9 @@ def test_delay_longer_than_read_timeout_times_out_after_processing(orchestrator:
 
     with pytest.raises(requests.exceptions.ReadTimeout):
         orchestrator.post(
-            "/odata/Queues/UiPathODataSvc.AddQueueItem", {"itemData": {"Name": "DemoQueue"}}, timeout=(1, 0.02)
+            "/odata/Queues/UiPathODataSvc.AddQueueItem",
+            {"itemData": {"Name": "DemoQueue"}},
+            timeout=(1, 0.02),
         )
 
     assert time.monotonic() - started < 0.4

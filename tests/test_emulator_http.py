@@ -7,8 +7,8 @@ import re
 
 import pytest
 import requests
-
 from conftest import TIMEOUT, Orchestrator
+
 from uipath_connector.testing import DEMO, Endpoint, QueueItemStatus
 
 TRACE_ID = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-00$")
