@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ SPEC_PATH = (
     / "orchestrator-queues-openapi.json"
 )
 _URI = "urn:uipath:orchestrator-queues"
+# RFC 3339 date-time: the offset is required (reference §12: offset-less dates fail a strict checker).
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 
 
 def load_spec() -> dict[str, Any]:
@@ -67,10 +70,11 @@ def schema_errors(schema_name: str, instance: object) -> list[str]:
     from jsonschema import Draft4Validator, FormatChecker
 
     load_spec()
+    checker = FormatChecker()
+    # jsonschema checks date-time only when rfc3339-validator is installed; check it here regardless.
+    checker.checks("date-time")(lambda value: not isinstance(value, str) or bool(_RFC3339.match(value)))
     validator = Draft4Validator(
-        {"$ref": f"{_URI}#/components/schemas/{schema_name}"},
-        registry=_registry(),
-        format_checker=FormatChecker(),
+        {"$ref": f"{_URI}#/components/schemas/{schema_name}"}, registry=_registry(), format_checker=checker
     )
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(instance)]
 

@@ -66,11 +66,11 @@ def test_final_statuses_are_immutable(emulator: OrchestratorEmulator, action: st
     item_id = add(emulator)
     emulator.complete(item_id)
 
+    attempt = getattr(emulator, action)
+    arguments = (item_id, "late") if action == "fail" else (item_id,)
+
     with pytest.raises(QueueItemConflictError) as caught:
-        if action == "fail":
-            emulator.fail(item_id, "late")
-        else:
-            getattr(emulator, action)(item_id)
+        attempt(*arguments)
 
     assert (caught.value.status, caught.value.message) == (409, "Conflict")
     assert emulator.item(item_id).status is QueueItemStatus.SUCCESSFUL
