@@ -260,3 +260,24 @@ def test_other_tenant(emulator: OrchestratorEmulator) -> None:
 
     assert response.status == 201
     assert response.json()["OrganizationUnitId"] == folder.id
+
+
+def test_manual_retry_of_a_failed_item_passes_its_reference_on(emulator: OrchestratorEmulator) -> None:
+    # Found by the state machine: the Failed original keeps its status; the clone alone holds the Reference.
+    item_id = add(emulator, DEMO.unique_queue_name, Reference="A")
+    emulator.fail(item_id, "bad data")
+    emulator.retry(item_id)
+
+    response = emulator.handle(
+        EmulatorRequest(
+            "POST",
+            emulator.base_url(CLOUD) + "/odata/Queues/UiPathODataSvc.AddQueueItem",
+            {
+                "Authorization": f"Bearer {DEMO.personal_access_token}",
+                "X-UIPATH-OrganizationUnitId": str(DEMO.folder_id),
+            },
+            json.dumps({"itemData": {"Name": DEMO.unique_queue_name, "Reference": "A"}}).encode(),
+        )
+    )
+
+    assert response.status == 409

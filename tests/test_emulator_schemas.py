@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import Orchestrator
 from openapi_schemas import declared_success_status, schema_errors
+
 from uipath_connector.testing import DEMO
 
 BULK = "/odata/Queues/UiPathODataSvc.BulkAddQueueItems"

@@ -156,6 +156,18 @@ class QueueItem:
     manual_ancestor_id: int | None = None
     manual_retry_number: int = 0
 
+    @property
+    def holds_reference(self) -> bool:
+        """Whether this item reserves its Reference on a unique-reference queue.
+
+        Reference §8.2: deleted and retried items do not; in a retry chain only the newest item does (a
+        manually retried Failed item keeps its final status, so its review status tells).
+        """
+        return (
+            self.status not in (QueueItemStatus.DELETED, QueueItemStatus.RETRIED)
+            and self.review_status != "Retried"
+        )
+
     def to_dto(self, folder: Folder, *, with_folder_name: bool) -> dict[str, JsonValue]:
         """The item as ``QueueItemDto`` JSON (reference §5.4 field order, then the v20 extras as
         null/0/false)."""
@@ -658,11 +670,8 @@ class OrchestratorModel:
             return False
         if reference in pending:
             return True
-        # Reference §8.2: deleted and retried items do not hold their reference (the retry clone does).
         return any(
-            item.queue_id == queue.id
-            and item.reference == reference
-            and item.status not in (QueueItemStatus.DELETED, QueueItemStatus.RETRIED)
+            item.queue_id == queue.id and item.reference == reference and item.holds_reference
             for item in self._items.values()
         )
 
