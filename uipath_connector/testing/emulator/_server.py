@@ -134,7 +134,7 @@ class EmulatorServer:
         self._httpd = _EmulatorHTTPServer((self._host, self._port), self._processor)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name="uipath-emulator",
             daemon=True,
         )
