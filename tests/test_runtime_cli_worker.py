@@ -94,9 +94,11 @@ def test_an_unknown_connector_exits_with_2_and_says_why(capsys: pytest.CaptureFi
     assert main(["worker", "--connector", "uipath_connector.sdk:MapSecretProvider"]) == 2
 
 
-def test_no_command_prints_help_and_exits_with_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 2
-    assert "worker" in capsys.readouterr().out
+def test_the_worker_command_is_listed_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    assert "run a connector as a Zeebe job worker" in capsys.readouterr().out
 
 
 def test_load_connector_instantiates_classes_and_keeps_instances() -> None:

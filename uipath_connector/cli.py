@@ -1,6 +1,7 @@
-"""The ``uipath-connector`` command line. Each subcommand adds itself in its own ``_add_<name>_command``.
+"""``uipath-connector`` command line. Nothing in the package imports this module.
 
-``uipath-connector worker`` runs a connector as a Zeebe job worker (see ``docs/workers.md``)::
+Each command adds its sub-parser in its own function. ``uipath-connector worker`` runs a connector as a Zeebe job
+worker (see ``docs/workers.md``)::
 
     CAMUNDA_REST_ADDRESS=http://localhost:8080 uipath-connector worker --client rest
     ZEEBE_ADDRESS=localhost:26500 ZEEBE_INSECURE_CONNECTION=true uipath-connector worker --client pyzeebe
@@ -16,28 +17,38 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["main"]
 
-_Command = Callable[[argparse.Namespace], int]
+def _emulator(args: argparse.Namespace) -> int:
+    from uipath_connector.testing import run_emulator_server
+
+    return run_emulator_server(args.host, args.port, seed_demo_data=not args.empty)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-parser per command (more commands are added here)."""
+    parser = argparse.ArgumentParser(prog="uipath-connector", description="Drive UiPath robots from Camunda 8.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    emulator = commands.add_parser(
+        "emulator",
+        help="serve the UiPath Orchestrator emulator on loopback",
+        description="Serve the Orchestrator queue API emulator until Ctrl+C or SIGTERM.",
+    )
+    emulator.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    emulator.add_argument("--port", type=int, default=8765, help="port to bind, 0 for a free one (default 8765)")
+    emulator.add_argument("--empty", action="store_true", help="start without the demo org, folder, queues, client")
+    emulator.set_defaults(run=_emulator)
+    _add_worker_command(commands)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code.
-
-    >>> main(["worker", "--help"])  # doctest: +SKIP
-    """
-    parser = argparse.ArgumentParser(prog="uipath-connector", description="UiPath connector for Camunda 8.")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_worker_command(subparsers)
-    args = parser.parse_args(argv)
-    command: _Command | None = getattr(args, "run", None)
-    if command is None:
-        parser.print_help()
-        return 2
-    return command(args)
+    """Entry point: ``uipath-connector emulator --port 8765``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    status: int = args.run(args)
+    return status
 
 
 # -- worker --------------------------------------------------------------------------------------------------

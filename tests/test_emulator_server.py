@@ -1,0 +1,166 @@
+"""The loopback server's lifecycle, the CLI command, the pytest fixtures and the package's exports."""
+
+from __future__ import annotations
+
+import doctest
+import inspect
+import io
+import threading
+import time
+
+import pytest
+import requests
+
+import uipath_connector.testing as testing
+from uipath_connector import cli
+from uipath_connector.testing import DEMO, EmulatorServer, OrchestratorEmulator, run_emulator_server
+from uipath_connector.testing.emulator import _clock, _dates, _emulator, _odata, _server
+
+
+def test_server_starts_serves_and_stops_cleanly() -> None:
+    emulator = OrchestratorEmulator.demo()
+    server = emulator.server()
+
+    with server:
+        url = server.url
+        assert url.startswith("http://127.0.0.1:")
+        assert server.base_url == f"{url}/{DEMO.org}/{DEMO.tenant}/orchestrator_"
+        response = requests.post(
+            server.token_url,
+            data={"grant_type": "client_credentials"},
+            auth=(DEMO.client_id, DEMO.client_secret),
+            timeout=5,
+        )
+        assert response.status_code == 200
+
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = server.url
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(url, timeout=1)
+    assert not [t for t in threading.enumerate() if t.name == "uipath-emulator"]
+
+
+def test_serve_yields_the_url_and_a_fixed_port_is_reusable() -> None:
+    emulator = OrchestratorEmulator.demo()
+    with emulator.serve() as url:
+        port = int(url.rsplit(":", 1)[1])
+    with emulator.serve(port=port) as again:
+        assert again == f"http://127.0.0.1:{port}"
+
+
+def test_server_cannot_start_twice() -> None:
+    with OrchestratorEmulator.demo().server() as server, pytest.raises(RuntimeError, match="already running"):
+        server.start()
+
+
+def test_run_emulator_server_prints_the_demo_credentials_and_stops() -> None:
+    out = io.StringIO()
+    stop = threading.Event()
+    ready: list[EmulatorServer] = []
+
+    def on_ready(server: EmulatorServer, emulator: OrchestratorEmulator) -> None:
+        ready.append(server)
+        assert requests.get(server.base_url + "/odata/QueueItems", timeout=5).status_code == 401
+        stop.set()
+
+    status = run_emulator_server("127.0.0.1", 0, stop=stop, on_ready=on_ready, out=out)
+
+    assert status == 0
+    text = out.getvalue()
+    assert f"client id:     {DEMO.client_id}" in text
+    assert f"client secret: {DEMO.client_secret}" in text
+    assert "valid only in this emulator, not secrets" in text
+    assert text.endswith("Emulator stopped.\n")
+
+
+def test_run_emulator_server_in_a_thread_without_demo_data() -> None:
+    out = io.StringIO()
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_emulator_server,
+        args=("127.0.0.1", 0),
+        kwargs={"seed_demo_data": False, "stop": stop, "out": out},
+    )
+    thread.start()
+    deadline = time.monotonic() + 5
+    while "listening" not in out.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    stop.set()
+    thread.join(5)
+
+    assert not thread.is_alive()
+    assert "client id" not in out.getvalue()
+
+
+def test_cli_emulator_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, int, bool]] = []
+
+    def fake_run(host: str, port: int, *, seed_demo_data: bool) -> int:
+        calls.append((host, port, seed_demo_data))
+        return 0
+
+    monkeypatch.setattr(testing, "run_emulator_server", fake_run)
+
+    assert cli.main(["emulator", "--port", "0", "--empty"]) == 0
+    assert cli.main(["emulator"]) == 0
+    assert calls == [("127.0.0.1", 0, False), ("127.0.0.1", 8765, True)]
+    with pytest.raises(SystemExit):
+        cli.main([])
+
+
+def test_fixture_in_process(uipath_orchestrator: OrchestratorEmulator) -> None:
+    response = requests.post(
+        "https://cloud.uipath.com/identity_/connect/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": DEMO.client_id,
+            "client_secret": DEMO.client_secret,
+        },
+        timeout=5,
+    )
+
+    assert response.json()["scope"] == "OR.Queues OR.Queues.Read OR.Queues.Write"
+    assert uipath_orchestrator.requests[0].status == 200
+
+
+def test_fixture_loopback(uipath_orchestrator_server: EmulatorServer) -> None:
+    assert uipath_orchestrator_server.emulator is not None
+    response = requests.get(
+        uipath_orchestrator_server.base_url + "/odata/QueueItems",
+        headers={"Authorization": f"Bearer {DEMO.personal_access_token}"},
+        timeout=5,
+    )
+
+    assert response.json()["value"] == []
+
+
+def test_plugin_module_imports_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, uipath_connector.testing.pytest_plugin; "
+        "print(sorted(m for m in ('responses', 'requests') if m in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30)
+
+    assert output.stdout.strip() == "[]"
+
+
+def test_exports_are_sorted_and_complete() -> None:
+    public = {
+        name
+        for name, value in vars(testing).items()
+        if name.isidentifier() and not name.startswith("_") and name != "annotations" and not inspect.ismodule(value)
+    }
+
+    assert set(testing.__all__) == public
+    assert set(testing.emulator.__all__) <= set(testing.__all__)
+
+
+@pytest.mark.parametrize("module", [_clock, _dates, _emulator, _odata, _server])
+def test_docstring_examples(module: object) -> None:
+    result = doctest.testmod(module, raise_on_error=False)  # type: ignore[arg-type]
+
+    assert result.failed == 0
+    assert result.attempted > 0
