@@ -307,7 +307,7 @@ def test_invalid_retry_backoff_fails_at_once_with_zero_retries_naming_the_header
     assert isinstance(outcome, Fail)
     assert (outcome.retries, outcome.backoff) == (0, None)
     assert outcome.message.startswith(f"Invalid retryBackoff header '{header}': ")
-    assert outcome.variables["error"]["type"] == "_HeaderError"  # type: ignore[index]
+    assert outcome.variables["error"]["type"] == "InvalidHeaderError"  # type: ignore[index]
     assert connector.contexts == []  # the connector never ran, and the error expression was not consulted
 
 
@@ -462,7 +462,7 @@ def test_error_expression_that_fails_to_evaluate_fails_with_zero_retries() -> No
     outcome = run(Raises(RuntimeError("boom")), {"errorExpression": 'bpmnError(1, "m")', "retryBackoff": "PT9S"})
     assert isinstance(outcome, Fail)
     assert (outcome.retries, outcome.backoff) == (0, None)
-    assert outcome.variables["error"]["type"] == "_ErrorExpressionError"  # type: ignore[index]
+    assert outcome.variables["error"]["type"] == "ErrorExpressionError"  # type: ignore[index]
     assert outcome.message.startswith("Failed to evaluate the error expression: bpmnError() expects errorCode")
 
 

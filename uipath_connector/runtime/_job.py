@@ -64,7 +64,7 @@ MAX_ERROR_MESSAGE_LENGTH = 6000
 SECRETS_UNAVAILABLE_MESSAGE = "Fetching secrets failed, original error can't be displayed"
 
 
-class _HeaderError(ValueError):
+class InvalidHeaderError(ValueError):
     """An invalid ``retryBackoff`` or ``jobTimeout`` header: the job fails at once with 0 retries."""
 
 
@@ -76,7 +76,7 @@ class _SecretsUnavailable(Exception):
         self.cause = cause
 
 
-class _ErrorExpressionError(Exception):
+class ErrorExpressionError(Exception):
     """The error expression could not be evaluated, or returned something that is no connector error."""
 
 
@@ -109,7 +109,7 @@ def run_job(
     try:
         header_backoff = _duration_header(headers, RETRY_BACKOFF_HEADER, allow_zero=True)
         job_timeout = _duration_header(headers, JOB_TIMEOUT_HEADER, allow_zero=False)
-    except _HeaderError as error:
+    except InvalidHeaderError as error:
         # Camunda fails before anything else, without the error expression (§4.1 step 1-2, §4.9 last row).
         return _failure_outcome(error, retries=0, backoff=None, mask=SecretMask())
 
@@ -155,9 +155,9 @@ def _duration_header(headers: Mapping[str, str], name: str, *, allow_zero: bool)
         else:
             value = parse_duration(stripped)
     except ValueError as error:
-        raise _HeaderError(f"Invalid {name} header '{text}': {error}") from None
+        raise InvalidHeaderError(f"Invalid {name} header '{text}': {error}") from None
     if value < timedelta(0) or (value == timedelta(0) and not allow_zero):
-        raise _HeaderError(f"Invalid {name} header '{text}': the duration must be positive")
+        raise InvalidHeaderError(f"Invalid {name} header '{text}': the duration must be positive")
     return value
 
 
@@ -195,7 +195,7 @@ def _on_success(
         response: object = output if output else result
         try:
             outcome = _error_expression_outcome(expression, response, retries=retries, mask=mask)
-        except _ErrorExpressionError as error:
+        except ErrorExpressionError as error:
             return _failure_outcome(error, retries=0, backoff=None, mask=mask)
         if outcome is not None:
             return outcome
@@ -214,7 +214,7 @@ def _on_failure(
             outcome = _error_expression_outcome(
                 expression, {"error": _error_context(error, mask)}, retries=retries, mask=mask
             )
-        except _ErrorExpressionError as expression_error:
+        except ErrorExpressionError as expression_error:
             return _failure_outcome(expression_error, retries=0, backoff=None, mask=mask)
         if outcome is not None:
             return outcome
@@ -269,18 +269,18 @@ def _failure_outcome(error: Exception, *, retries: int, backoff: timedelta | Non
 def _error_expression_outcome(
     expression: str, response: object, *, retries: int, mask: SecretMask
 ) -> JobOutcome | None:
-    """Evaluate ``errorExpression``; ``None`` means "no error". Raises :class:`_ErrorExpressionError`."""
+    """Evaluate ``errorExpression``; ``None`` means "no error". Raises :class:`ErrorExpressionError`."""
     context: dict[str, object] = dict(response) if isinstance(response, dict) else {}
     context["response"] = response
     context["job"] = {"retries": retries}
     try:
         value = evaluate(expression, context)
     except Exception as error:
-        raise _ErrorExpressionError(f"Failed to evaluate the error expression: {error}") from error
+        raise ErrorExpressionError(f"Failed to evaluate the error expression: {error}") from error
     if value is None or value == {}:
         return None
     if not isinstance(value, dict):
-        raise _ErrorExpressionError(
+        raise ErrorExpressionError(
             f"The error expression must return a context made by bpmnError, jobError or ignoreError, or null, "
             f"but got {_json_type(_json_value(value))}"
         )
@@ -306,7 +306,7 @@ def _error_expression_outcome(
         )
     if kind == "ignoreError":
         return Complete(mask.variables(_variables_of(value)))
-    raise _ErrorExpressionError(
+    raise ErrorExpressionError(
         f"The error expression returned a context without a known errorType "
         f"(bpmnError, jobError, ignoreError): got {_json_text(_json_value(kind))}"
     )
