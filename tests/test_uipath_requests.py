@@ -27,7 +27,9 @@ from uipath_connector.uipath import (
 )
 
 
-def test_add_queue_item_exact_request_and_seed_envelope(mocked: responses.RequestsMock, connector: UiPathConnector) -> None:
+def test_add_queue_item_exact_request_and_seed_envelope(
+    mocked: responses.RequestsMock, connector: UiPathConnector
+) -> None:
     seed_reply(mocked, "POST", ADD_URL, "add")
     envelope = connector.execute(job("addQueueItem")).to_dict()
     assert envelope == seed_envelope("add")
@@ -50,7 +52,9 @@ def test_add_omits_absent_keys(mocked: responses.RequestsMock, connector: UiPath
     assert json.loads(mocked.calls[0].request.body) == {"itemData": {"Priority": "Low", "Name": "test"}}
 
 
-def test_get_queue_item_exact_request_and_seed_envelope(mocked: responses.RequestsMock, connector: UiPathConnector) -> None:
+def test_get_queue_item_exact_request_and_seed_envelope(
+    mocked: responses.RequestsMock, connector: UiPathConnector
+) -> None:
     seed_reply(mocked, "GET", ITEMS_URL, "get")
     envelope = connector.execute(job("getItemById", itemId="436141352")).to_dict()
     assert envelope == seed_envelope("get")
@@ -121,7 +125,9 @@ def test_folder_headers(
     ],
 )
 def test_url_shapes(variables: dict[str, Any], base: str, token_endpoint: str) -> None:
-    request = job("getItemById", **variables).bind_variables(__import__("uipath_connector.uipath").uipath.OperationRequest)
+    request = job("getItemById", **variables).bind_variables(
+        __import__("uipath_connector.uipath").uipath.OperationRequest
+    )
     client = OrchestratorClient(request.configuration, request.authentication)
     assert client.base_url == base
     assert client.token_endpoint == token_endpoint
@@ -189,7 +195,9 @@ def test_reference_filter_escapes_quotes(ordered: responses.RequestsMock, connec
         "$filter=Reference%20eq%20'O''Brien%20%26%20Co%20%231%2050%25'%20and%20QueueDefinitionName%20eq%20'Q''1'"
         "&$orderby=Id%20desc&$top=1"
     )
-    assert unquote(query.split("&")[0]) == "$filter=Reference eq 'O''Brien & Co #1 50%' and QueueDefinitionName eq 'Q''1'"
+    assert (
+        unquote(query.split("&")[0]) == "$filter=Reference eq 'O''Brien & Co #1 50%' and QueueDefinitionName eq 'Q''1'"
+    )
 
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
