@@ -143,8 +143,8 @@ def test_bearer_401_is_not_retried(mocked: responses.RequestsMock, connector: Ui
             {"error": "invalid_client"},
             "400",
             "the client id or secret was rejected by the token endpoint "
-            "https://cloud.uipath.com/identity_/connect/token (invalid_client); check authentication.clientId, authentication.clientSecret and "
-            "authentication.clientAuthentication",
+            "https://cloud.uipath.com/identity_/connect/token (invalid_client); check authentication.clientId, "
+            "authentication.clientSecret and authentication.clientAuthentication",
         ),
         (
             400,
