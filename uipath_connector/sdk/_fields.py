@@ -9,7 +9,7 @@ conditions, FEEL mode), the way Java's ``@TemplateProperty`` does (reference/cam
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -32,6 +32,10 @@ FeelMode = Literal["optional", "required", "static", "disabled"]
 PropertyType = Literal["String", "Text", "Dropdown", "Boolean", "Number", "Hidden"]
 
 
+def _to_strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 @attrs.frozen
 class Choice:
     """One dropdown entry: the value bound to the variable and the label a modeler sees."""
@@ -45,7 +49,11 @@ class Condition:
     """Show a template property only when another property has one of some values (``oneOf``/``equals``)."""
 
     property: str
-    one_of: tuple[str, ...] = attrs.field(converter=tuple)
+    one_of: tuple[str, ...] = attrs.field(converter=_to_strings)
+
+
+def _to_choices(values: Iterable[Choice]) -> tuple[Choice, ...]:
+    return tuple(values)
 
 
 @attrs.frozen
@@ -60,7 +68,7 @@ class TemplateHints:
     type: PropertyType | None = None
     feel: FeelMode | None = None
     optional: bool = False
-    choices: tuple[Choice, ...] = attrs.field(default=(), converter=tuple)
+    choices: tuple[Choice, ...] = attrs.field(default=(), converter=_to_choices)
     condition: Condition | None = None
     default: str | None = None
     property_id: str | None = None
@@ -100,7 +108,7 @@ def variable(
     max_length: int | None = None,
     minimum: float | None = None,
     maximum: float | None = None,
-    choices: Sequence[str] = (),
+    choices: Sequence[str | Choice] = (),
     parse: Callable[[object], object] | None = None,
     check: Callable[[Any], str | None] | None = None,
     embedded: bool = False,
@@ -116,15 +124,29 @@ def variable(
       ``check`` validates the bound value (return a message, or ``None`` when it is fine).
     * ``embedded=True`` reads a nested record from the *same* level (a section such as the configuration,
       whose variables are top-level names in Camunda's template).
-    * Other keyword arguments are :class:`TemplateHints` for the element template.
+    * ``choices`` restricts text values; given as :class:`Choice` entries they also become the template's
+      dropdown entries.
+    * Other keyword arguments are :class:`TemplateHints` for the element template. A simple ``default``
+      (an enum member, text, number or boolean) also becomes the template's default unless one is given.
 
     >>> @attrs.frozen(kw_only=True)
     ... class Input:
     ...     queue_name: str = variable("queueName", not_empty=True, label="Queue name")
     """
     hints = template if template is not None else TemplateHints(**template_hints)
-    if default is not attrs.NOTHING and isinstance(default, enum.Enum) and hints.default is None:
-        hints = attrs.evolve(hints, default=str(default.value))
+    allowed = tuple(choice.value if isinstance(choice, Choice) else choice for choice in choices)
+    if any(isinstance(choice, Choice) for choice in choices) and not hints.choices:
+        # Dropdown entries serve both sides: their values validate, the entries (with labels) go to the template.
+        entries = tuple(choice if isinstance(choice, Choice) else Choice(choice, choice) for choice in choices)
+        hints = attrs.evolve(hints, choices=entries)
+    if hints.default is None and default is not attrs.NOTHING and default is not None:
+        # The template shows the same default the binding applies, so the two cannot drift apart.
+        if isinstance(default, enum.Enum):
+            hints = attrs.evolve(hints, default=str(default.value))
+        elif isinstance(default, bool):
+            hints = attrs.evolve(hints, default="true" if default else "false")
+        elif isinstance(default, (str, int, float)):
+            hints = attrs.evolve(hints, default=str(default))
     spec = VariableSpec(
         name=name,
         secret=secret,
@@ -135,7 +157,7 @@ def variable(
         max_length=max_length,
         minimum=minimum,
         maximum=maximum,
-        choices=tuple(choices),
+        choices=allowed,
         parse=parse,
         check=check,
         embedded=embedded,
