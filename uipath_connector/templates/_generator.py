@@ -25,7 +25,7 @@ import itertools
 import re
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
 import attrs
@@ -36,7 +36,7 @@ from ._model import Binding, Constraints, PropertyCondition, TemplateProperty
 __all__ = ["Selector", "SelectorChoice", "TemplateError", "record_properties", "template_pattern"]
 
 #: A value the runtime replaces before binding (reference/camunda-connector.md §4.3), so any field may hold it.
-_SECRET_PLACEHOLDER = r"\{\{secrets\..+\}\}"
+_SECRET_PLACEHOLDER = r"\{\{secrets\..+\}\}"  # noqa: S105 - a pattern, not a password
 #: Python-only regular-expression syntax that JavaScript (the Modeler) reads differently or not at all.
 _PYTHON_ONLY = re.compile(r"\(\?P[<=]|\\[AZ]|\(\?[aiLmsux]+[):]|\\z")
 
@@ -45,13 +45,21 @@ class TemplateError(ValueError):
     """The records' metadata cannot become a valid template (a missing label, a condition that disagrees, ...)."""
 
 
+def _strings(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _selector_choices(items: Iterable[SelectorChoice]) -> tuple[SelectorChoice, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class SelectorChoice:
     """One entry of a :class:`Selector`: its value, label, and the variables shown when it is chosen."""
 
     value: str
     label: str
-    variables: tuple[str, ...] = attrs.field(converter=tuple)
+    variables: tuple[str, ...] = attrs.field(converter=_strings)
 
 
 @attrs.frozen(kw_only=True)
@@ -69,7 +77,7 @@ class Selector:
     id: str
     label: str
     group: str
-    choices: tuple[SelectorChoice, ...] = attrs.field(converter=tuple)
+    choices: tuple[SelectorChoice, ...] = attrs.field(converter=_selector_choices)
     description: str | None = None
     tooltip: str | None = None
 
@@ -142,7 +150,7 @@ def _walk_union(
         condition=_hint_condition(hints),
     )
     found = [_Found(binding, dropdown, variants)]
-    for member, (_, value) in zip(members, tags):
+    for member, (_, value) in zip(members, tags, strict=True):
         found.extend(_walk_record(member, prefix, (*variants, (prop_id, value))))
     return found
 
@@ -193,6 +201,8 @@ def _hint_condition(hints: TemplateHints) -> PropertyCondition | None:
 
 def _default_text(default: object) -> str | None:
     """The template value of a record default (``None``, factories and structures have none)."""
+    if default is attrs.NOTHING or isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        return None
     if isinstance(default, enum.Enum):
         return str(default.value)
     if isinstance(default, bool):
@@ -239,7 +249,9 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def _leaf_property(binding: str, spec: VariableSpec, target: object, default: object, required: bool) -> TemplateProperty:
+def _leaf_property(
+    binding: str, spec: VariableSpec, target: object, default: object, required: bool
+) -> TemplateProperty:
     hints = spec.template
     value: str | None = hints.default if hints.default is not None else _default_text(default)
     if hints.hidden:
@@ -271,9 +283,11 @@ def _leaf_property(binding: str, spec: VariableSpec, target: object, default: ob
     if kind == "Dropdown" and value is not None and value not in {choice for choice, _ in choices}:
         raise TemplateError(f"{binding}: the default {value!r} is not one of the choices")
     if spec.secret and not any("{{secrets." in (text or "") for text in (hints.placeholder, hints.description)):
-        raise TemplateError(f"{binding}: a secret field must hint at {{{{secrets.NAME}}}} in its placeholder or description")
+        raise TemplateError(
+            f"{binding}: a secret field must hint at {{{{secrets.NAME}}}} in its placeholder or description"
+        )
     optional = hints.optional and kind != "Dropdown"
-    feel = None if hints.feel in (None, "disabled") else hints.feel
+    feel = None if hints.feel is None or hints.feel == "disabled" else hints.feel
     if feel == "static" and kind not in ("Boolean", "Number"):
         raise TemplateError(f"{binding}: FEEL mode 'static' is for Boolean and Number properties only")
     pattern = None
@@ -332,7 +346,9 @@ def _variant_condition(
     return PropertyCondition(tuple(clauses)) if clauses else None
 
 
-def _combine(binding: str, derived: PropertyCondition | None, hinted: PropertyCondition | None) -> PropertyCondition | None:
+def _combine(
+    binding: str, derived: PropertyCondition | None, hinted: PropertyCondition | None
+) -> PropertyCondition | None:
     if hinted is None:
         return derived
     if derived is None:
@@ -357,8 +373,8 @@ def _apply_selectors(props: list[TemplateProperty], selectors: Sequence[Selector
                 raise TemplateError(f"selector {selector.id}: the records read no variable {', '.join(missing)}")
     for prop in props:
         for selector in selectors:
-            choice = selector.governs(prop.binding.name)
-            if choice is None:
+            governing = selector.governs(prop.binding.name)
+            if governing is None:
                 continue
             if selector.id not in placed:
                 result.append(attrs.evolve(selector.to_property(), condition=prop.condition))
@@ -368,7 +384,7 @@ def _apply_selectors(props: list[TemplateProperty], selectors: Sequence[Selector
                 prop,
                 optional=False,
                 constraints=attrs.evolve(prop.constraints, not_empty=True),
-                condition=PropertyCondition.of(selector.id, choice.value).and_(prop.condition),
+                condition=PropertyCondition.of(selector.id, governing.value).and_(prop.condition),
             )
         result.append(prop)
     return result
