@@ -25,10 +25,12 @@ function validateText(label, text, template) {
   const { valid, errors } = validateZeebe(text);
   console.log(`${valid ? 'OK' : 'FAIL'} ${label}`);
   for (const error of errors || []) {
-    const where = `${error.dataPath || '/'} ${error.message}`;
+    // ajv 8 names the JSON path instancePath; older validator versions called it dataPath.
+    const path = error.instancePath ?? error.dataPath ?? '';
+    const where = `${path || '/'} ${error.message}`;
     if (NOISE.has(where)) continue;
     const line = error.dataPointer && error.dataPointer.value ? `line ${error.dataPointer.value.line + 1}: ` : '';
-    console.log(`  ${line}${where}${propertyName(template, error.dataPath)}`);
+    console.log(`  ${line}${where}${propertyName(template, path)}`);
   }
   return valid;
 }
