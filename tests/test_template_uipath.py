@@ -264,7 +264,8 @@ def test_each_preset_with_defaults_binds(preset: str, auth: str, folder: str) ->
         assert isinstance(request, GetQueueItemRequest)
         assert request.input.item_id == 436141352
         assert task.headers["resultExpression"] == "={itemStatus: response.body.value[1].Status}"
-        assert "queueName" not in task.variables and "priority" not in task.variables
+        assert "queueName" not in task.variables
+        assert "priority" not in task.variables
     assert task.headers == {
         "resultExpression": task.headers["resultExpression"],
         "retryBackoff": "PT30S",
@@ -312,13 +313,13 @@ def test_every_field_filled_binds_with_the_values_typed() -> None:
 
 def test_the_modeler_flags_a_missing_queue_name() -> None:
     values = {**COMMON, **AUTH_VALUES["bearer"], **FOLDER_VALUES["organizationUnitId"]}
-    with pytest.raises(ModelerError, match="^queueName: must not be empty$"):
+    with pytest.raises(ModelerError, match=r"^queueName: must not be empty$"):
         model_task(_committed(), preset="operationType_addQueueItem", values=values)
 
 
 def test_the_modeler_flags_an_empty_chosen_folder() -> None:
     values = {**COMMON, **AUTH_VALUES["bearer"], "folderSelection": "folderPath", "itemId": "7"}
-    with pytest.raises(ModelerError, match="^folderPath: must not be empty$"):
+    with pytest.raises(ModelerError, match=r"^folderPath: must not be empty$"):
         model_task(_committed(), preset="operationType_getItemById", values=values)
 
 
@@ -327,14 +328,18 @@ REFUSED_DATES = ["15/01/2026", "2026-1-15", "tomorrow", "20260115", " 2026-01-15
 ADD_VALUES = {**COMMON, **AUTH_VALUES["bearer"], **FOLDER_VALUES["organizationUnitId"], "queueName": "Q"}
 
 
+DATE_MESSAGE = (
+    "deferDate: Must be a date yyyy-MM-dd or an ISO-8601 date-time with an offset, "
+    "e.g. 2026-01-15 or 2026-01-15T09:30:00Z"
+)
+
+
 def _template_accepts(date: str) -> bool:
     try:
         model_task(_committed(), preset="operationType_addQueueItem", values={**ADD_VALUES, "deferDate": date})
     except ModelerError as error:
-        assert str(error) == (
-            "deferDate: Must be a date yyyy-MM-dd or an ISO-8601 date-time with an offset, "
-            "e.g. 2026-01-15 or 2026-01-15T09:30:00Z"
-        )
+        if str(error) != DATE_MESSAGE:  # any other complaint is a mistake in the test's own values
+            raise
         return False
     return True
 

@@ -22,7 +22,9 @@ def _add_template_command(subcommands: argparse._SubParsersAction[argparse.Argum
         "element-templates/uipath-connector.json (freezing the previous version under versioned/ when the version "
         "goes up).",
     )
-    parser.add_argument("--output", type=Path, help="where to write it (default: element-templates/uipath-connector.json)", default=None)
+    parser.add_argument(
+        "--output", type=Path, help="where to write it (default: element-templates/uipath-connector.json)", default=None
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file differs")
     mode.add_argument(
