@@ -1,5 +1,12 @@
 """The UiPath Orchestrator connector: records, Orchestrator client and the connector function.
 
+Two entry points:
+
+* ``UiPathConnector().execute(context)``: the connector function a runtime calls per job (job variables in,
+  :class:`~uipath_connector.sdk.HttpResponse` envelope out);
+* ``OrchestratorClient(configuration, authentication).add_queue_item(AddQueueItemInput(...))`` /
+  ``.get_queue_item(item_id)``: the same operations for Python code, with records instead of job variables.
+
 >>> from uipath_connector.uipath import JOB_TYPE
 >>> JOB_TYPE
 'uipath-connector:uipath:1'
@@ -7,6 +14,21 @@
 
 from __future__ import annotations
 
+from ._auth import LIFETIME_WITHOUT_EXPIRES_IN, PROCESS_TOKEN_CACHE, REFRESH_SKEW_SECONDS, TokenCache
+from ._client import RECOVERED_HEADER, OrchestratorClient
+from ._connector import INPUT_VARIABLES, JOB_TYPE, UiPathConnector
+from ._errors import (
+    DuplicateReferenceError,
+    OrchestratorAuthenticationError,
+    OrchestratorConnectionError,
+    OrchestratorError,
+    OrchestratorNotFoundError,
+    OrchestratorPermissionError,
+    OrchestratorRateLimitError,
+    OrchestratorServerError,
+    QueueItemMayExistError,
+    TokenEndpointError,
+)
 from ._records import (
     AUTHENTICATION_TYPE_PROPERTY,
     MAX_TIMEOUT_SECONDS,
@@ -22,25 +44,44 @@ from ._records import (
     OAuthClientCredentialsAuthentication,
     OperationRequest,
     Priority,
+    parse_orchestrator_date,
 )
-
-#: The job type the connector serves and the element template's ``zeebe:taskDefinition`` type.
-JOB_TYPE = "uipath-connector:uipath:1"
+from ._retry import RetryPolicy
 
 __all__ = [
     "AUTHENTICATION_TYPE_PROPERTY",
+    "INPUT_VARIABLES",
     "JOB_TYPE",
+    "LIFETIME_WITHOUT_EXPIRES_IN",
     "MAX_TIMEOUT_SECONDS",
     "OPERATION_TYPE_PROPERTY",
+    "PROCESS_TOKEN_CACHE",
+    "RECOVERED_HEADER",
+    "REFRESH_SKEW_SECONDS",
     "AddQueueItemInput",
     "AddQueueItemRequest",
     "Authentication",
     "BearerAuthentication",
     "ClientAuthentication",
     "Configuration",
+    "DuplicateReferenceError",
     "GetQueueItemInput",
     "GetQueueItemRequest",
     "OAuthClientCredentialsAuthentication",
     "OperationRequest",
+    "OrchestratorAuthenticationError",
+    "OrchestratorClient",
+    "OrchestratorConnectionError",
+    "OrchestratorError",
+    "OrchestratorNotFoundError",
+    "OrchestratorPermissionError",
+    "OrchestratorRateLimitError",
+    "OrchestratorServerError",
     "Priority",
+    "QueueItemMayExistError",
+    "RetryPolicy",
+    "TokenCache",
+    "TokenEndpointError",
+    "UiPathConnector",
+    "parse_orchestrator_date",
 ]

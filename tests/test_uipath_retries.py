@@ -1,0 +1,297 @@
+"""Every retry rule, with responses' ordered registry and a fake clock (nothing sleeps)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+import responses
+import urllib3.exceptions
+
+from tests.conftest import ADD_URL, ITEMS_URL, FakeTime, job, make_connector, seed
+from uipath_connector.uipath import (
+    RECOVERED_HEADER,
+    DuplicateReferenceError,
+    OrchestratorConnectionError,
+    OrchestratorRateLimitError,
+    OrchestratorServerError,
+    QueueItemMayExistError,
+    RetryPolicy,
+    TokenCache,
+    UiPathConnector,
+)
+
+
+def refused() -> requests.exceptions.ConnectionError:
+    reason = urllib3.exceptions.NewConnectionError(None, "Failed to establish a new connection: [Errno 111] refused")  # type: ignore[arg-type]
+    return requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/", reason))  # type: ignore[arg-type]
+
+
+def reset() -> requests.exceptions.ConnectionError:
+    cause = urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset by peer"))
+    return requests.exceptions.ConnectionError(cause)
+
+
+CREATED = seed("add")["body"]
+UNAVAILABLE = {"message": "Service Unavailable", "errorCode": 0}
+DUPLICATE = {"message": "Error creating Transaction. Duplicate Reference.", "errorCode": 1016, "traceId": "00-t-01"}
+
+
+def found(**extra: object) -> dict[str, object]:
+    item = {k: v for k, v in CREATED.items() if k != "@odata.context"}
+    item.update(extra)
+    return {"@odata.context": "x#QueueItems", "value": [item]}
+
+
+@pytest.mark.parametrize("failure", [refused(), requests.exceptions.ConnectTimeout("connect timed out")])
+def test_post_retried_when_never_sent(
+    ordered: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime, failure: Exception
+) -> None:
+    ordered.add("POST", ADD_URL, body=failure)
+    ordered.add("POST", ADD_URL, json=CREATED, status=201)
+    assert connector.execute(job("addQueueItem")).status == 201
+    assert fake_time.sleeps == [0.5]
+
+
+def test_429_with_retry_after_seconds(
+    ordered: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime
+) -> None:
+    ordered.add("POST", ADD_URL, body="Too Many Requests\r\n", status=429, headers={"Retry-After": "7"})
+    ordered.add("POST", ADD_URL, json=CREATED, status=201)
+    assert connector.execute(job("addQueueItem")).status == 201
+    assert fake_time.sleeps == [7.0]
+
+
+def test_503_with_retry_after_http_date(
+    ordered: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime
+) -> None:
+    # The fake wall clock starts at Fri, 20 Jan 2023 10:13:20 GMT.
+    ordered.add(
+        "GET", ITEMS_URL, json=UNAVAILABLE, status=503, headers={"Retry-After": "Fri, 20 Jan 2023 10:13:32 GMT"}
+    )
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    assert connector.execute(job("getItemById")).status == 200
+    assert fake_time.sleeps == [12.0]
+
+
+def test_backoff_is_capped_exponential_and_attempts_bounded(
+    ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache
+) -> None:
+    policy = RetryPolicy(
+        attempts=5, base_backoff_seconds=1, max_backoff_seconds=3, jitter_seconds=0, max_total_seconds=100
+    )
+    connector = make_connector(fake_time, token_cache, retry_policy=policy)
+    for _ in range(5):
+        ordered.add("GET", ITEMS_URL, json=UNAVAILABLE, status=503)
+    with pytest.raises(OrchestratorServerError) as caught:
+        connector.execute(job("getItemById"))
+    assert fake_time.sleeps == [1, 2, 3, 3]
+    assert caught.value.error_code == "503"
+    assert len(ordered.calls) == 5
+
+
+def test_total_time_bounds_retries(
+    ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache
+) -> None:
+    policy = RetryPolicy(
+        attempts=10, base_backoff_seconds=4, max_backoff_seconds=4, jitter_seconds=0, max_total_seconds=10
+    )
+    connector = make_connector(fake_time, token_cache, retry_policy=policy)
+    for _ in range(3):
+        ordered.add("GET", ITEMS_URL, json=UNAVAILABLE, status=503)
+    with pytest.raises(OrchestratorServerError):
+        connector.execute(job("getItemById"))
+    assert fake_time.sleeps == [4, 4]  # a third wait would end after 12 s > 10 s
+
+
+def test_jitter_is_added(ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache) -> None:
+    connector = make_connector(fake_time, token_cache, retry_policy=RetryPolicy(jitter_seconds=0.5), rng=lambda: 0.5)
+    ordered.add("GET", ITEMS_URL, json=UNAVAILABLE, status=503)
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    connector.execute(job("getItemById"))
+    assert fake_time.sleeps == [0.75]
+
+
+def test_retry_after_beyond_cap_is_not_waited_but_reported(
+    mocked: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime
+) -> None:
+    mocked.add("POST", ADD_URL, body="Too Many Requests\r\n", status=429, headers={"Retry-After": "120"})
+    with pytest.raises(OrchestratorRateLimitError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert fake_time.sleeps == []
+    assert caught.value.error_code == "429"
+    assert caught.value.backoff is not None
+    assert caught.value.backoff.total_seconds() == 120
+    assert (
+        str(caught.value)
+        == "Orchestrator answered 429 Too Many Requests to POST /odata/Queues/UiPathODataSvc.AddQueueItem: "
+        "Too Many Requests"
+    )
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_gateway_errors_retried_for_get_only(
+    ordered: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime, status: int
+) -> None:
+    ordered.add("GET", ITEMS_URL, body="bad gateway", status=status)
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    ordered.add("POST", ADD_URL, body="bad gateway", status=status)
+    assert connector.execute(job("getItemById")).status == 200
+    with pytest.raises(OrchestratorServerError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert caught.value.error_code == str(status)
+    assert fake_time.sleeps == [0.5]
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 409, 500])
+def test_other_statuses_not_retried(mocked: responses.RequestsMock, connector: UiPathConnector, status: int) -> None:
+    mocked.add("GET", ITEMS_URL, json={"message": "no", "errorCode": 1000}, status=status)
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - the class varies with the status
+        connector.execute(job("getItemById"))
+    assert getattr(caught.value, "error_code", None) == str(status)
+    assert len(mocked.calls) == 1
+
+
+def test_get_retried_after_reset_and_read_timeout(ordered: responses.RequestsMock, connector: UiPathConnector) -> None:
+    ordered.add("GET", ITEMS_URL, body=reset())
+    ordered.add("GET", ITEMS_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    assert connector.execute(job("getItemById")).status == 200
+
+
+def test_disabled_policy_makes_one_attempt(
+    mocked: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache
+) -> None:
+    connector = make_connector(fake_time, token_cache, retry_policy=RetryPolicy.disabled())
+    mocked.add("GET", ITEMS_URL, body=refused())
+    with pytest.raises(OrchestratorConnectionError) as caught:
+        connector.execute(job("getItemById"))
+    assert caught.value.error_code == "408"
+    assert str(caught.value) == (
+        "An error occurred while executing the request, or the connection was aborted (GET /odata/QueueItems)"
+    )
+    assert caught.value.request_sent is False
+    assert len(mocked.calls) == 1
+
+
+# --- an Add Queue Item whose fate is unknown ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", [reset(), requests.exceptions.ReadTimeout("read timed out")])
+def test_ambiguous_post_without_reference_is_not_resent(
+    mocked: responses.RequestsMock, connector: UiPathConnector, failure: Exception
+) -> None:
+    mocked.add("POST", ADD_URL, body=failure)
+    with pytest.raises(QueueItemMayExistError) as caught:
+        connector.execute(job("addQueueItem", reference=None))
+    assert caught.value.error_code == "408"
+    lost = "the request timed out" if isinstance(failure, requests.Timeout) else "the connection was lost"
+    assert str(caught.value) == (
+        f"Add Queue Item to queue 'test' was sent but {lost} before an answer came back, so the item may have been "
+        "created. It was not sent again, because without a reference it cannot be looked up and a second request "
+        "could add it twice: check the queue before retrying, or give items a reference (on a queue that enforces "
+        "unique references) so the connector can settle this itself"
+    )
+    assert len(mocked.calls) == 1
+
+
+def test_ambiguous_post_that_landed_returns_the_existing_item(
+    ordered: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    ordered.add("POST", ADD_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    ordered.add("GET", ITEMS_URL, json=found(), headers={"x-correlation-id": "c-1"})
+    envelope = connector.execute(job("addQueueItem")).to_dict()
+    assert envelope["status"] == 201
+    assert envelope["reason"] == "Created"
+    assert envelope["body"] == CREATED  # the entity shape of a real 201, @odata.context included
+    assert envelope["headers"] == {
+        "Content-Type": "application/json",
+        "x-correlation-id": "c-1",
+        RECOVERED_HEADER: "reference-lookup",
+    }
+    lookup = ordered.calls[1].request
+    assert lookup.headers["X-UIPATH-OrganizationUnitId"] == "1964413"
+    assert lookup.url == (
+        ITEMS_URL
+        + "?$filter=Reference%20eq%20'test'%20and%20QueueDefinitionName%20eq%20'test'&$orderby=Id%20desc&$top=1"
+    )
+    assert len(ordered.calls) == 2
+
+
+def test_ambiguous_post_that_did_not_land_is_resent(
+    ordered: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    ordered.add("POST", ADD_URL, body=reset())
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    ordered.add("POST", ADD_URL, json=CREATED, status=201)
+    envelope = connector.execute(job("addQueueItem"))
+    assert envelope.status == 201
+    assert RECOVERED_HEADER not in envelope.headers
+    assert ordered.calls[0].request.body == ordered.calls[2].request.body
+
+
+def test_duplicate_reference_on_resend_resolves_to_existing_item(
+    ordered: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    ordered.add("POST", ADD_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    ordered.add("GET", ITEMS_URL, json={"value": []})  # not visible yet
+    ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    ordered.add("GET", ITEMS_URL, json=found())
+    envelope = connector.execute(job("addQueueItem"))
+    assert envelope.status == 201
+    assert envelope.body["Id"] == 436141352
+    assert envelope.headers[RECOVERED_HEADER] == "reference-lookup"
+
+
+def test_duplicate_reference_on_first_attempt_is_an_error(
+    mocked: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    mocked.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    with pytest.raises(DuplicateReferenceError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert caught.value.error_code == "409"
+    assert caught.value.uipath_error_code == 1016
+    assert caught.value.trace_id == "00-t-01"
+    assert caught.value.variables == {"response": {"headers": {"Content-Type": "application/json"}, "body": DUPLICATE}}
+
+
+def test_older_item_with_same_reference_is_not_taken_for_ours(
+    ordered: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    ordered.add("POST", ADD_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    ordered.add("GET", ITEMS_URL, json=found(CreationTime="2023-01-19T09:00:00Z", Id=1))  # a day earlier
+    ordered.add("POST", ADD_URL, json=CREATED, status=201)
+    assert connector.execute(job("addQueueItem")).body["Id"] == 436141352
+
+
+def test_unsettled_after_retries_says_nothing_was_added_twice(
+    ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache
+) -> None:
+    connector = make_connector(fake_time, token_cache, retry_policy=RetryPolicy(attempts=2, jitter_seconds=0))
+    ordered.add("POST", ADD_URL, body=reset())
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    ordered.add("POST", ADD_URL, body=reset())
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    with pytest.raises(QueueItemMayExistError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert str(caught.value) == (
+        "Add Queue Item to queue 'test' was sent but the connection was lost; a look-up by its reference found no "
+        "item, and the retry policy allows no further attempt. Nothing was added twice; retry the job"
+    )
+    assert [call.request.method for call in ordered.calls] == ["POST", "GET", "POST", "GET"]
+
+
+def test_failed_lookup_reports_that_the_item_may_exist(
+    ordered: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    ordered.add("POST", ADD_URL, body=reset())
+    ordered.add("GET", ITEMS_URL, json={"message": "You are not authorized!", "errorCode": 0}, status=403)
+    with pytest.raises(QueueItemMayExistError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert str(caught.value) == (
+        "Add Queue Item was sent but no answer came back, so the item may have been created; looking its reference "
+        "up failed too: Orchestrator answered 403 Forbidden to GET /odata/QueueItems (look-up by reference): "
+        "You are not authorized! (errorCode 0)"
+    )
+    assert json.loads(ordered.calls[0].request.body)["itemData"]["Reference"] == "test"

@@ -1,0 +1,488 @@
+"""The Orchestrator client: Add Queue Item and Get Queue Item by id over one ``requests.Session``.
+
+Requests are those of Camunda's connector (reference/camunda-connector.md §3) against the Orchestrator contract
+(reference/uipath-orchestrator-api.md §2, §5), with these deliberate choices:
+
+* Add sends only the keys that have a value (Camunda sends ``null`` for empty ones; Orchestrator accepts both),
+  in Camunda's order: ``DeferDate, DueDate, Priority, Name, SpecificContent, Reference``.
+* Get sends ``$filter=Id eq N`` and ``$count=true`` to ``/odata/QueueItems``: the answer keeps the collection
+  shape of the seed (``value[1].Status`` in FEEL) including ``@odata.count``, which current Automation Cloud
+  only returns when asked (reference §5.3).
+* Exactly one folder header; ``Content-Type`` only on requests with a body.
+* Every error message names the request relative to the Orchestrator base (``POST
+  /odata/Queues/UiPathODataSvc.AddQueueItem``) and is masked with every secret value the client knows.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import attrs
+import requests
+
+from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind, mask_secrets, record_plan
+from ._auth import PROCESS_TOKEN_CACHE, IssuedToken, TokenCache, read_token_response, token_cache_key, token_request
+from ._errors import (
+    DUPLICATE_REFERENCE,
+    OrchestratorConnectionError,
+    QueueItemMayExistError,
+    TokenEndpointError,
+    error_details,
+    orchestrator_error,
+)
+from ._records import (
+    MAX_TIMEOUT_SECONDS,
+    AddQueueItemInput,
+    Authentication,
+    BearerAuthentication,
+    Configuration,
+    GetQueueItemInput,
+    OAuthClientCredentialsAuthentication,
+    parse_orchestrator_date,
+)
+from ._retry import (
+    Decision,
+    Retrier,
+    RetryPolicy,
+    decide_get,
+    decide_post,
+    decide_token,
+    retry_after_seconds,
+    transport_phase,
+)
+from ._urls import odata_string, orchestrator_urls
+
+__all__ = ["RECOVERED_HEADER", "OrchestratorClient"]
+
+_LOG = logging.getLogger("uipath_connector.uipath")
+_T = TypeVar("_T")
+
+ADD_QUEUE_ITEM_PATH = "/odata/Queues/UiPathODataSvc.AddQueueItem"
+QUEUE_ITEMS_PATH = "/odata/QueueItems"
+#: Marks an Add Queue Item envelope that was settled by looking the item's reference up (docs/errors-and-retries.md).
+RECOVERED_HEADER = "X-UiPath-Connector-Recovered"
+#: How much earlier than the first attempt (client clock) a found item may have been created and still count as
+#: this request's item: tolerates clock skew between client and Orchestrator.
+CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
+
+
+def _record_variables(record: object) -> dict[str, object]:
+    """The job variables a record was (or would have been) bound from: the inverse of binding."""
+    plan = record_plan(type(record))
+    variables: dict[str, object] = {}
+    if plan.tag is not None:
+        variables[plan.tag[0]] = plan.tag[1]
+    for field in plan.fields:
+        value = getattr(record, field.attribute)
+        if field.embedded is not None:
+            variables.update(_record_variables(value))
+        elif value is not None:
+            variables[field.spec.name] = _plain(value)
+    return variables
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if attrs.has(type(value)):
+        return _record_variables(value)
+    return value
+
+
+def _checked(record: _T) -> _T:
+    """Validate a record built in Python exactly as binding validates job variables (same messages)."""
+    checked: _T = bind(_record_variables(record), type(record))
+    return checked
+
+
+def _input_error(message: str) -> ConnectorInputError:
+    path, _, text = message.partition(": ")
+    return ConnectorInputError([InputProblem(path, text)]) if text else ConnectorInputError(message)
+
+
+def _folder_header(configuration: Configuration) -> tuple[str, str]:
+    """The one folder header (reference/uipath-orchestrator-api.md §2)."""
+    if configuration.organization_unit_id is not None:
+        return "X-UIPATH-OrganizationUnitId", str(configuration.organization_unit_id)
+    if configuration.folder_key is not None:
+        return "X-UIPATH-FolderKey", configuration.folder_key
+    path = configuration.folder_path or ""
+    # Only the encoded header takes non-ASCII text and relative paths ('/', '.', '..'); base64 of UTF-16LE.
+    if path.isascii() and not path.startswith(("/", ".")):
+        return "X-UIPATH-FolderPath", path
+    return "X-UIPATH-FolderPath-Encoded", base64.b64encode(path.encode("utf-16-le")).decode("ascii")
+
+
+def _query(params: Mapping[str, str]) -> str:
+    # Spaces as %20 (as Camunda's Apache client sends them), quotes kept readable; '&', '#', '%' are encoded.
+    return "&".join(f"{name}={quote(value, safe=chr(39))}" for name, value in params.items())
+
+
+def _header_pairs(response: requests.Response) -> list[tuple[str, str]]:
+    raw_headers = getattr(response.raw, "headers", None)
+    if raw_headers is not None and hasattr(raw_headers, "iteritems"):
+        return [(str(name), str(value)) for name, value in raw_headers.iteritems()]
+    return list(response.headers.items())
+
+
+def _item_body(item: AddQueueItemInput) -> dict[str, object]:
+    data: dict[str, object] = {}
+    if item.defer_date is not None:
+        data["DeferDate"] = item.defer_date
+    if item.due_date is not None:
+        data["DueDate"] = item.due_date
+    data["Priority"] = item.priority.value
+    data["Name"] = item.queue_name
+    if item.specific_content is not None:
+        data["SpecificContent"] = item.specific_content
+    if item.reference:
+        data["Reference"] = item.reference
+    return {"itemData": data}
+
+
+class OrchestratorClient:
+    """Orchestrator's queue API for one configuration and one set of credentials.
+
+    >>> from uipath_connector.uipath import BearerAuthentication, Configuration
+    >>> client = OrchestratorClient(
+    ...     Configuration(cloud_org="acme", cloud_tenant="DefaultTenant", organization_unit_id=1964413),
+    ...     BearerAuthentication(token="eyJ..."),
+    ... )
+    >>> client.base_url
+    'https://cloud.uipath.com/acme/DefaultTenant/orchestrator_'
+
+    Then ``client.add_queue_item(AddQueueItemInput(queue_name="Invoices", reference="INV-1"))`` or
+    ``client.get_queue_item(436141352)``; both return the :class:`~uipath_connector.sdk.HttpResponse` envelope
+    and raise :class:`OrchestratorError` (status >= 400), :class:`OrchestratorConnectionError`,
+    :class:`TokenEndpointError` or :class:`~uipath_connector.sdk.ConnectorInputError`.
+
+    ``session`` is used as given (one per thread: ``requests.Session`` is not thread-safe); ``token_cache`` is
+    the process-wide cache by default. ``sleep``, ``clock``, ``wall_clock`` and ``rng`` exist for tests.
+    ``allow_insecure_http`` permits ``http://`` URLs, e.g. the emulator on loopback; never set it for real use.
+    """
+
+    def __init__(
+        self,
+        configuration: Configuration,
+        authentication: Authentication,
+        *,
+        session: requests.Session | None = None,
+        retry_policy: RetryPolicy | None = None,
+        allow_insecure_http: bool = False,
+        token_cache: TokenCache | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        rng: Callable[[], float] = random.random,
+        secret_values: Iterable[str] = (),
+        _validated: bool = False,
+    ):
+        if not _validated:
+            configuration = _checked(configuration)
+            authentication = _checked(authentication)
+        self._configuration = configuration
+        self._authentication = authentication
+        token_endpoint = (
+            authentication.oauth_token_endpoint
+            if isinstance(authentication, OAuthClientCredentialsAuthentication)
+            else None
+        )
+        try:
+            urls = orchestrator_urls(
+                configuration.cloud_url,
+                configuration.cloud_org,
+                configuration.cloud_tenant,
+                token_endpoint=token_endpoint,
+                allow_insecure_http=allow_insecure_http,
+            )
+        except ValueError as error:
+            raise _input_error(str(error)) from None
+        self.base_url = urls.base
+        self.token_endpoint = urls.token_endpoint
+        seconds = configuration.connection_timeout_in_seconds or MAX_TIMEOUT_SECONDS
+        self._timeout = (float(seconds), float(seconds))
+        self._session = session if session is not None else requests.Session()
+        self._policy = retry_policy if retry_policy is not None else RetryPolicy()
+        self._retrier = Retrier(self._policy, sleep=sleep, clock=clock, wall_clock=wall_clock, rng=rng)
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._token_cache = token_cache if token_cache is not None else PROCESS_TOKEN_CACHE
+        own_secrets = (
+            [authentication.token]
+            if isinstance(authentication, BearerAuthentication)
+            else [authentication.client_id, authentication.client_secret]
+        )
+        self._secret_values = tuple(value for value in (*own_secrets, *secret_values) if value)
+        self._folder_header = _folder_header(configuration)
+
+    def __repr__(self) -> str:
+        return f"OrchestratorClient(base_url={self._mask(self.base_url)!r}, authentication={self._authentication!r})"
+
+    # -- operations ------------------------------------------------------------------------------------
+
+    def add_queue_item(self, item: AddQueueItemInput, *, _validated: bool = False) -> HttpResponse:
+        """Add one item to a queue; the envelope of Orchestrator's ``201`` (``body.Id`` is the new item's id).
+
+        A request whose fate is unknown (sent, then a read timeout or a reset) is never re-sent blindly: with a
+        ``reference`` the item is looked up first, without one :class:`QueueItemMayExistError` is raised.
+        """
+        if not _validated:
+            item = _checked(item)
+        data = json.dumps(_item_body(item), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        what = f"POST {ADD_QUEUE_ITEM_PATH}"
+        started = self._wall_clock()
+        try:
+            response = self._send("POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_post)
+        except requests.RequestException as error:
+            if transport_phase(error) != "after-send":
+                raise self._network_error(error, what) from None
+            return self._settle_unknown_add(item, data, started, error)
+        return self._result(response, what)
+
+    def get_queue_item(self, item_id: int | str) -> HttpResponse:
+        """The queue item with this ``Id`` as the collection envelope (``body.value[0]``; FEEL ``value[1]``).
+
+        An unknown id is not an error: ``body.value`` is empty, as with Camunda's connector.
+        """
+        checked: GetQueueItemInput = bind({"itemId": item_id}, GetQueueItemInput)
+        return self._get_queue_item(checked.item_id)
+
+    def _get_queue_item(self, item_id: int) -> HttpResponse:
+        params = {"$filter": f"Id eq {item_id}", "$count": "true"}
+        what = f"GET {QUEUE_ITEMS_PATH}"
+        try:
+            response = self._send("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get)
+        except requests.RequestException as error:
+            raise self._network_error(error, what) from None
+        return self._result(response, what)
+
+    # -- duplicate-safe settling of an Add whose fate is unknown ----------------------------------------
+
+    def _settle_unknown_add(
+        self, item: AddQueueItemInput, data: bytes, started: datetime, cause: requests.RequestException
+    ) -> HttpResponse:
+        queue = self._mask(repr(item.queue_name))
+        lost = "the request timed out" if isinstance(cause, requests.Timeout) else "the connection was lost"
+        if not item.reference:
+            raise QueueItemMayExistError(
+                f"Add Queue Item to queue {queue} was sent but {lost} before an answer came back, so the item may "
+                "have been created. It was not sent again, because without a reference it cannot be looked up "
+                "and a second request could add it twice: check the queue before retrying, or give items a "
+                "reference (on a queue that enforces unique references) so the connector can settle this itself"
+            )
+        resends_left = self._policy.attempts - 1
+        _LOG.warning("add queue item: %s after sending; looking its reference up before re-sending", lost)
+        while True:
+            found = self._find_by_reference(item, started)
+            if found is not None:
+                return found
+            if resends_left <= 0:
+                raise QueueItemMayExistError(
+                    f"Add Queue Item to queue {queue} was sent but {lost}; a look-up by its reference found no "
+                    "item, and the retry policy allows no further attempt. Nothing was added twice; retry the job"
+                )
+            resends_left -= 1
+            try:
+                response = self._send("POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_post)
+            except requests.RequestException as error:
+                if transport_phase(error) != "after-send":
+                    raise self._network_error(error, f"POST {ADD_QUEUE_ITEM_PATH}") from None
+                continue
+            if response.status_code == 409:
+                envelope = self._envelope(response)
+                if error_details(envelope).error_code == DUPLICATE_REFERENCE:
+                    # The first attempt landed after all: the reference is taken by our own item.
+                    found = self._find_by_reference(item, started)
+                    if found is not None:
+                        return found
+            return self._result(response, f"POST {ADD_QUEUE_ITEM_PATH}")
+
+    def _find_by_reference(self, item: AddQueueItemInput, started: datetime) -> HttpResponse | None:
+        assert item.reference is not None
+        params = {
+            "$filter": f"Reference eq {odata_string(item.reference)} and "
+            f"QueueDefinitionName eq {odata_string(item.queue_name)}",
+            "$orderby": "Id desc",
+            "$top": "1",
+        }
+        what = f"GET {QUEUE_ITEMS_PATH} (look-up by reference)"
+        try:
+            response = self._send("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get)
+        except requests.RequestException as error:
+            network = self._network_error(error, what)
+            raise QueueItemMayExistError(
+                "Add Queue Item was sent but no answer came back, so the item may have been created; looking its "
+                f"reference up failed too: {network.message}"
+            ) from None
+        envelope = self._envelope(response)
+        if response.status_code >= 400:
+            failure = orchestrator_error(envelope, what)
+            raise QueueItemMayExistError(
+                "Add Queue Item was sent but no answer came back, so the item may have been created; looking its "
+                f"reference up failed too: {self._mask(failure.message)}"
+            )
+        body = envelope.body
+        values = body.get("value") if isinstance(body, Mapping) else None
+        candidate = values[0] if isinstance(values, list) and values and isinstance(values[0], Mapping) else None
+        if candidate is None:
+            return None
+        created = candidate.get("CreationTime")
+        created_at = parse_orchestrator_date(created) if isinstance(created, str) else None
+        if created_at is not None and created_at < started - CLOCK_SKEW_ALLOWANCE:
+            # An older item with the same reference (queues that do not enforce unique references): not ours.
+            return None
+        entity: dict[str, Any] = {"@odata.context": f"{self.base_url}/odata/$metadata#QueueItems/$entity"}
+        entity.update((key, value) for key, value in candidate.items() if not key.startswith("@odata."))
+        headers = dict(envelope.headers)
+        headers[RECOVERED_HEADER] = "reference-lookup"
+        return HttpResponse(status=201, headers=headers, body=entity, reason="Created")
+
+    # -- HTTP ------------------------------------------------------------------------------------------
+
+    def _token(self) -> str:
+        authentication = self._authentication
+        if isinstance(authentication, BearerAuthentication):
+            return authentication.token
+        key = token_cache_key(self.token_endpoint, authentication)
+        return self._token_cache.get(key, self._fetch_token)
+
+    def _invalidate(self, token: str) -> bool:
+        authentication = self._authentication
+        if isinstance(authentication, BearerAuthentication):
+            return False
+        self._token_cache.invalidate(token_cache_key(self.token_endpoint, authentication), token)
+        return True
+
+    def _fetch_token(self) -> IssuedToken:
+        authentication = self._authentication
+        assert isinstance(authentication, OAuthClientCredentialsAuthentication)
+        headers, form = token_request(authentication)
+        endpoint_path = urlsplit(self.token_endpoint).path
+        what = f"POST {self.token_endpoint} (token)"
+        try:
+            response = self._retrier.call(
+                lambda attempt: self._exchange("POST", self.token_endpoint, endpoint_path, headers, form, attempt),
+                decide_token,
+                what="token request",
+            )
+        except requests.RequestException as error:
+            raise self._network_error(error, what) from None
+        try:
+            return read_token_response(self._envelope(response), self.token_endpoint, authentication.scopes)
+        except TokenEndpointError as error:
+            self._mask_error(error)
+            raise
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        decide: Callable[[requests.Response | BaseException, datetime], Decision],
+    ) -> requests.Response:
+        """One logical request: retried per ``decide``, and sent once more with a fresh token after a 401."""
+        url = self.base_url + path + (f"?{_query(params)}" if params else "")
+        log_path = urlsplit(self.base_url).path + path
+        header_name, header_value = self._folder_header
+        token = self._token()
+        for refreshed in (False, True):
+            headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", header_name: header_value}
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            response: requests.Response = self._retrier.call(
+                lambda attempt, h=headers: self._exchange(method, url, log_path, h, body, attempt),  # type: ignore[misc]
+                decide,
+                what=f"{method} {path}",
+            )
+            if response.status_code != 401 or refreshed or not self._invalidate(token):
+                return response
+            _LOG.info("%s %s: Orchestrator refused the token (401); fetching a new one once", method, path)
+            token = self._token()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        log_path: str,
+        headers: Mapping[str, str],
+        body: bytes | Mapping[str, str] | None,
+        attempt: int,
+    ) -> requests.Response:
+        started = self._clock()
+        try:
+            response = self._session.request(
+                method, url, headers=dict(headers), data=body, timeout=self._timeout, allow_redirects=False
+            )
+        except requests.RequestException as error:
+            _LOG.debug(
+                "%s %s -> %s after %.1f ms (attempt %d)",
+                method,
+                self._mask(log_path),
+                type(error).__name__,
+                (self._clock() - started) * 1000,
+                attempt,
+            )
+            raise
+        _LOG.debug(
+            "%s %s -> %d in %.1f ms (attempt %d)",
+            method,
+            self._mask(log_path),
+            response.status_code,
+            (self._clock() - started) * 1000,
+            attempt,
+        )
+        return response
+
+    def _envelope(self, response: requests.Response) -> HttpResponse:
+        return HttpResponse.from_parts(response.status_code, response.reason, _header_pairs(response), response.content)
+
+    def _result(self, response: requests.Response, what: str) -> HttpResponse:
+        envelope = self._envelope(response)
+        if envelope.status < 400:
+            return envelope
+        retry_after = retry_after_seconds(envelope.header("Retry-After"), self._wall_clock())
+        note = ""
+        if envelope.status == 401 and isinstance(self._authentication, OAuthClientCredentialsAuthentication):
+            note = " (also with a freshly fetched token)"
+        error = orchestrator_error(envelope, what, retry_after=retry_after, note=note)
+        self._mask_error(error)
+        raise error
+
+    def _network_error(self, error: requests.RequestException, what: str) -> OrchestratorConnectionError:
+        """Camunda's codes and messages for transport failures (reference/camunda-connector.md §4.6)."""
+        phase = transport_phase(error)
+        if phase == "tls":
+            code = "SSL_HANDSHAKE_FAILED"
+            root: BaseException = error
+            while root.__cause__ is not None or (root.args and isinstance(root.args[0], BaseException)):
+                root = root.__cause__ if root.__cause__ is not None else root.args[0]
+            message = f"TLS handshake failed: {str(root)[:200] or type(root).__name__}. Check the server's certificate"
+        elif isinstance(error, requests.Timeout):
+            code, message = "408", "The request timed out. Please try increasing the read and connection timeouts."
+        elif isinstance(error, requests.ConnectionError):
+            code, message = "408", "An error occurred while executing the request, or the connection was aborted"
+        else:
+            code, message = "500", f"Error while executing an HTTP request: {type(error).__name__}"
+        return OrchestratorConnectionError(code, self._mask(f"{message} ({what})"), request_sent=phase == "after-send")
+
+    def _mask(self, text: str) -> str:
+        return mask_secrets(text, self._secret_values) if self._secret_values else text
+
+    def _mask_error(self, error: Exception) -> None:
+        message = getattr(error, "message", None)
+        if isinstance(message, str):
+            masked = self._mask(message)
+            error.message = masked  # type: ignore[attr-defined]
+            error.args = (masked,)

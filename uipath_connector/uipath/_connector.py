@@ -1,0 +1,96 @@
+"""``UiPathConnector``: the connector function a runtime calls once per job."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import requests
+
+from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector, record_plan
+from ._auth import TokenCache
+from ._client import OrchestratorClient
+from ._records import AddQueueItemRequest, GetQueueItemRequest, OperationRequest
+from ._retry import RetryPolicy
+
+__all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
+
+#: The job type the connector serves and the element template's ``zeebe:taskDefinition`` type: the project's
+#: own namespace, never Camunda's ``io.camunda:``.
+JOB_TYPE = "uipath-connector:uipath:1"
+
+#: Every top-level variable the records read: what a worker fetches for a job.
+INPUT_VARIABLES: tuple[str, ...] = tuple(
+    sorted(record_plan(AddQueueItemRequest).known | record_plan(GetQueueItemRequest).known)
+)
+
+
+@outbound_connector(name="UiPath Connector", type=JOB_TYPE, input_variables=INPUT_VARIABLES)
+class UiPathConnector:
+    """Bind the job's variables, run the chosen operation, return the HTTP response envelope.
+
+    >>> from uipath_connector.sdk import connector_metadata
+    >>> connector_metadata(UiPathConnector).type
+    'uipath-connector:uipath:1'
+
+    One instance serves many jobs on many threads: each thread keeps its own ``requests.Session`` (kept-alive
+    connections), and OAuth tokens come from the process-wide cache. ``retry_policy`` bounds retries
+    (``RetryPolicy.disabled()`` in tests); ``allow_insecure_http`` permits ``http://`` URLs (the emulator on
+    loopback) and cannot be switched on from job variables.
+    """
+
+    def __init__(
+        self,
+        *,
+        retry_policy: RetryPolicy | None = None,
+        allow_insecure_http: bool = False,
+        token_cache: TokenCache | None = None,
+        session_factory: Callable[[], requests.Session] = requests.Session,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        rng: Callable[[], float] = random.random,
+    ):
+        self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
+        self.allow_insecure_http = allow_insecure_http
+        self._token_cache = token_cache
+        self._session_factory = session_factory
+        self._sleep = sleep
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._rng = rng
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"UiPathConnector(retry_policy={self.retry_policy!r}, allow_insecure_http={self.allow_insecure_http})"
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._session_factory()
+            self._local.session = session
+        return session
+
+    def execute(self, context: OutboundConnectorContext) -> HttpResponse:
+        """Run the job's operation; raises the client's errors, or ``ConnectorInputError`` for bad variables."""
+        request = context.bind_variables(OperationRequest)
+        client = OrchestratorClient(
+            request.configuration,
+            request.authentication,
+            session=self._session(),
+            retry_policy=self.retry_policy,
+            allow_insecure_http=self.allow_insecure_http,
+            token_cache=self._token_cache,
+            sleep=self._sleep,
+            clock=self._clock,
+            wall_clock=self._wall_clock,
+            rng=self._rng,
+            secret_values=context.secret_values,
+            _validated=True,
+        )
+        if isinstance(request, AddQueueItemRequest):
+            return client.add_queue_item(request.input, _validated=True)
+        return client._get_queue_item(request.input.item_id)

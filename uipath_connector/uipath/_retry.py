@@ -1,0 +1,285 @@
+"""Retries: the only module that uses tenacity.
+
+The rest of the code asks one question per outcome, "retry this, and after how long?", through a *decision*
+function returning ``False`` (do not retry), ``True`` (retry after the policy's capped exponential backoff with
+jitter) or a number of seconds the server asked for (``Retry-After``). Only what the server cannot have processed
+is retried (reference/uipath-orchestrator-api.md §9):
+
+=========================================  ======  ======================================================
+outcome                                    GET     POST (Add Queue Item)
+=========================================  ======  ======================================================
+refused / connect timeout (never sent)     retry   retry
+reset / read timeout (sent, fate unknown)  retry   never blindly: settled by reference (see ``_client``)
+429, 503                                   retry   retry (the server refused the request)
+502, 504                                   retry   no (a proxy may have passed the request on)
+anything else                              no      no
+=========================================  ======  ======================================================
+
+Attempts and total time are bounded by :class:`RetryPolicy`; the sleep and the clock are injectable so tests
+never sleep.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Literal, TypeVar
+
+import attrs
+import requests
+import tenacity
+import urllib3.exceptions
+
+__all__ = [
+    "Decision",
+    "Retrier",
+    "RetryPolicy",
+    "decide_get",
+    "decide_post",
+    "decide_token",
+    "retry_after_seconds",
+    "transport_phase",
+]
+
+_T = TypeVar("_T")
+_LOG = logging.getLogger("uipath_connector.uipath")
+
+#: ``False``: stop; ``True``: retry after the backoff; a float: retry after that many seconds (server-given).
+Decision = bool | float
+
+
+def _non_negative(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"RetryPolicy.{attribute.name} must not be negative, got {value}")
+
+
+def _at_least_one(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise ValueError(f"RetryPolicy.{attribute.name} must be at least 1, got {value}")
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How hard to try: attempts (the first included), total time, backoff and the ``Retry-After`` cap.
+
+    The wait before retry *n* (1-based) is ``min(max_backoff, base_backoff * 2**(n-1)) + uniform(0, jitter)``, or
+    the server's ``Retry-After``. A retry whose wait would end after ``max_total_seconds`` (counted from the
+    first attempt) is not made, nor one whose ``Retry-After`` exceeds ``max_retry_after_seconds``: the error then
+    carries the server's delay so the job can be retried later instead.
+
+    >>> RetryPolicy(attempts=3).attempts, RetryPolicy.disabled().attempts
+    (3, 1)
+    """
+
+    attempts: int = attrs.field(default=4, validator=_at_least_one)
+    max_total_seconds: float = attrs.field(default=60.0, validator=_non_negative)
+    base_backoff_seconds: float = attrs.field(default=0.5, validator=_non_negative)
+    max_backoff_seconds: float = attrs.field(default=8.0, validator=_non_negative)
+    jitter_seconds: float = attrs.field(default=0.5, validator=_non_negative)
+    max_retry_after_seconds: float = attrs.field(default=30.0, validator=_non_negative)
+
+    @classmethod
+    def disabled(cls) -> RetryPolicy:
+        """One attempt, no retries: for tests and for callers that retry at another level."""
+        return cls(attempts=1)
+
+    def backoff(self, retry_number: int, rng: Callable[[], float] = random.random) -> float:
+        """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
+        exponential = self.base_backoff_seconds * 2 ** min(retry_number - 1, 30)
+        return float(min(self.max_backoff_seconds, exponential) + self.jitter_seconds * rng())
+
+
+Phase = Literal["before-send", "after-send", "tls"]
+
+
+def transport_phase(error: BaseException) -> Phase:
+    """Whether a transport failure happened before the request was sent, after, or in the TLS handshake.
+
+    Before sending: a refused connection, a DNS failure, a connect timeout. A TLS failure is before sending too,
+    but not worth retrying. Everything else (reset, read timeout, unknown) counts as "after": the server may
+    have processed the request.
+    """
+    if isinstance(error, requests.exceptions.SSLError):
+        return "tls"
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return "before-send"
+    if isinstance(error, requests.exceptions.ReadTimeout):
+        return "after-send"
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen or current is None:
+            continue
+        seen.add(id(current))
+        if isinstance(current, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)):
+            return "before-send"
+        if isinstance(current, ConnectionRefusedError):
+            return "before-send"
+        if isinstance(current, BaseException):
+            pending.extend([current.__cause__, current.__context__, *current.args])
+            pending.append(getattr(current, "reason", None))
+    return "after-send"
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP-date; ``None`` when absent or invalid.
+
+    >>> retry_after_seconds("7", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    7.0
+    >>> retry_after_seconds("Thu, 01 Jan 2026 00:00:10 GMT", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    10.0
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _status_decision(response: requests.Response, *, gateway: bool, now: datetime) -> Decision:
+    status = response.status_code
+    if status in (429, 503):
+        delay = retry_after_seconds(response.headers.get("Retry-After"), now)
+        return True if delay is None else delay
+    return bool(gateway and status in (502, 504))
+
+
+def decide_get(outcome: requests.Response | BaseException, now: datetime) -> Decision:
+    """A GET changes nothing, so any transport failure, 429, 502, 503 and 504 are worth another try."""
+    if isinstance(outcome, BaseException):
+        return isinstance(outcome, requests.exceptions.RequestException) and transport_phase(outcome) != "tls"
+    return _status_decision(outcome, gateway=True, now=now)
+
+
+def decide_post(outcome: requests.Response | BaseException, now: datetime) -> Decision:
+    """An Add Queue Item is retried only when the server cannot have processed it."""
+    if isinstance(outcome, BaseException):
+        return isinstance(outcome, requests.exceptions.RequestException) and transport_phase(outcome) == "before-send"
+    return _status_decision(outcome, gateway=False, now=now)
+
+
+def decide_token(outcome: requests.Response | BaseException, now: datetime) -> Decision:
+    """Asking for a token twice is harmless (no state changes), so it is retried like a GET."""
+    return decide_get(outcome, now)
+
+
+class Retrier:
+    """Runs one request under a :class:`RetryPolicy` with tenacity, sleeping through an injectable ``sleep``.
+
+    >>> calls = []
+    >>> retrier = Retrier(RetryPolicy(attempts=3, jitter_seconds=0), sleep=calls.append)
+    >>> outcomes = iter([ConnectionRefusedError(), "done"])
+    >>> def attempt(number):
+    ...     outcome = next(outcomes)
+    ...     if isinstance(outcome, Exception):
+    ...         raise outcome
+    ...     return outcome
+    >>> retrier.call(attempt, lambda outcome, now: isinstance(outcome, Exception)), calls
+    ('done', [0.5])
+    """
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        rng: Callable[[], float] = random.random,
+    ):
+        self.policy = policy
+        self._sleep = sleep
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._rng = rng
+
+    def call(
+        self,
+        attempt: Callable[[int], _T],
+        decide: Callable[[_T | BaseException, datetime], Decision],
+        *,
+        what: str = "request",
+    ) -> _T:
+        """Call ``attempt(attempt_number)`` until ``decide`` says stop or the policy's bounds are reached.
+
+        Returns the last result or raises the last exception, exactly as the final attempt produced it.
+        """
+        policy = self.policy
+        started = self._clock()
+        planned: dict[int, tuple[float, bool]] = {}  # attempt number -> (wait, whether the server chose it)
+        attempts_made = 0
+
+        def outcome_of(state: tenacity.RetryCallState) -> _T | BaseException:
+            outcome = state.outcome
+            assert outcome is not None
+            if outcome.failed:
+                error = outcome.exception()
+                assert error is not None
+                return error
+            result: _T = outcome.result()
+            return result
+
+        def plan(state: tenacity.RetryCallState) -> tuple[float, bool]:
+            number = state.attempt_number
+            if number not in planned:
+                decision = decide(outcome_of(state), self._wall_clock())
+                if decision is True:
+                    planned[number] = (policy.backoff(number, self._rng), False)
+                else:
+                    planned[number] = (float(decision), True)
+            return planned[number]
+
+        def should_retry(state: tenacity.RetryCallState) -> bool:
+            return decide(outcome_of(state), self._wall_clock()) is not False
+
+        def should_stop(state: tenacity.RetryCallState) -> bool:
+            if state.attempt_number >= policy.attempts:
+                return True
+            delay, server_chosen = plan(state)
+            if server_chosen and delay > policy.max_retry_after_seconds:
+                return True
+            return self._clock() - started + delay > policy.max_total_seconds
+
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            _LOG.info(
+                "retrying %s in %.2f s (attempt %d of %d)",
+                what,
+                plan(state)[0],
+                state.attempt_number + 1,
+                policy.attempts,
+            )
+
+        def give_back(state: tenacity.RetryCallState) -> _T:
+            outcome = state.outcome
+            assert outcome is not None
+            result: _T = outcome.result()  # re-raises the last exception
+            return result
+
+        def numbered_attempt() -> _T:
+            nonlocal attempts_made
+            attempts_made += 1
+            return attempt(attempts_made)
+
+        retrying = tenacity.Retrying(
+            retry=should_retry,
+            stop=should_stop,
+            wait=lambda state: plan(state)[0],
+            sleep=self._sleep,
+            before_sleep=before_sleep,
+            retry_error_callback=give_back,
+            reraise=True,
+        )
+        result: _T = retrying(numbered_attempt)
+        return result
