@@ -14,6 +14,7 @@ from uipath_connector.templates import (
     uipath_template,
     version_problem,
     versioned_path,
+    versioning_problems,
     write_template_files,
 )
 
@@ -74,6 +75,31 @@ def test_same_version_is_allowed_only_when_asked(tmp_path: Path) -> None:
 
     assert write_template_files(latest, _text(1, name="U"), same_version=True).written == (latest,)
     assert not (tmp_path / "versioned").exists()
+
+
+def _tree(tmp_path: Path, latest: str, frozen: dict[str, str]) -> Path:
+    path = tmp_path / "t.json"
+    path.write_text(latest, encoding="utf-8")
+    (tmp_path / "versioned").mkdir()
+    for name, text in frozen.items():
+        (tmp_path / "versioned" / name).write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_consistent_set_of_versions_has_no_problems(tmp_path: Path) -> None:
+    latest = _tree(tmp_path, _text(3), {"t-1.json": _text(1), "t-2.json": _text(2)})
+    assert versioning_problems(latest) == []
+
+
+def test_versioning_problems_are_named(tmp_path: Path) -> None:
+    other_id = render_template({"id": "other", "version": 1})
+    latest = _tree(tmp_path, _text(2), {"t-1.json": other_id, "t-3.json": _text(3), "t-4.json": _text(2)})
+    assert versioning_problems(latest) == [
+        "t-1.json has id 'other', not 't'",
+        "t-3.json holds version 3, not older than the latest t.json (2)",
+        "t-4.json holds version 2, not the version its name says",
+        "t-4.json holds version 2, not older than the latest t.json (2)",
+    ]
 
 
 # --- the command ------------------------------------------------------------------------------------------

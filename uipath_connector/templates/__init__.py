@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from ._files import TemplateFileError, version_problem, versioned_path, write_template_files
+from ._files import TemplateFileError, version_problem, versioned_path, versioning_problems, write_template_files
 from ._generator import Selector, SelectorChoice, TemplateError, record_properties, template_pattern
 from ._model import (
     Binding,
@@ -63,5 +63,6 @@ __all__ = [
     "uipath_template_path",
     "version_problem",
     "versioned_path",
+    "versioning_problems",
     "write_template_files",
 ]

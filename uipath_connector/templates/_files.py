@@ -17,7 +17,7 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["TemplateFileError", "version_problem", "versioned_path", "write_template_files"]
+__all__ = ["TemplateFileError", "version_problem", "versioned_path", "versioning_problems", "write_template_files"]
 
 
 class TemplateFileError(RuntimeError):
@@ -59,6 +59,31 @@ def version_problem(committed: str | None, generated: str) -> str | None:
             f"pass --same-version only while version {old} is unreleased"
         )
     return None
+
+
+def versioning_problems(latest: Path) -> list[str]:
+    """What breaks the versioning convention around the latest template file ``latest`` (empty when nothing).
+
+    Every ``versioned/<stem>-<N>.json`` must hold version ``N`` of the same template id, and the latest file's
+    version must be greater than every frozen one.
+
+    >>> versioning_problems(Path("element-templates/uipath-connector.json"))
+    []
+    """
+    problems: list[str] = []
+    current = json.loads(latest.read_text(encoding="utf-8"))
+    for path in sorted((latest.parent / "versioned").glob(f"{latest.stem}-*.json")):
+        frozen = json.loads(path.read_text(encoding="utf-8"))
+        version = frozen.get("version")
+        if not isinstance(version, int) or path != versioned_path(latest, version):
+            problems.append(f"{path.name} holds version {version!r}, not the version its name says")
+        if frozen.get("id") != current.get("id"):
+            problems.append(f"{path.name} has id {frozen.get('id')!r}, not {current.get('id')!r}")
+        if isinstance(version, int) and version >= current["version"]:
+            problems.append(
+                f"{path.name} holds version {version}, not older than the latest {latest.name} ({current['version']})"
+            )
+    return problems
 
 
 @attrs.frozen
