@@ -104,8 +104,7 @@ def test_cli_emulator_command(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli.main(["emulator", "--port", "0", "--empty"]) == 0
     assert cli.main(["emulator"]) == 0
     assert calls == [("127.0.0.1", 0, False), ("127.0.0.1", 8765, True)]
-    with pytest.raises(SystemExit):
-        cli.main([])
+    assert cli.main([]) == 2  # no command: the help, on stderr
 
 
 def test_fixture_in_process(uipath_orchestrator: OrchestratorEmulator) -> None:

@@ -1,7 +1,6 @@
-"""``uipath-connector`` command line. Nothing in the package imports this module.
+"""``uipath-connector worker``: run a connector as a Zeebe job worker (see ``docs/workers.md``).
 
-Each command adds its sub-parser in its own function. ``uipath-connector worker`` runs a connector as a Zeebe job
-worker (see ``docs/workers.md``)::
+::
 
     CAMUNDA_REST_ADDRESS=http://localhost:8080 uipath-connector worker --client rest
     ZEEBE_ADDRESS=localhost:26500 ZEEBE_INSECURE_CONNECTION=true uipath-connector worker --client pyzeebe
@@ -17,47 +16,15 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Sequence
 from typing import Any
 
-
-def _emulator(args: argparse.Namespace) -> int:
-    from uipath_connector.testing import run_emulator_server
-
-    return run_emulator_server(args.host, args.port, seed_demo_data=not args.empty)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with one sub-parser per command (more commands are added here)."""
-    parser = argparse.ArgumentParser(prog="uipath-connector", description="Drive UiPath robots from Camunda 8.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    emulator = commands.add_parser(
-        "emulator",
-        help="serve the UiPath Orchestrator emulator on loopback",
-        description="Serve the Orchestrator queue API emulator until Ctrl+C or SIGTERM.",
-    )
-    emulator.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    emulator.add_argument("--port", type=int, default=8765, help="port to bind, 0 for a free one (default 8765)")
-    emulator.add_argument("--empty", action="store_true", help="start without the demo org, folder, queues, client")
-    emulator.set_defaults(run=_emulator)
-    _add_worker_command(commands)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: ``uipath-connector emulator --port 8765``; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    status: int = args.run(args)
-    return status
-
-
-# -- worker --------------------------------------------------------------------------------------------------
+__all__ = ["add_worker_command", "load_connector"]
 
 DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
 _WORKER_LOGGER = logging.getLogger("uipath_connector.worker")
 
 
-def _add_worker_command(subparsers: Any) -> None:
+def add_worker_command(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "worker",
         help="run a connector as a Zeebe job worker",
@@ -118,8 +85,8 @@ def _worker(args: argparse.Namespace) -> int:
     # Worker libraries log job objects (with variables) and failure messages at DEBUG/INFO; keep them quiet.
     for noisy in ("pyzeebe", "uipath_connector.runtime.camunda_sdk"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
-    from .runtime import run_camunda_worker, run_pyzeebe_worker
-    from .sdk import EnvironmentSecretProvider, connector_metadata
+    from ..runtime import run_camunda_worker, run_pyzeebe_worker
+    from ..sdk import EnvironmentSecretProvider, connector_metadata
 
     try:
         connector = load_connector(args.connector)
@@ -209,7 +176,3 @@ def _pyzeebe_channel() -> Any:
 def _int_env(name: str, default: int) -> int:
     text = os.environ.get(name, "").strip()
     return int(text) if text.isdigit() else default
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -1,0 +1,323 @@
+"""The record-driven generator on small records: what each hint becomes, and what it refuses."""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any
+
+import attrs
+import pytest
+
+from uipath_connector.sdk import Choice, Condition, TemplateHints, discriminator, variable
+from uipath_connector.templates import (
+    Binding,
+    ElementTemplate,
+    Group,
+    PropertyCondition,
+    Selector,
+    SelectorChoice,
+    TemplateError,
+    TemplateProperty,
+    model_task,
+    record_properties,
+    render_template,
+    template_pattern,
+)
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@discriminator("type", "key")
+@attrs.frozen(kw_only=True)
+class KeyAuth:
+    key: str = variable(
+        "key", secret=True, not_empty=True, label="Key", placeholder="{{secrets.KEY}}", group="auth", feel="optional"
+    )
+
+
+@discriminator("type", "none")
+@attrs.frozen(kw_only=True)
+class NoAuth:
+    pass
+
+
+AUTH = TemplateHints(
+    label="Auth", group="auth", property_id="authType", choices=(Choice("key", "API key"), Choice("none", "None"))
+)
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    host: str = variable("host", default="example.com", not_empty=True, label="Host", group="config")
+    timeout: int = variable(
+        "timeout", default=20, pattern=r"^(=.*|[0-9]+)$", label="Timeout", group="config", optional=True
+    )
+
+
+@discriminator("op", "paint")
+@attrs.frozen(kw_only=True)
+class Paint:
+    auth: KeyAuth | NoAuth = variable("auth", template=AUTH)
+    settings: Settings = variable("settings", embedded=True)
+    colour: Colour = variable("colour", default=Colour.RED, label="Colour", group="input")
+    day: str | None = variable(
+        "day", default=None, pattern=r"\d{4}-\d{2}-\d{2}", pattern_message="must be yyyy-MM-dd", label="Day",
+        group="input", optional=True, condition=Condition("op", ("paint",)),
+    )  # fmt: skip
+
+
+@discriminator("op", "wash")
+@attrs.frozen(kw_only=True)
+class Wash:
+    auth: KeyAuth | NoAuth = variable("auth", template=AUTH)
+    settings: Settings = variable("settings", embedded=True)
+    rounds: int = variable("rounds", label="Rounds", group="input", max_length=3)
+
+
+OP = TemplateHints(
+    label="Operation", group="op", property_id="op", choices=(Choice("paint", "Paint"), Choice("wash", "Wash"))
+)
+
+
+def _by_binding(target: Any = Paint | Wash, **kwargs: Any) -> dict[str, dict[str, Any]]:
+    return {p.binding.name: p.to_json() for p in record_properties(target, discriminator=OP, **kwargs)}
+
+
+def test_the_union_becomes_a_dropdown_and_each_field_a_property_in_order() -> None:
+    props = record_properties(Paint | Wash, discriminator=OP)
+    assert [p.binding.name for p in props] == [
+        "op",
+        "auth.type",
+        "auth.key",
+        "host",
+        "timeout",
+        "colour",
+        "day",
+        "rounds",
+    ]
+    assert props[0].to_json() == {
+        "id": "op",
+        "label": "Operation",
+        "group": "op",
+        "type": "Dropdown",
+        "choices": [{"name": "Paint", "value": "paint"}, {"name": "Wash", "value": "wash"}],
+        "binding": {"type": "zeebe:input", "name": "op"},
+    }
+
+
+def test_fields_read_by_every_variant_have_no_condition_and_others_get_theirs() -> None:
+    props = _by_binding()
+    assert "condition" not in props["auth.type"]
+    assert "condition" not in props["host"]
+    assert props["auth.key"]["condition"] == {"property": "authType", "equals": "key"}
+    assert props["colour"]["condition"] == {"property": "op", "equals": "paint"}
+    assert props["day"]["condition"] == {"property": "op", "equals": "paint"}
+    assert props["rounds"]["condition"] == {"property": "op", "equals": "wash"}
+
+
+def test_hints_become_type_value_feel_and_constraints() -> None:
+    props = _by_binding()
+    assert props["auth.key"] == {
+        "id": "auth.key",
+        "label": "Key",
+        "placeholder": "{{secrets.KEY}}",
+        "group": "auth",
+        "type": "String",
+        "feel": "optional",
+        "constraints": {"notEmpty": True},
+        "binding": {"type": "zeebe:input", "name": "auth.key"},
+        "condition": {"property": "authType", "equals": "key"},
+    }
+    assert props["host"]["value"] == "example.com"
+    assert props["host"]["constraints"] == {"notEmpty": True}
+    # An enum with a default: a dropdown of its values, the default preselected.
+    assert props["colour"]["type"] == "Dropdown"
+    assert props["colour"]["value"] == "red"
+    assert props["colour"]["choices"] == [{"name": "red", "value": "red"}, {"name": "blue", "value": "blue"}]
+    # Optional with constraints needs an explicit notEmpty: false (the schema says so); ^-patterns are kept.
+    assert props["timeout"]["constraints"] == {
+        "notEmpty": False,
+        "pattern": {"value": r"^(=.*|[0-9]+)$", "message": r"Must match ^(=.*|[0-9]+)$"},
+    }
+    assert props["timeout"]["optional"] is True
+    assert props["day"]["constraints"]["pattern"] == {
+        "value": r"^(\{\{secrets\..+\}\}|(?:\d{4}-\d{2}-\d{2}))$",
+        "message": "Must be yyyy-MM-dd",
+    }
+    # A required field without a default must not be left empty.
+    assert props["rounds"]["constraints"] == {"notEmpty": True, "maxLength": 3}
+
+
+def test_template_pattern_allows_secrets_and_feel_and_refuses_python_only_syntax() -> None:
+    pattern = template_pattern(r"\d+", feel=True)
+    assert pattern == r"^(=.*|\{\{secrets\..+\}\}|(?:\d+))$"
+    for accepted in ("42", "=x + 1", "{{secrets.N}}"):
+        assert re.search(pattern, accepted)
+    for refused in ("4a", " 42", ""):
+        assert not re.search(pattern, refused)
+    with pytest.raises(TemplateError, match="Python-only syntax"):
+        template_pattern(r"(?P<year>\d{4})", feel=False)
+
+
+def test_a_condition_hint_that_disagrees_with_the_records_is_refused() -> None:
+    @discriminator("op", "wash")
+    @attrs.frozen
+    class BadWash:
+        rounds: int = variable(
+            "rounds", label="Rounds", group="input", condition=Condition("op", ("paint",))
+        )  # fmt: skip
+
+    with pytest.raises(TemplateError, match=r"^rounds: its condition says op is one of \['paint'\], but the records"):
+        record_properties(Paint | BadWash, discriminator=OP)
+
+
+def test_dropdown_choices_must_be_the_union_variants_in_order() -> None:
+    swapped = TemplateHints(label="Operation", group="op", choices=(Choice("wash", "Wash"), Choice("paint", "Paint")))
+    with pytest.raises(TemplateError, match=r"^op: the dropdown's choices \['wash', 'paint'\] must be the variants"):
+        record_properties(Paint | Wash, discriminator=swapped)
+
+
+def test_enum_choices_that_drift_from_the_enum_are_refused() -> None:
+    @attrs.frozen
+    class Drifted:
+        colour: Colour = variable(
+            "colour", default=Colour.RED, label="Colour", group="input",
+            template=TemplateHints(label="Colour", group="input", choices=(Choice("red", "Red"),)),
+        )  # fmt: skip
+
+    with pytest.raises(TemplateError, match=r"must be exactly the values \['blue', 'red'\] of Colour"):
+        record_properties(Drifted)
+
+
+@pytest.mark.parametrize(
+    ("hints", "message"),
+    [
+        ({"group": "g"}, "x: a visible property needs a label"),
+        ({"label": "X"}, "x: a property needs a group"),
+        ({"label": "X", "group": "g", "hidden": True}, "x: a hidden property needs a default"),
+        ({"label": "X", "group": "g", "type": "Hidden"}, "x: declare hidden properties with hidden=True"),
+    ],
+)
+def test_incomplete_hints_are_refused(hints: dict[str, Any], message: str) -> None:
+    @attrs.frozen
+    class Record:
+        x: str = variable("x", template=TemplateHints(**hints))
+
+    with pytest.raises(TemplateError, match=f"^{re.escape(message)}"):
+        record_properties(Record)
+
+
+def test_a_secret_without_a_placeholder_hint_is_refused() -> None:
+    @attrs.frozen
+    class Record:
+        token: str = variable("token", secret=True, label="Token", group="auth")
+
+    with pytest.raises(TemplateError, match=r"^token: a secret field must hint at \{\{secrets.NAME\}\}"):
+        record_properties(Record)
+
+
+def test_a_deliberately_hidden_field_sends_its_default() -> None:
+    @attrs.frozen
+    class Record:
+        method: str = variable("method", default="post", hidden=True, group="config")
+
+    (prop,) = record_properties(Record)
+    assert prop.to_json() == {
+        "id": "method",
+        "group": "config",
+        "type": "Hidden",
+        "value": "post",
+        "binding": {"type": "zeebe:input", "name": "method"},
+    }
+    assert model_task({"properties": [prop.to_json()]}).variables == {"method": "post"}
+
+
+def test_a_selector_shows_one_alternative_and_makes_it_required() -> None:
+    @attrs.frozen
+    class Folder:
+        folder_id: int | None = variable("folderId", default=None, label="Folder ID", group="c", optional=True)
+        folder_path: str | None = variable("folderPath", default=None, label="Folder path", group="c", optional=True)
+
+    selector = Selector(
+        id="folderBy",
+        label="Folder",
+        group="c",
+        choices=(SelectorChoice("id", "By ID", ["folderId"]), SelectorChoice("path", "By path", ["folderPath"])),
+    )
+    props = [p.to_json() for p in record_properties(Folder, selectors=[selector])]
+    assert props[0] == {
+        "id": "folderBy",
+        "label": "Folder",
+        "group": "c",
+        "type": "Dropdown",
+        "value": "id",
+        "choices": [{"name": "By ID", "value": "id"}, {"name": "By path", "value": "path"}],
+        "binding": {"type": "zeebe:property", "name": "folderBy"},
+    }
+    assert props[1]["condition"] == {"property": "folderBy", "equals": "id"}
+    assert props[1]["constraints"] == {"notEmpty": True}
+    assert "optional" not in props[1]
+    assert props[2]["condition"] == {"property": "folderBy", "equals": "path"}
+
+    template = {"properties": props}
+    assert model_task(template, values={"folderId": "7"}).variables == {"folderId": "7"}
+    task = model_task(template, values={"folderBy": "path", "folderPath": "Shared"})
+    assert (task.variables, task.extension_properties) == ({"folderPath": "Shared"}, {"folderBy": "path"})
+
+    unknown = Selector(id="s", label="S", group="c", choices=(SelectorChoice("a", "A", ["nope"]),))
+    with pytest.raises(TemplateError, match=r"^selector s: the records read no variable nope$"):
+        record_properties(Folder, selectors=[unknown])
+
+
+def test_conditions_combine_into_all_match() -> None:
+    condition = PropertyCondition.of("op", "paint").and_(PropertyCondition.of("authType", "key", "none"))
+    assert condition.to_json() == {
+        "allMatch": [
+            {"property": "op", "equals": "paint"},
+            {"property": "authType", "oneOf": ["key", "none"]},
+        ]
+    }
+    assert PropertyCondition.of("op", "paint", "wash").and_(PropertyCondition.of("op", "wash")).to_json() == {
+        "property": "op",
+        "equals": "wash",
+    }
+
+
+def test_rendering_is_deterministic_with_sorted_keywords_and_a_trailing_newline() -> None:
+    def build(keywords: tuple[str, ...]) -> ElementTemplate:
+        return ElementTemplate(
+            id="t",
+            name="T",
+            version=1,
+            description="d",
+            keywords=keywords,
+            documentation_ref="https://example.com",
+            category=("connectors", "Connectors"),
+            engines={"camunda": "^8.3"},
+            icon="data:image/svg+xml;utf8,x",
+            groups=(Group("g", "G"),),
+            properties=(TemplateProperty(binding=Binding.task_definition("type"), type="Hidden", value="a:b:1"),),
+        )
+
+    text = render_template(build(("b", "a")))
+    assert text == render_template(build(("a", "b")))
+    assert text.endswith("}\n")
+    assert not text.endswith("\n\n")
+    assert '\n  "keywords": [\n    "a",\n    "b"\n  ],\n' in text
+    assert list(build(()).to_json())[:4] == ["$schema", "name", "id", "version"]
+
+
+def test_the_modeler_simulation_nests_dotted_names_and_drops_empty_optional_fields() -> None:
+    props = [p.to_json() for p in record_properties(Paint | Wash, discriminator=OP)]
+    task = model_task({"properties": props, "presets": []}, values={"op": "paint", "auth.key": "k"})
+    assert task.variables == {
+        "op": "paint",
+        "auth": {"type": "key", "key": "k"},
+        "host": "example.com",
+        "timeout": "20",
+        "colour": "red",
+    }

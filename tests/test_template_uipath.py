@@ -1,0 +1,357 @@
+"""The committed UiPath element template: generated from the records, agreeing with them in both directions."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from uipath_connector.cli import main
+from uipath_connector.sdk import (
+    ConnectorInputError,
+    MapSecretProvider,
+    bind,
+    record_discriminator,
+    record_plan,
+    replace_secrets,
+)
+from uipath_connector.templates import ModelerError, model_task, render_template, uipath_template, versioning_problems
+from uipath_connector.uipath import (
+    JOB_TYPE,
+    AddQueueItemRequest,
+    BearerAuthentication,
+    ClientAuthentication,
+    GetQueueItemRequest,
+    OAuthClientCredentialsAuthentication,
+    OperationRequest,
+    Priority,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+LATEST = ROOT / "element-templates" / "uipath-connector.json"
+VERSIONED = sorted((ROOT / "element-templates" / "versioned").glob("uipath-connector-*.json"))
+
+
+def _committed() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(LATEST.read_text(encoding="utf-8"))
+    return data
+
+
+def _inputs(template: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for p in template["properties"] if p["binding"]["type"] == "zeebe:input"]
+
+
+def test_the_committed_template_is_what_the_records_generate() -> None:
+    generated = render_template(uipath_template())
+    committed = LATEST.read_text(encoding="utf-8") if LATEST.exists() else ""
+    assert committed == generated, (
+        "element-templates/uipath-connector.json is out of date with the records: "
+        "run `uipath-connector template` to regenerate it (and bump TEMPLATE_VERSION if a modeler can see the change)"
+    )
+
+
+def test_the_check_command_agrees(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["template", "--check"]) == 0
+    assert capsys.readouterr().out == "element-templates/uipath-connector.json is up to date\n"
+
+
+def test_the_task_type_is_the_runtime_job_type() -> None:
+    task_types = [
+        p for p in _committed()["properties"] if p["binding"] == {"type": "zeebe:taskDefinition", "property": "type"}
+    ]
+    assert len(task_types) == 1
+    assert task_types[0]["type"] == "Hidden"
+    assert task_types[0]["value"] == JOB_TYPE == "uipath-connector:uipath:1"
+
+
+def _variables_read(target: Any, prefix: str = "") -> set[str]:
+    """Every variable path the records read, walked independently of the generator."""
+    members = [m for m in typing.get_args(target) if m is not type(None)]
+    if members and all(record_discriminator(m) for m in members):
+        tag = record_discriminator(members[0])
+        assert tag is not None
+        names = {prefix + tag[0]}
+        for member in members:
+            names |= _variables_read(member, prefix)
+        return names
+    names = set()
+    for field in record_plan(target).fields:
+        if field.embedded is not None:
+            names |= _variables_read(field.embedded.cls, prefix)
+        elif typing.get_args(field.target) and all(record_discriminator(m) for m in typing.get_args(field.target)):
+            names |= _variables_read(field.target, f"{prefix}{field.spec.name}.")
+        else:
+            names.add(prefix + field.spec.name)
+    return names
+
+
+def test_every_input_binding_is_a_variable_the_records_read_and_back() -> None:
+    read = _variables_read(OperationRequest)
+    bound = {p["binding"]["name"] for p in _inputs(_committed())}
+    assert bound - read == set(), "the template maps variables the records do not read"
+    assert read - bound == set(), "the records read variables that the template cannot set"
+    for prop in _inputs(_committed()):
+        if prop["type"] == "Hidden":  # deliberately hidden: must carry the value it sends
+            assert prop.get("value") not in (None, ""), prop
+
+
+def test_the_records_read_the_variables_of_camunda_template() -> None:
+    camunda_v7_variables = {
+        "operationType",
+        "authentication.type",
+        "authentication.token",
+        "authentication.oauthTokenEndpoint",
+        "authentication.clientId",
+        "authentication.clientSecret",
+        "authentication.scopes",
+        "authentication.clientAuthentication",
+        "cloudUrl",
+        "cloudOrg",
+        "cloudTenant",
+        "organizationUnitId",
+        "queueName",
+        "deferDate",
+        "dueDate",
+        "priority",
+        "specificContent",
+        "reference",
+        "itemId",
+        "connectionTimeoutInSeconds",
+    }
+    bound = {p["binding"]["name"] for p in _inputs(_committed())}
+    assert camunda_v7_variables <= bound
+    assert bound - camunda_v7_variables == {"folderPath", "folderKey"}
+
+
+def test_template_level_facts() -> None:
+    template = _committed()
+    assert template["$schema"] == "https://unpkg.com/@camunda/zeebe-element-templates-json-schema/resources/schema.json"
+    assert template["id"] == "uipath-connector.UiPath.v1"
+    assert not template["id"].startswith("io.camunda")
+    assert template["engines"] == {"camunda": "^8.3"}
+    assert template["appliesTo"] == ["bpmn:Task"]
+    assert template["elementType"] == {"value": "bpmn:ServiceTask"}
+    assert template["category"] == {"id": "connectors", "name": "Connectors"}
+    assert template["icon"]["contents"].startswith("data:image/svg+xml;utf8,%3Csvg ")
+    assert [g["id"] for g in template["groups"]] == [
+        "operation",
+        "authentication",
+        "configuration",
+        "input",
+        "connector",
+        "output",
+        "errors",
+        "retries",
+    ]
+    headers = {p["id"]: p.get("value") for p in template["properties"] if p["binding"]["type"] == "zeebe:taskHeader"}
+    assert headers["id"] == template["id"]
+    assert headers["version"] == str(template["version"])
+    assert headers["retryBackoff"] == "PT30S"
+    retries = next(p for p in template["properties"] if p["binding"].get("property") == "retries")
+    assert retries["value"] == "3"
+    assert [s["presetId"] for s in template["steps"]] == ["operationType_addQueueItem", "operationType_getItemById"]
+    assert template["presets"] == [
+        {"id": "operationType_addQueueItem", "properties": {"operationType": "addQueueItem"}},
+        {"id": "operationType_getItemById", "properties": {"operationType": "getItemById"}},
+    ]
+    assert render_template(template).endswith("}\n")
+
+
+def test_secret_fields_hint_at_secret_placeholders() -> None:
+    by_binding = {p["binding"]["name"]: p for p in _inputs(_committed())}
+    for name in ("authentication.token", "authentication.clientId", "authentication.clientSecret"):
+        assert re.search(r"\{\{secrets\.[A-Z_]+\}\}", by_binding[name]["placeholder"]), name
+
+
+# --- versioning ---------------------------------------------------------------------------------------------
+
+
+def test_versioned_files_are_older_versions_of_the_same_template() -> None:
+    assert versioning_problems(LATEST) == []
+    for path in VERSIONED:  # also frozen means: still a valid template of the same id (validated elsewhere)
+        assert json.loads(path.read_text(encoding="utf-8"))["id"] == _committed()["id"]
+
+
+# --- the Modeler applies the template: the job variables bind -------------------------------------------------
+
+SECRETS = MapSecretProvider(
+    {"UIPATH_BEARER_TOKEN": "pat-123", "UIPATH_CLIENT_ID": "app-id", "UIPATH_CLIENT_SECRET": "app-secret"}
+)
+AUTH_VALUES: dict[str, dict[str, str]] = {
+    "bearer": {"authenticationType": "bearer", "authentication.token": "{{secrets.UIPATH_BEARER_TOKEN}}"},
+    "oauth-client-credentials-flow": {
+        "authenticationType": "oauth-client-credentials-flow",
+        "authentication.clientId": "{{secrets.UIPATH_CLIENT_ID}}",
+        "authentication.clientSecret": "{{secrets.UIPATH_CLIENT_SECRET}}",
+    },
+}
+FOLDER_VALUES: dict[str, dict[str, str]] = {
+    "organizationUnitId": {"organizationUnitId": "1964413"},
+    "folderPath": {"folderSelection": "folderPath", "folderPath": "Shared/Finance"},
+    "folderKey": {"folderSelection": "folderKey", "folderKey": "2b1ea1b5-5c26-4d3a-9b8e-4f1c2d3e4f50"},
+}
+OPERATION_VALUES: dict[str, dict[str, str]] = {
+    "operationType_addQueueItem": {"queueName": "Invoices"},
+    "operationType_getItemById": {"itemId": "436141352"},
+}
+COMMON = {"cloudOrg": "acme", "cloudTenant": "DefaultTenant"}
+
+
+def _feel_literal(expression: str) -> object:
+    """The FEEL values these tests type are JSON-compatible literals (a context with quoted keys)."""
+    return json.loads(expression)
+
+
+def _bind_as_the_runtime_does(variables: dict[str, Any]) -> Any:
+    replaced = replace_secrets(json.dumps(variables), SECRETS)
+    assert replaced.missing == ()
+    return bind(json.loads(replaced.text), OperationRequest)
+
+
+@pytest.mark.parametrize(
+    ("preset", "auth", "folder"),
+    list(itertools.product(OPERATION_VALUES, AUTH_VALUES, FOLDER_VALUES)),
+)
+def test_each_preset_with_defaults_binds(preset: str, auth: str, folder: str) -> None:
+    values = {**COMMON, **AUTH_VALUES[auth], **FOLDER_VALUES[folder], **OPERATION_VALUES[preset]}
+    task = model_task(_committed(), preset=preset, values=values, evaluate_feel=_feel_literal)
+
+    request = _bind_as_the_runtime_does(task.variables)
+
+    assert task.task_definition == {"type": JOB_TYPE, "retries": "3"}
+    assert task.extension_properties == {"folderSelection": folder}
+    configuration = request.configuration
+    assert configuration.cloud_url == "cloud.uipath.com"
+    assert configuration.connection_timeout_in_seconds == 20
+    folder_value = {
+        "organizationUnitId": configuration.organization_unit_id,
+        "folderPath": configuration.folder_path,
+        "folderKey": configuration.folder_key,
+    }
+    assert [name for name, value in folder_value.items() if value is not None] == [folder]
+    if auth == "bearer":
+        assert request.authentication == BearerAuthentication(token="pat-123")
+        assert set(task.variables["authentication"]) == {"type", "token"}
+    else:
+        assert request.authentication == OAuthClientCredentialsAuthentication(
+            client_id="app-id",
+            client_secret="app-secret",
+            scopes="OR.Queues",
+            client_authentication=ClientAuthentication.BASIC_AUTH_HEADER,
+            oauth_token_endpoint=None,
+        )
+    if preset == "operationType_addQueueItem":
+        assert isinstance(request, AddQueueItemRequest)
+        assert request.input.queue_name == "Invoices"
+        assert request.input.priority is Priority.LOW
+        assert task.headers["resultExpression"] == "={itemId: response.body.Id}"
+        assert "itemId" not in task.variables
+    else:
+        assert isinstance(request, GetQueueItemRequest)
+        assert request.input.item_id == 436141352
+        assert task.headers["resultExpression"] == "={itemStatus: response.body.value[1].Status}"
+        assert "queueName" not in task.variables
+        assert "priority" not in task.variables
+    assert task.headers == {
+        "resultExpression": task.headers["resultExpression"],
+        "retryBackoff": "PT30S",
+        "elementTemplateVersion": "1",
+        "elementTemplateId": "uipath-connector.UiPath.v1",
+    }
+
+
+def test_every_field_filled_binds_with_the_values_typed() -> None:
+    values = {
+        **COMMON,
+        **AUTH_VALUES["oauth-client-credentials-flow"],
+        **FOLDER_VALUES["organizationUnitId"],
+        "authentication.scopes": "OR.Queues.Write",
+        "authentication.clientAuthentication": "credentialsBody",
+        "authentication.oauthTokenEndpoint": "https://uipath.example.com/identity_/connect/token",
+        "cloudUrl": "https://uipath.example.com/acme/DefaultTenant/orchestrator_",
+        "connectionTimeoutInSeconds": "45",
+        "queueName": "Invoices",
+        "deferDate": "2026-01-15",
+        "dueDate": "2026-02-01T09:30:00Z",
+        "priority": "High",
+        "specificContent": '={"InvoiceId": "INV-1", "Amount": 12.5, "Urgent": true}',
+        "reference": "INV-1",
+        "resultVariable": "uipathResponse",
+        "errorExpression": '=if error.code = "404" then bpmnError("404", "no queue") else null',
+        "retryCount": "5",
+        "retryBackoff": "PT1M",
+        "jobTimeout": "PT5M",
+    }
+    task = model_task(_committed(), preset="operationType_addQueueItem", values=values, evaluate_feel=_feel_literal)
+    request = _bind_as_the_runtime_does(task.variables)
+
+    assert request.input.specific_content == {"InvoiceId": "INV-1", "Amount": 12.5, "Urgent": True}
+    assert request.input.priority is Priority.HIGH
+    assert (request.input.defer_date, request.input.due_date) == ("2026-01-15", "2026-02-01T09:30:00Z")
+    assert request.authentication.client_authentication is ClientAuthentication.CREDENTIALS_BODY
+    assert request.authentication.scopes == "OR.Queues.Write"
+    assert request.configuration.connection_timeout_in_seconds == 45
+    assert task.task_definition["retries"] == "5"
+    assert task.headers["jobTimeout"] == "PT5M"
+    assert task.headers["resultVariable"] == "uipathResponse"
+    assert task.headers["errorExpression"].startswith("=if error.code")
+
+
+def test_the_modeler_flags_a_missing_queue_name() -> None:
+    values = {**COMMON, **AUTH_VALUES["bearer"], **FOLDER_VALUES["organizationUnitId"]}
+    with pytest.raises(ModelerError, match=r"^queueName: must not be empty$"):
+        model_task(_committed(), preset="operationType_addQueueItem", values=values)
+
+
+def test_the_modeler_flags_an_empty_chosen_folder() -> None:
+    values = {**COMMON, **AUTH_VALUES["bearer"], "folderSelection": "folderPath", "itemId": "7"}
+    with pytest.raises(ModelerError, match=r"^folderPath: must not be empty$"):
+        model_task(_committed(), preset="operationType_getItemById", values=values)
+
+
+ACCEPTED_DATES = ["2026-01-15", "2026-01-15T09:30:00Z", "2026-01-15T09:30:00.1234567+02:00", "2026-01-15t09:30Z"]
+REFUSED_DATES = ["15/01/2026", "2026-1-15", "tomorrow", "20260115", " 2026-01-15"]
+ADD_VALUES = {**COMMON, **AUTH_VALUES["bearer"], **FOLDER_VALUES["organizationUnitId"], "queueName": "Q"}
+
+
+DATE_MESSAGE = (
+    "deferDate: Must be a date yyyy-MM-dd or an ISO-8601 date-time with an offset, "
+    "e.g. 2026-01-15 or 2026-01-15T09:30:00Z"
+)
+
+
+def _template_accepts(date: str) -> bool:
+    try:
+        model_task(_committed(), preset="operationType_addQueueItem", values={**ADD_VALUES, "deferDate": date})
+    except ModelerError as error:
+        if str(error) != DATE_MESSAGE:  # any other complaint is a mistake in the test's own values
+            raise
+        return False
+    return True
+
+
+def _records_accept(date: str) -> bool:
+    variables = model_task(_committed(), preset="operationType_addQueueItem", values=ADD_VALUES).variables
+    try:
+        _bind_as_the_runtime_does({**variables, "deferDate": date})
+    except ConnectorInputError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("date", ACCEPTED_DATES)
+def test_the_date_constraint_lets_through_what_the_records_accept(date: str) -> None:
+    assert _records_accept(date)
+    assert _template_accepts(date)
+
+
+@pytest.mark.parametrize("date", REFUSED_DATES)
+def test_malformed_dates_are_flagged_in_the_modeler_and_refused_by_the_records(date: str) -> None:
+    assert not _records_accept(date)
+    assert not _template_accepts(date)

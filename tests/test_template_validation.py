@@ -1,0 +1,66 @@
+"""Every committed template passes Camunda's own validator (reference/python-ecosystem.md §5).
+
+Runs ``tests/validate_templates.mjs`` with Node against ``@bpmn-io/element-templates-validator`` 2.26.0 and
+``@camunda/zeebe-element-templates-json-schema`` 0.46.0 from ``node_modules`` (``npm ci``). Skipped, with the
+reason shown by ``-ra``, when Node or the packages are missing; CI has both.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "tests" / "validate_templates.mjs"
+TEMPLATES = sorted((ROOT / "element-templates").rglob("*.json"))
+NODE = shutil.which("node")
+VALIDATOR = ROOT / "node_modules" / "@bpmn-io" / "element-templates-validator"
+
+needs_node = pytest.mark.skipif(
+    NODE is None or not VALIDATOR.is_dir(),
+    reason="template validation needs node and node_modules (run `npm ci --no-audit --no-fund`)",
+)
+
+
+def _validate(*files: Path) -> subprocess.CompletedProcess[str]:
+    assert NODE is not None
+    return subprocess.run(  # bounded: the validator reads local files only
+        [NODE, str(SCRIPT), *map(str, files)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_there_are_templates_to_validate() -> None:
+    assert ROOT / "element-templates" / "uipath-connector.json" in TEMPLATES
+
+
+@needs_node
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_template_is_valid_for_camunda_modeler(template: Path) -> None:
+    result = _validate(template)
+    assert result.returncode == 0, f"{template.name} is not a valid element template:\n{result.stdout}{result.stderr}"
+    assert result.stdout.splitlines()[0] == "schema @camunda/zeebe-element-templates-json-schema@0.46.0"
+    assert result.stdout.splitlines()[1].startswith(f"OK {template}")
+
+
+@needs_node
+def test_errors_name_the_property_that_caused_them(tmp_path: Path) -> None:
+    template = json.loads((ROOT / "element-templates" / "uipath-connector.json").read_text(encoding="utf-8"))
+    index = next(i for i, p in enumerate(template["properties"]) if p.get("id") == "priority")
+    del template["properties"][index]["choices"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(template, indent=2), encoding="utf-8")
+
+    result = _validate(broken)
+
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[1] == f"FAIL {broken} uipath-connector.UiPath.v1@{template['version']}"
+    assert any(
+        line.endswith(f'/properties/{index} must provide choices=[] with "Dropdown" type (property {index}: priority)')
+        for line in lines
+    ), result.stdout
+    assert not any(line.endswith("/ must be array") for line in lines), "schema noise must be filtered"

@@ -1,0 +1,160 @@
+"""The UiPath connector's element template: the records' properties plus what only the template knows.
+
+Field properties come from :mod:`uipath_connector.uipath`'s records (:func:`record_properties`). This module adds
+the template-level facts of Camunda's v7 UiPath template (reference/camunda-connector.md §1-§2) in this project's
+own namespace: id, name, version, icon, groups, steps and presets per operation, the runtime's properties
+(result, errors, retries, identity headers), and the form-only folder selector.
+
+Versioning (docs/element-template.md): bump :data:`TEMPLATE_VERSION` with every change a modeler can see;
+``uipath-connector template`` then freezes the previous file under ``element-templates/versioned/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from ..uipath import JOB_TYPE, OPERATION_TYPE_PROPERTY, OperationRequest
+from ._generator import Selector, SelectorChoice, TemplateError, record_properties
+from ._model import ElementTemplate, Group, Preset, PropertyCondition, Step
+from ._runtime_properties import (
+    error_expression_property,
+    result_properties,
+    retry_properties,
+    task_type_property,
+    template_identity_properties,
+)
+
+__all__ = ["TEMPLATE_ID", "TEMPLATE_VERSION", "uipath_template", "uipath_template_path"]
+
+#: Our own id (never Camunda's ``io.camunda.connectors.UIPath.v1``), stable across versions.
+TEMPLATE_ID = "uipath-connector.UiPath.v1"
+#: Goes up by one with every change a modeler can see (labels, defaults, fields, conditions, constraints, ...).
+TEMPLATE_VERSION = 1
+
+# Camunda's page describes the same fields and variables; docs/element-template.md covers what this adds.
+_DOCUMENTATION_REF = "https://docs.camunda.io/docs/components/connectors/out-of-the-box-connectors/uipath/"
+
+_GROUPS = (
+    Group("operation", "Operation"),
+    Group("authentication", "Authentication"),
+    Group("configuration", "Configuration"),
+    Group("input", "Input"),
+    Group("connector", "Connector"),
+    Group("output", "Output"),
+    Group("errors", "Error handling"),
+    Group("retries", "Retries"),
+)
+
+#: The "append / change type" menu entries, one per operation (v7 steps; the keywords are ours).
+_STEPS = {
+    "addQueueItem": (
+        "Add a new queue item to a UiPath Orchestrator queue",
+        ("add queue item", "create queue item", "enqueue", "new transaction", "start robot"),
+    ),
+    "getItemById": (
+        "Read the status and output of a UiPath queue item by its ID",
+        ("get queue item", "queue item result", "queue item status", "robot result", "transaction status"),
+    ),
+}
+
+#: The prefilled result expression of each operation: (property id, expression), as Camunda's v7 template.
+_RESULT_EXPRESSIONS = {
+    "addQueueItem": ("resultExpressionGetBodyId", "={itemId: response.body.Id}"),
+    "getItemById": ("resultExpressionGetStatus", "={itemStatus: response.body.value[1].Status}"),
+}
+
+#: The folder is given by exactly one of three variables (the records refuse two); the form shows one at a time.
+_FOLDER_SELECTOR = Selector(
+    id="folderSelection",
+    label="Folder",
+    description="How to name the Orchestrator folder the queue lives in",
+    tooltip="The organization unit ID is the fid= number in Orchestrator's URL; a folder path or key works too",
+    group="configuration",
+    choices=(
+        SelectorChoice("organizationUnitId", "Organization unit ID", ["organizationUnitId"]),
+        SelectorChoice("folderPath", "Folder path", ["folderPath"]),
+        SelectorChoice("folderKey", "Folder key", ["folderKey"]),
+    ),
+)
+
+
+def _icon() -> str:
+    """A robot on a UiPath-orange tile, drawn for this project, as an inline SVG data URI."""
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' width='18' height='18' viewBox='0 0 18 18'>"
+        "<rect x='1' y='1' width='16' height='16' rx='3' fill='#FA4616'/>"
+        "<circle cx='9' cy='3.6' r='1.1' fill='#fff'/>"
+        "<rect x='8.5' y='3.6' width='1' height='2.4' fill='#fff'/>"
+        "<rect x='4' y='6' width='10' height='6.5' rx='1.6' fill='#fff'/>"
+        "<circle cx='6.9' cy='9.2' r='1.1' fill='#FA4616'/>"
+        "<circle cx='11.1' cy='9.2' r='1.1' fill='#FA4616'/>"
+        "<rect x='5' y='13.5' width='2' height='1.5' rx='0.4' fill='#fff'/>"
+        "<rect x='8' y='13.5' width='2' height='1.5' rx='0.4' fill='#fff'/>"
+        "<rect x='11' y='13.5' width='2' height='1.5' rx='0.4' fill='#fff'/>"
+        "</svg>"
+    )
+    return "data:image/svg+xml;utf8," + quote(svg, safe=" '=/:.-")
+
+
+def uipath_template_path(root: Path | None = None) -> Path:
+    """Where the latest UiPath template is committed, under ``root`` (the repository; default: here).
+
+    Earlier versions live beside it in ``versioned/uipath-connector-<N>.json`` (:func:`versioned_path`).
+
+    >>> uipath_template_path().as_posix()
+    'element-templates/uipath-connector.json'
+    """
+    return (root or Path()) / "element-templates" / "uipath-connector.json"
+
+
+def uipath_template() -> ElementTemplate:
+    """The element template of the UiPath connector, generated from its records.
+
+    >>> template = uipath_template()
+    >>> template.id, template.properties[0].value
+    ('uipath-connector.UiPath.v1', 'uipath-connector:uipath:1')
+    """
+    fields = record_properties(OperationRequest, discriminator=OPERATION_TYPE_PROPERTY, selectors=[_FOLDER_SELECTOR])
+    operations = [(choice.value, choice.label) for choice in OPERATION_TYPE_PROPERTY.choices]
+    missing = [value for value, _ in operations if value not in _STEPS or value not in _RESULT_EXPRESSIONS]
+    if missing:
+        raise TemplateError(f"every operation needs a step and a result expression in {__name__}: {missing}")
+    operation_id = OPERATION_TYPE_PROPERTY.property_id or "operationType"
+    results = [(PropertyCondition.of(operation_id, value), *_RESULT_EXPRESSIONS[value]) for value, _ in operations]
+    return ElementTemplate(
+        id=TEMPLATE_ID,
+        name="UiPath Connector (uipath-connector)",
+        version=TEMPLATE_VERSION,
+        description="Orchestrate your UiPath bots with Camunda: add queue items to UiPath Orchestrator "
+        "(Automation Cloud, Automation Suite or on-premises) and get their results",
+        keywords=(
+            "add queue item",
+            "get queue item result by ID",
+            "queue item",
+            "RPA",
+            "robotic process automation",
+            "automation",
+            "orchestrator",
+            "robot",
+            "UiPath",
+        ),
+        documentation_ref=_DOCUMENTATION_REF,
+        category=("connectors", "Connectors"),
+        engines={"camunda": "^8.3"},
+        icon=_icon(),
+        groups=_GROUPS,
+        properties=(
+            task_type_property(JOB_TYPE),
+            *fields,
+            *result_properties(results),
+            error_expression_property(),
+            *retry_properties(retries=3, backoff="PT30S"),
+            *template_identity_properties(TEMPLATE_ID, TEMPLATE_VERSION),
+        ),
+        steps=tuple(
+            Step(label, f"{operation_id}_{value}", description=_STEPS[value][0], keywords=_STEPS[value][1])
+            for value, label in operations
+        ),
+        presets=tuple(Preset(f"{operation_id}_{value}", ((operation_id, value),)) for value, _ in operations),
+    )
