@@ -88,7 +88,7 @@ def run_demo(
     report = _Report(out, as_json=as_json)
 
     with emulator.server() as server:
-        connection = {
+        connection: dict[str, object] = {
             "authentication": {
                 "type": "oauth-client-credentials-flow",
                 "clientId": "{{secrets.UIPATH_CLIENT_ID}}",
@@ -103,7 +103,8 @@ def run_demo(
         }
         report.intro(server.url, JOB_TYPE, connection)
 
-        add_variables = {"operationType": "addQueueItem", **connection, "queueName": DEMO.queue_name}
+        add_variables: dict[str, object] = {"operationType": "addQueueItem", **connection}
+        add_variables["queueName"] = DEMO.queue_name
         add_variables |= {"priority": "Normal", "reference": _INVOICE["InvoiceId"], "specificContent": _INVOICE}
         add_headers = {"resultVariable": "addResult", "resultExpression": ADD_RESULT_EXPRESSION}
         add_outcome = run_job(
@@ -120,7 +121,7 @@ def run_demo(
         settled = emulator.process_new(lambda item: dict(_ROBOT_OUTPUT), queue=DEMO.queue_name)
         report.robot(item_id, [(item.id, item.status.value) for item in settled])
 
-        get_variables = {"operationType": "getItemById", **connection, "itemId": item_id}
+        get_variables: dict[str, object] = {"operationType": "getItemById", **connection, "itemId": item_id}
         get_headers = {"resultVariable": "getResult", "resultExpression": GET_RESULT_EXPRESSION}
         get_outcome = run_job(
             connector, variables=get_variables, custom_headers=get_headers, retries=3, secret_provider=secrets
