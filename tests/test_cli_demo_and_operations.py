@@ -16,8 +16,8 @@ from uipath_connector.cli._demo_command import run_demo
 from uipath_connector.testing import DEMO, OrchestratorEmulator, QueueItemStatus
 
 SENTINEL_ID = "sentinel-client-id-7c1f"
-SENTINEL_SECRET = "sentinel-client-secret-93ab"  # noqa: S105 - a sentinel, looked for in the output
-SENTINEL_TOKEN = "sentinel-bearer-token-5d2e"  # noqa: S105
+SENTINEL_SECRET = "sentinel-client-secret-93ab"
+SENTINEL_TOKEN = "sentinel-bearer-token-5d2e"
 
 
 def _issued_tokens(emulator: OrchestratorEmulator) -> list[str]:
@@ -119,7 +119,7 @@ def test_demo_runs_with_only_the_runtime_dependencies() -> None:
         "from uipath_connector.cli import main\n"
         "sys.exit(main(['demo']))\n"
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter
+    result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
