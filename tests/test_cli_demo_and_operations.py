@@ -119,9 +119,7 @@ def test_demo_runs_with_only_the_runtime_dependencies() -> None:
         "from uipath_connector.cli import main\n"
         "sys.exit(main(['demo']))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "queue item 1: New -> Successful" in result.stdout
 
