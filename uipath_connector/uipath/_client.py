@@ -3,6 +3,8 @@
 Requests are those of Camunda's connector (reference/camunda-connector.md §3) against the Orchestrator contract
 (reference/uipath-orchestrator-api.md §2, §5), with these deliberate choices:
 
+* Dates go out as RFC 3339 date-times (``2023-01-12`` as ``2023-01-12T00:00:00Z``): the spec's format, and
+  the same instant Orchestrator reads from the date alone (``_records.wire_date``).
 * Add sends only the keys that have a value (Camunda sends ``null`` for empty ones; Orchestrator accepts both),
   in Camunda's order: ``DeferDate, DueDate, Priority, Name, SpecificContent, Reference``.
 * Get sends ``$filter=Id eq N`` and ``$count=true`` to ``/odata/QueueItems``: the answer keeps the collection
@@ -48,6 +50,7 @@ from ._records import (
     GetQueueItemInput,
     OAuthClientCredentialsAuthentication,
     parse_orchestrator_date,
+    wire_date,
 )
 from ._retry import (
     Decision,
@@ -154,9 +157,9 @@ def _unreadable_json(response: requests.Response) -> bool:
 def _item_body(item: AddQueueItemInput) -> dict[str, object]:
     data: dict[str, object] = {}
     if item.defer_date is not None:
-        data["DeferDate"] = item.defer_date
+        data["DeferDate"] = wire_date(item.defer_date)
     if item.due_date is not None:
-        data["DueDate"] = item.due_date
+        data["DueDate"] = wire_date(item.due_date)
     data["Priority"] = item.priority.value
     data["Name"] = item.queue_name
     if item.specific_content is not None:
