@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from conftest import FakeTime
 
-from uipath_connector.sdk import ConnectorError, HttpResponse, OutboundConnectorContext
+from uipath_connector.runtime import Complete, Fail, ThrowError, run_job
+from uipath_connector.sdk import ConnectorError, HttpResponse, MapSecretProvider, OutboundConnectorContext
 from uipath_connector.testing import (
     DEMO,
     DropConnection,
@@ -417,3 +418,74 @@ def _unquoted(url: str) -> str:
     from urllib.parse import unquote
 
     return unquote(url)
+
+
+# -- end to end through the runtime ----------------------------------------------------------------------------------
+
+SECRETS = MapSecretProvider({"UIPATH_CLIENT_ID": DEMO.client_id, "UIPATH_CLIENT_SECRET": DEMO.client_secret})
+SECRET_OAUTH = {
+    "type": "oauth-client-credentials-flow",
+    "clientId": "{{secrets.UIPATH_CLIENT_ID}}",
+    "clientSecret": "{{secrets.UIPATH_CLIENT_SECRET}}",
+}
+
+
+def test_run_job_with_the_seeds_result_expressions(target: Target) -> None:
+    add = target.variables("addQueueItem", SECRET_OAUTH, queueName=DEMO.queue_name, specificContent={"A": 1})
+    added = run_job(
+        target.connector,
+        variables=add,
+        custom_headers={"resultExpression": "={itemId: response.body.Id}"},
+        retries=3,
+        secret_provider=SECRETS,
+    )
+    assert added == Complete({"itemId": 1})
+
+    # The next task reads the variable the result expression wrote, as the process would.
+    get = target.variables("getItemById", SECRET_OAUTH, itemId=added.variables["itemId"])
+    headers = {"resultExpression": "={itemStatus: response.body.value[1].Status}"}
+    assert run_job(target.connector, variables=get, custom_headers=headers, retries=3, secret_provider=SECRETS) == (
+        Complete({"itemStatus": "New"})
+    )
+    target.emulator.complete(1, output={"Paid": True})
+    assert run_job(target.connector, variables=get, custom_headers=headers, retries=3, secret_provider=SECRETS) == (
+        Complete({"itemStatus": "Successful"})
+    )
+
+
+def test_run_job_error_expression_turns_an_unknown_queue_into_a_bpmn_error(target: Target) -> None:
+    outcome = run_job(
+        target.connector,
+        variables=target.variables("addQueueItem", SECRET_OAUTH, queueName="Nope"),
+        custom_headers={
+            "resultExpression": "={itemId: response.body.Id}",
+            "errorExpression": '=if error.code = "404" then bpmnError("QUEUE_NOT_FOUND", error.message) else null',
+        },
+        retries=3,
+        secret_provider=SECRETS,
+    )
+
+    assert isinstance(outcome, ThrowError)
+    assert outcome.error_code == "QUEUE_NOT_FOUND"
+    assert re.fullmatch(
+        r"Orchestrator answered 404 Not Found to POST /odata/Queues/UiPathODataSvc\.AddQueueItem: Nope does not "
+        rf"exist\. \(errorCode 1002, traceId {TRACE_ID}\)",
+        outcome.message,
+    )
+    assert outcome.variables == {}
+    assert target.emulator.items() == []
+
+
+def test_run_job_without_error_expression_fails_with_retries_left(target: Target) -> None:
+    outcome = run_job(
+        target.connector,
+        variables=target.variables("addQueueItem", SECRET_OAUTH, queueName="Nope"),
+        custom_headers={"retryBackoff": "PT30S"},
+        retries=3,
+        secret_provider=SECRETS,
+    )
+
+    assert isinstance(outcome, Fail)
+    assert (outcome.retries, outcome.backoff_ms) == (2, 30_000)
+    assert outcome.variables["error"]["code"] == "404"  # type: ignore[index]
+    assert DEMO.client_secret not in outcome.message
