@@ -345,3 +345,18 @@ def test_a_secret_field_with_a_wrong_value_names_the_kind_not_the_value() -> Non
         "pin: expected an integer, got text",
         "code: is not valid (not shown: secret)",
     ]
+
+
+@attrs.frozen(kw_only=True)
+class Checked:
+    code: str = variable(
+        "code", pattern=r"[A-Z]{3}", pattern_message="must be three letters", check=lambda v: "must be upper case"
+    )
+    plain: str = variable("plain", default="ABC", pattern=r"[A-Z]{3}", pattern_message="must be three letters")
+
+
+def test_a_fields_own_check_explains_a_pattern_mismatch_more_precisely() -> None:
+    assert _problems({"code": "abc", "plain": "ab"}, Checked) == [
+        "code: must be upper case",
+        "plain: must be three letters",
+    ]

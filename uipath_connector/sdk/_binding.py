@@ -465,7 +465,9 @@ def _validate(value: object, spec: VariableSpec) -> str | None:
         if spec.max_length is not None and len(value) > spec.max_length:
             return f"must be at most {spec.max_length} characters long, got {len(value)}"
         if spec.pattern is not None and re.fullmatch(spec.pattern, value) is None:
-            return spec.pattern_message or f"{shown} does not match the pattern {spec.pattern}"
+            # A field's own check can say more precisely what is wrong than "does not match".
+            precise = spec.check(value) if spec.check is not None else None
+            return precise or spec.pattern_message or f"{shown} does not match the pattern {spec.pattern}"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if spec.minimum is not None and value < spec.minimum:
             return f"must be at least {_number(spec.minimum)}, got {_number(value)}"
