@@ -7,64 +7,11 @@ the binding alone and for a whole context (serialise variables, replace a secret
 
 from __future__ import annotations
 
-import enum
 import json
 import timeit
 
-import attrs
-
-from uipath_connector.sdk import MapSecretProvider, OutboundConnectorContext, bind, discriminator, variable
-
-
-class Priority(enum.Enum):
-    LOW = "Low"
-    NORMAL = "Normal"
-    HIGH = "High"
-
-
-@discriminator("type", "bearer")
-@attrs.frozen(kw_only=True)
-class Bearer:
-    token: str = variable("token", secret=True, not_empty=True)
-
-
-@discriminator("type", "oauth-client-credentials-flow")
-@attrs.frozen(kw_only=True)
-class OAuth:
-    client_id: str = variable("clientId", not_empty=True)
-    client_secret: str = variable("clientSecret", secret=True, not_empty=True)
-    scopes: str = variable("scopes", default="OR.Queues")
-
-
-@attrs.frozen(kw_only=True)
-class Configuration:
-    cloud_url: str = variable("cloudUrl", default="cloud.uipath.com")
-    cloud_org: str = variable("cloudOrg", not_empty=True)
-    cloud_tenant: str = variable("cloudTenant", not_empty=True)
-    organization_unit_id: int = variable("organizationUnitId", minimum=1)
-    timeout: int = variable("connectionTimeoutInSeconds", default=20, minimum=0)
-
-
-@discriminator("operationType", "addQueueItem")
-@attrs.frozen(kw_only=True)
-class AddItem:
-    authentication: Bearer | OAuth = variable("authentication")
-    configuration: Configuration = variable("configuration", embedded=True)
-    queue_name: str = variable("queueName", not_empty=True, max_length=50)
-    priority: Priority = variable("priority", default=Priority.NORMAL)
-    defer_date: str | None = variable("deferDate", default=None)
-    due_date: str | None = variable("dueDate", default=None)
-    specific_content: dict[str, object] | None = variable("specificContent", default=None)
-    reference: str | None = variable("reference", default=None, max_length=128)
-
-
-@discriminator("operationType", "getItemById")
-@attrs.frozen(kw_only=True)
-class GetItem:
-    authentication: Bearer | OAuth = variable("authentication")
-    configuration: Configuration = variable("configuration", embedded=True)
-    item_id: int = variable("itemId", minimum=1)
-
+from uipath_connector.sdk import MapSecretProvider, OutboundConnectorContext, bind
+from uipath_connector.uipath import OperationRequest
 
 VARIABLES = {
     "operationType": "addQueueItem",
@@ -97,9 +44,9 @@ def main() -> None:
     text = json.dumps(VARIABLES)
     number = 20_000
     yardstick = _best_microseconds(lambda: json.loads(text), number)
-    bind_only = _best_microseconds(lambda: bind(resolved, AddItem | GetItem), number)
+    bind_only = _best_microseconds(lambda: bind(resolved, OperationRequest), number)
     whole = _best_microseconds(
-        lambda: OutboundConnectorContext(VARIABLES, secret_provider=SECRETS).bind_variables(AddItem | GetItem),
+        lambda: OutboundConnectorContext(VARIABLES, secret_provider=SECRETS).bind_variables(OperationRequest),
         number,
     )
     print(f"json.loads of the variables (yardstick): {yardstick:6.1f} us")

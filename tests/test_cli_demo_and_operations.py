@@ -200,8 +200,8 @@ def test_input_errors_exit_2_with_the_binding_message(capsys: pytest.CaptureFixt
     assert (status, out) == (2, "")
     assert err == (
         "input error: Invalid input (2 problems):\n"
-        " - dueDate: must be a date yyyy-MM-dd or an ISO-8601 date-time with an offset, e.g. 2026-01-15 or "
-        "2026-01-15T09:30:00Z\n"
+        " - dueDate: 'x' is not a date yyyy-MM-dd or an ISO-8601 date-time with an offset (Z or ±hh:mm), "
+        "e.g. 2026-01-15 or 2026-01-15T09:30:00Z\n"
         " - specificContent: Property values must be simple (like numbers or text): 'A' is an object\n"
     )
 

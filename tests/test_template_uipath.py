@@ -316,12 +316,12 @@ def test_the_modeler_flags_an_empty_chosen_folder() -> None:
 
 
 ACCEPTED_DATES = ["2026-01-15", "2026-01-15T09:30:00Z", "2026-01-15T09:30:00.1234567+02:00", "2026-01-15t09:30Z"]
-REFUSED_DATES = ["15/01/2026", "2026-1-15", "tomorrow", "20260115", " 2026-01-15"]
+REFUSED_DATES = ["15/01/2026", "2026-1-15", "tomorrow", "20260115", " 2026-01-15", "2026-01-15T09:30:00"]
 ADD_VALUES = {**COMMON, **AUTH_VALUES["bearer"], **FOLDER_VALUES["organizationUnitId"], "queueName": "Q"}
 
 
 DATE_MESSAGE = (
-    "deferDate: Must be a date yyyy-MM-dd or an ISO-8601 date-time with an offset, "
+    "deferDate: Must be a date yyyy-MM-dd or an ISO-8601 date-time with an offset (Z or ±hh:mm), "
     "e.g. 2026-01-15 or 2026-01-15T09:30:00Z"
 )
 

@@ -110,13 +110,13 @@ def test_item_id_errors(overrides: dict[str, Any], expected: str) -> None:
         ({"priority": "Urgent"}, "priority: 'Urgent' is not one of Low, Normal, High"),
         (
             {"deferDate": "15.01.2026"},
-            "deferDate: must be a date yyyy-MM-dd or an ISO-8601 date-time with an offset, "
-            "e.g. 2026-01-15 or 2026-01-15T09:30:00Z",
+            "deferDate: '15.01.2026' is not a date yyyy-MM-dd or an ISO-8601 date-time with an offset "
+            "(Z or ±hh:mm), e.g. 2026-01-15 or 2026-01-15T09:30:00Z",
         ),
         (
             {"dueDate": "2026-02-30"},
-            "dueDate: '2026-02-30' is not a date yyyy-MM-dd or an ISO-8601 date-time with an offset, "
-            "e.g. 2026-01-15 or 2026-01-15T09:30:00Z",
+            "dueDate: '2026-02-30' is not a date yyyy-MM-dd or an ISO-8601 date-time with an offset "
+            "(Z or ±hh:mm), e.g. 2026-01-15 or 2026-01-15T09:30:00Z",
         ),
         (
             {"dueDate": "2026-01-15T09:30:00"},

@@ -82,6 +82,7 @@ OPERATION_TYPE_PROPERTY = TemplateHints(
 #: The ``authentication.type`` dropdown (also on the ``authentication`` fields of the request records).
 AUTHENTICATION_TYPE_PROPERTY = TemplateHints(
     label="Type",
+    default="bearer",
     description="How the connector authenticates to Orchestrator",
     group="authentication",
     type="Dropdown",
@@ -115,7 +116,12 @@ _DATE_TIME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})[Tt](?P<hour>\d{2}):(?P<minute>\d{2})"
     r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,7}))?)?(?P<offset>[Zz]|[+-]\d{2}:\d{2})?"
 )
-_DATE_HELP = "a date yyyy-MM-dd or an ISO-8601 date-time with an offset, e.g. 2026-01-15 or 2026-01-15T09:30:00Z"
+_DATE_HELP = (
+    "a date yyyy-MM-dd or an ISO-8601 date-time with an offset (Z or ±hh:mm), e.g. 2026-01-15 or 2026-01-15T09:30:00Z"
+)
+# The same shapes as _DATE/_DATE_TIME with the offset required, in a syntax the Modeler's JavaScript also runs,
+# so the element template flags a date the binding would refuse (calendar checks stay in `_date_problem`).
+_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}([Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?([Zz]|[+-]\d{2}:\d{2}))?"
 
 
 def parse_orchestrator_date(text: str) -> datetime | None:
@@ -507,7 +513,7 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
     defer_date: str | None = variable(
         "deferDate",
         default=None,
-        pattern=r"\d{4}-\d{2}-\d{2}([Tt].*)?",
+        pattern=_DATE_PATTERN,
         pattern_message=f"must be {_DATE_HELP}",
         check=_date_problem,
         label="Defer date",
@@ -522,7 +528,7 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
     due_date: str | None = variable(
         "dueDate",
         default=None,
-        pattern=r"\d{4}-\d{2}-\d{2}([Tt].*)?",
+        pattern=_DATE_PATTERN,
         pattern_message=f"must be {_DATE_HELP}",
         check=_date_problem,
         label="Due date",
