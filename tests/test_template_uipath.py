@@ -487,3 +487,30 @@ def test_the_worker_fetches_every_variable_the_template_maps_and_nothing_else() 
     assert mapped == set(INPUT_VARIABLES)
     assert connector_metadata(UiPathConnector).input_variables == INPUT_VARIABLES
     assert connector_metadata(UiPathConnector).type == JOB_TYPE
+
+
+# --- docs/element-template.md describes the committed file ----------------------------------------------------
+
+
+def _documented_fields() -> list[tuple[str, list[str], str]]:
+    """(field labels, variable names, default) of each row of the field table in docs/element-template.md."""
+    text = (ROOT / "docs" / "element-template.md").read_text(encoding="utf-8")
+    table = text.split("## Fields and the job variables they set", 1)[1].split("\n\n")[2]
+    rows: list[tuple[str, list[str], str]] = []
+    for line in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        if cells[2].startswith("`") and not cells[2].startswith("`zeebe:"):  # the other rows name their binding
+            rows.append((cells[1], re.findall(r"`([^`]+)`", cells[2]), cells[4]))
+    return rows
+
+
+def test_the_docs_field_table_matches_the_template() -> None:
+    by_name = {p["binding"]["name"]: p for p in _inputs(_committed())}
+    documented = {name for _, names, _ in _documented_fields() for name in names}
+    assert documented == set(by_name), "docs/element-template.md's field table and the template's inputs differ"
+    for labels, names, default in _documented_fields():
+        for label, name in zip(labels.split(", "), names, strict=True):
+            assert by_name[name]["label"] == label, name
+            documented_default = re.fullmatch(r"`([^`]+)`", default)
+            if documented_default:
+                assert by_name[name].get("value") == documented_default.group(1), name
