@@ -124,3 +124,22 @@ def test_context_variables_json_has_secrets_replaced_and_is_computed_once() -> N
     assert context.variables_json == '{"a": "v", "b": "v"}'
     assert context.variables == {"a": "v", "b": "v"}
     assert calls == ["X"]  # one look-up per secret per job
+
+
+def test_the_context_builder_example_in_the_testing_docs_runs() -> None:
+    import re
+    from pathlib import Path
+
+    from uipath_connector.uipath import OperationRequest
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "testing.md").read_text(encoding="utf-8")
+    section = text[text.index("## Unit-testing a connector function") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code is not None
+    namespace: dict[str, object] = {}
+    exec(code.group(1), namespace)
+    context = namespace["context"]
+    assert isinstance(context, OutboundConnectorContext)
+    assert context.variables["authentication"] == {"type": "bearer", "token": "test-token"}
+    request = context.bind_variables(OperationRequest)
+    assert request.input.item_id == 42
