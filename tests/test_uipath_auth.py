@@ -18,7 +18,7 @@ from uipath_connector.uipath import (
     TokenEndpointError,
     UiPathConnector,
 )
-from uipath_connector.uipath._auth import IssuedToken
+from uipath_connector.uipath._auth import IssuedToken, TokenWaitTimeout
 
 TOKEN = {"access_token": "access-1", "expires_in": 3600, "token_type": "Bearer", "scope": "OR.Queues"}
 EMPTY = {"value": []}
@@ -210,3 +210,44 @@ def test_token_endpoint_network_failure(
         "The request timed out. Please try increasing the read and connection timeouts. "
         "(POST https://cloud.uipath.com/identity_/connect/token (token))"
     )
+
+
+def test_a_waiter_gives_up_when_the_fetching_thread_hangs() -> None:
+    cache = TokenCache()
+    fetching, release = threading.Event(), threading.Event()
+
+    def hanging_fetch() -> IssuedToken:
+        fetching.set()
+        release.wait(5)  # bounded so the test cannot hang; the waiter must give up long before
+        return IssuedToken("late", 3600)
+
+    fetcher = threading.Thread(target=cache.get, args=("key", hanging_fetch))
+    fetcher.start()
+    assert fetching.wait(5)
+    try:
+        with pytest.raises(TimeoutError) as caught:
+            cache.get("key", lambda: IssuedToken("never", 3600), wait_seconds=0.01)
+        assert str(caught.value) == "no token within 0.01 s: another thread's fetch has not finished"
+    finally:
+        release.set()
+        fetcher.join(5)
+    assert cache.get("key", lambda: IssuedToken("never", 3600)) == "late"
+
+
+def test_client_reports_a_token_wait_timeout_plainly(
+    mocked: responses.RequestsMock, fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def timed_out(self: TokenCache, key: str, fetch: object, *, wait_seconds: float) -> str:
+        raise TokenWaitTimeout(f"no token within {wait_seconds:g} s")
+
+    monkeypatch.setattr(TokenCache, "get", timed_out)
+    connector = make_connector(fake_time, TokenCache(clock=fake_time.clock))
+    with pytest.raises(TokenEndpointError) as caught:
+        connector.execute(job("getItemById", OAUTH))
+    assert caught.value.error_code == "408"
+    # Bounded by what the fetch itself may take: 60 s of retries, 20 s connect + 20 s read, an 8 s backoff.
+    assert str(caught.value) == (
+        "no token within 108 s: another thread's request to the token endpoint "
+        "https://cloud.uipath.com/identity_/connect/token has not finished"
+    )
+    assert len(mocked.calls) == 0

@@ -57,6 +57,7 @@ PREFIX = "Orchestrator answered 404 Not Found to POST /odata/Queues/UiPathODataS
         ),
         ("Not\r\n  here", "Not here", None, None),
         ("", "[no message]", None, None),
+        ([{"message": "a"}, 2], '[{"message":"a"},2]', None, None),
     ],
 )
 def test_http_error_messages(
@@ -67,7 +68,7 @@ def test_http_error_messages(
     code: int | None,
     trace: str | None,
 ) -> None:
-    if isinstance(body, dict):
+    if isinstance(body, (dict, list)):
         mocked.add("POST", ADD_URL, json=body, status=404)
     else:
         mocked.add("POST", ADD_URL, body=body, status=404, content_type="text/html" if "html" in body else "text/plain")
@@ -109,6 +110,11 @@ def test_permission_error(mocked: responses.RequestsMock, connector: UiPathConne
             "SSL_HANDSHAKE_FAILED",
             "TLS handshake failed: certificate verify failed: self-signed certificate. Check the server's certificate "
             "(GET /odata/QueueItems)",
+        ),
+        (
+            requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(10 bytes read)"),
+            "408",
+            "An error occurred while executing the request, or the connection was aborted (GET /odata/QueueItems)",
         ),
         (
             requests.exceptions.InvalidHeader("bad header"),

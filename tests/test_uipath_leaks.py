@@ -128,6 +128,35 @@ SCENARIOS: dict[str, Any] = {
         BEARER,
         {},
     ),
+    "token error echoes the client": (
+        lambda m: m.add(
+            "POST",
+            TOKEN_URL,
+            status=400,
+            json={"error": "invalid_client", "error_description": f"unknown client {CLIENT_ID}"},
+            headers={"X-Client": CLIENT_ID},
+        ),
+        "getItemById",
+        OAUTH,
+        {},
+    ),
+    "401 echoes the access token": (
+        lambda m: (
+            token_ok(m),
+            m.add("GET", BASE + "/odata/QueueItems", status=401, json={"message": f"token {ACCESS} expired"}),
+        ),
+        "getItemById",
+        OAUTH,
+        {},
+    ),
+    "404 echoes the org": (
+        lambda m: m.add(
+            "GET", BASE + "/odata/QueueItems", status=404, json={"message": f"Organization {ORG} not found"}
+        ),
+        "getItemById",
+        BEARER,
+        {},
+    ),
     "input error": (lambda m: None, "addQueueItem", OAUTH, {"queueName": "", "cloudTenant": ".."}),
     "http refused": (lambda m: None, "getItemById", BEARER, {"cloudUrl": "http://h"}),
 }
@@ -149,6 +178,7 @@ def test_no_sentinel_anywhere(name: str, caplog: pytest.LogCaptureFixture, fake_
             result = connector.execute(ctx)
         except Exception as error:  # every failure path is part of the test
             seen += [str(error), repr(error), json.dumps(getattr(error, "variables", {}), default=str)]
+            seen += [repr(getattr(error, name, None)) for name in ("response", "uipath_message")]
             seen += [str(arg) for arg in error.args]
         else:
             seen += [json.dumps(result.to_dict()), repr(result)]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import requests
 import responses
 from conftest import ADD_URL, BASE, ITEMS_URL, FakeTime, job, make_connector, seed_envelope, seed_reply
 from hypothesis import HealthCheck, given, settings
@@ -162,6 +165,39 @@ def test_python_api_with_records(mocked: responses.RequestsMock) -> None:
     assert json.loads(mocked.calls[0].request.body) == {
         "itemData": {"Priority": "High", "Name": "test", "SpecificContent": {"a": 1}, "Reference": "r"}
     }
+
+
+def test_python_client_keeps_one_session_per_thread(
+    mocked: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # requests.Session is not thread-safe: a client shared by threads must not share one.
+    users: dict[int, set[int]] = {}
+    lock = threading.Lock()
+    original = requests.Session.request
+
+    def recording_request(self: requests.Session, *args: Any, **kwargs: Any) -> requests.Response:
+        with lock:
+            users.setdefault(id(self), set()).add(threading.get_ident())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", recording_request)
+    mocked.add("GET", ITEMS_URL, json={"value": []})
+    client = OrchestratorClient(
+        Configuration(cloud_org="camunda1", cloud_tenant="DefaultTenant", organization_unit_id=1964413),
+        BearerAuthentication(token="tok"),
+    )
+    barrier = threading.Barrier(4)
+
+    def calls(_: int) -> None:
+        barrier.wait(5)
+        for _ in range(5):
+            client.get_queue_item(1)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(calls, range(4)))
+    assert len(mocked.calls) == 20
+    assert len(users) == 4
+    assert all(len(threads) == 1 for threads in users.values())
 
 
 def test_python_api_validates_records_like_binding() -> None:

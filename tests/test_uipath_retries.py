@@ -265,7 +265,7 @@ def test_older_item_with_same_reference_is_not_taken_for_ours(
     assert connector.execute(job("addQueueItem")).body["Id"] == 436141352
 
 
-def test_unsettled_after_retries_says_nothing_was_added_twice(
+def test_unsettled_after_retries_says_the_item_may_still_appear(
     ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache
 ) -> None:
     connector = make_connector(fake_time, token_cache, retry_policy=RetryPolicy(attempts=2, jitter_seconds=0))
@@ -276,10 +276,89 @@ def test_unsettled_after_retries_says_nothing_was_added_twice(
     with pytest.raises(QueueItemMayExistError) as caught:
         connector.execute(job("addQueueItem"))
     assert str(caught.value) == (
-        "Add Queue Item to queue 'test' was sent but the connection was lost; a look-up by its reference found no "
-        "item, and the retry policy allows no further attempt. Nothing was added twice; retry the job"
+        "Add Queue Item to queue 'test' was sent but the connection was lost, and a look-up by its reference found "
+        "no item; the retry policy allows no further attempt. The item may still appear if Orchestrator was slow "
+        "to process the request: on a queue that enforces unique references a retry of the job cannot add it "
+        "twice (it is answered 409), on other queues check the queue first"
     )
     assert [call.request.method for call in ordered.calls] == ["POST", "GET", "POST", "GET"]
+    # A backoff before the first look-up gives a request still in flight time to commit; none before the last.
+    assert fake_time.sleeps == [0.5]
+
+
+def test_lookup_waits_for_a_slow_first_request_before_resending(
+    ordered: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime
+) -> None:
+    ordered.add("POST", ADD_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    ordered.add("GET", ITEMS_URL, json=found())
+    assert connector.execute(job("addQueueItem")).headers[RECOVERED_HEADER] == "reference-lookup"
+    assert fake_time.sleeps == [0.5]  # waited before looking, so a request still being processed can land
+
+
+def test_disabled_retries_still_look_the_reference_up_once(
+    ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache
+) -> None:
+    connector = make_connector(fake_time, token_cache, retry_policy=RetryPolicy.disabled())
+    ordered.add("POST", ADD_URL, body=reset())
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    with pytest.raises(QueueItemMayExistError):
+        connector.execute(job("addQueueItem"))
+    assert [call.request.method for call in ordered.calls] == ["POST", "GET"]
+    assert fake_time.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        {"json": UNAVAILABLE, "status": 503},
+        {"body": "Too Many Requests\r\n", "status": 429},
+        {"body": refused()},
+    ],
+    ids=["503", "429", "refused"],
+)
+def test_duplicate_reference_after_a_retried_post_resolves_to_the_item(
+    ordered: responses.RequestsMock, connector: UiPathConnector, first: dict[str, object]
+) -> None:
+    # A proxy may answer 503 after Orchestrator processed the request: the re-sent POST then meets our own item.
+    ordered.add("POST", ADD_URL, **first)  # type: ignore[arg-type]
+    ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    ordered.add("GET", ITEMS_URL, json=found())
+    envelope = connector.execute(job("addQueueItem"))
+    assert envelope.status == 201
+    assert envelope.body["Id"] == 436141352
+    assert envelope.headers[RECOVERED_HEADER] == "reference-lookup"
+    assert [call.request.method for call in ordered.calls] == ["POST", "POST", "GET"]
+
+
+def test_duplicate_reference_after_a_retried_post_of_an_older_item_is_an_error(
+    ordered: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    ordered.add("POST", ADD_URL, json=UNAVAILABLE, status=503)
+    ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    ordered.add("GET", ITEMS_URL, json=found(CreationTime="2023-01-19T09:00:00Z", Id=1))  # a day earlier
+    with pytest.raises(DuplicateReferenceError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert caught.value.uipath_error_code == 1016
+
+
+def test_one_time_budget_for_a_whole_add(
+    ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache
+) -> None:
+    # Every resend and look-up shares max_total_seconds with the first attempt (not a fresh budget per call).
+    policy = RetryPolicy(
+        attempts=10, base_backoff_seconds=4, max_backoff_seconds=4, jitter_seconds=0, max_total_seconds=10
+    )
+    connector = make_connector(fake_time, token_cache, retry_policy=policy)
+    ordered.add("POST", ADD_URL, json=UNAVAILABLE, status=503)
+    ordered.add("POST", ADD_URL, body=reset())
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    ordered.add("POST", ADD_URL, json=UNAVAILABLE, status=503)
+    with pytest.raises(OrchestratorServerError):
+        connector.execute(job("addQueueItem"))
+    # 4 s after the first 503, 4 s before the look-up; at 8 s another 4 s wait would end after 10 s, so the
+    # re-sent POST's 503 is final (a fresh budget per call would have gone on retrying it).
+    assert fake_time.sleeps == [4, 4]
+    assert [call.request.method for call in ordered.calls] == ["POST", "POST", "GET", "POST"]
 
 
 def test_failed_lookup_reports_that_the_item_may_exist(

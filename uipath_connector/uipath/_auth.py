@@ -5,7 +5,8 @@ Token cache (improving on reference/camunda-connector.md §4.10 and following re
 
 * one token per (token endpoint, client id, SHA-256 of the secret, scopes, client-authentication mode) for the
   whole process; keys are themselves hashed, so neither the client id nor the secret is kept in the key;
-* single-flight: while one thread fetches a token for a key, the others wait for it instead of fetching too;
+* single-flight: while one thread fetches a token for a key, the others wait for it instead of fetching too,
+  each for at most ``wait_seconds`` (a fetch that hangs cannot hang its waiters);
 * refreshed :data:`REFRESH_SKEW_SECONDS` (60 s) before ``expires_in`` runs out (half the lifetime for tokens
   living under two minutes), so a token is never used in its last minute;
 * a token response without ``expires_in`` is cached for :data:`LIFETIME_WITHOUT_EXPIRES_IN` (5 min; UiPath's
@@ -34,6 +35,7 @@ __all__ = [
     "REFRESH_SKEW_SECONDS",
     "IssuedToken",
     "TokenCache",
+    "TokenWaitTimeout",
     "read_token_response",
     "token_cache_key",
     "token_request",
@@ -42,6 +44,12 @@ __all__ = [
 REFRESH_SKEW_SECONDS = 60.0
 LIFETIME_WITHOUT_EXPIRES_IN = 300.0
 _MAX_ENTRIES = 1000
+#: How long :meth:`TokenCache.get` waits for another thread's fetch unless told otherwise.
+DEFAULT_WAIT_SECONDS = 120.0
+
+
+class TokenWaitTimeout(TimeoutError):
+    """Another thread's fetch of the same token did not finish within the wait bound."""
 
 
 @attrs.frozen
@@ -89,14 +97,20 @@ class TokenCache:
             return entry.token
         return None
 
-    def get(self, key: str, fetch: Callable[[], IssuedToken]) -> str:
-        """The cached token for ``key``, or the one ``fetch`` returns (fetched by one thread at a time per key)."""
+    def get(self, key: str, fetch: Callable[[], IssuedToken], *, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> str:
+        """The cached token for ``key``, or the one ``fetch`` returns (fetched by one thread at a time per key).
+
+        A thread that finds another one fetching waits up to ``wait_seconds`` for it, then raises
+        :class:`TokenWaitTimeout` (a ``TimeoutError``) rather than wait for ever.
+        """
         with self._lock:
             token = self._fresh(key)
             if token is not None:
                 return token
             key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:
+        if not key_lock.acquire(timeout=max(0.0, wait_seconds)):
+            raise TokenWaitTimeout(f"no token within {wait_seconds:g} s: another thread's fetch has not finished")
+        try:
             with self._lock:
                 token = self._fresh(key)  # another thread may have fetched it while this one waited
                 if token is not None:
@@ -106,6 +120,8 @@ class TokenCache:
                 self._entries[key] = _Entry(issued.access_token, self._clock() + _refresh_after(issued.expires_in))
                 self._evict()
             return issued.access_token
+        finally:
+            key_lock.release()
 
     def invalidate(self, key: str, token: str) -> None:
         """Forget ``token`` for ``key`` if it is still the cached one (a fresher token is kept)."""

@@ -22,6 +22,7 @@ import enum
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -32,7 +33,15 @@ import attrs
 import requests
 
 from ..sdk import ConnectorError, ConnectorInputError, HttpResponse, InputProblem, bind, mask_secrets, record_plan
-from ._auth import PROCESS_TOKEN_CACHE, IssuedToken, TokenCache, read_token_response, token_cache_key, token_request
+from ._auth import (
+    PROCESS_TOKEN_CACHE,
+    IssuedToken,
+    TokenCache,
+    TokenWaitTimeout,
+    read_token_response,
+    token_cache_key,
+    token_request,
+)
 from ._errors import (
     DUPLICATE_REFERENCE,
     OrchestratorConnectionError,
@@ -139,6 +148,13 @@ def _header_pairs(response: requests.Response) -> list[tuple[str, str]]:
     return list(response.headers.items())
 
 
+@attrs.define
+class _Sends:
+    """How many times one logical request went out (retries and the re-send after a 401 included)."""
+
+    count: int = 0
+
+
 def _unreadable_json(response: requests.Response) -> bool:
     """A body that says it is JSON (every Orchestrator answer does) but does not parse: a broken or cut answer.
 
@@ -185,8 +201,10 @@ class OrchestratorClient:
     and raise :class:`OrchestratorError` (status >= 400), :class:`OrchestratorConnectionError`,
     :class:`TokenEndpointError` or :class:`~uipath_connector.sdk.ConnectorInputError`.
 
-    ``session`` is used as given (one per thread: ``requests.Session`` is not thread-safe); ``token_cache`` is
-    the process-wide cache by default. ``sleep``, ``clock``, ``wall_clock`` and ``rng`` exist for tests.
+    The client is thread-safe: without ``session`` every thread gets its own ``requests.Session`` (kept-alive
+    connections; a ``Session`` is not thread-safe). A ``session`` passed in is used as given, by whichever
+    thread calls, so pass one only to a client used by one thread. ``token_cache`` is the process-wide cache by
+    default. ``sleep``, ``clock``, ``wall_clock`` and ``rng`` exist for tests.
     ``allow_insecure_http`` permits ``http://`` URLs, e.g. the emulator on loopback; never set it for real use.
     """
 
@@ -230,7 +248,8 @@ class OrchestratorClient:
         self.token_endpoint = urls.token_endpoint
         seconds = configuration.connection_timeout_in_seconds or MAX_TIMEOUT_SECONDS
         self._timeout = (float(seconds), float(seconds))
-        self._session = session if session is not None else requests.Session()
+        self._given_session = session
+        self._thread_sessions = threading.local()
         self._policy = retry_policy if retry_policy is not None else RetryPolicy()
         self._retrier = Retrier(self._policy, sleep=sleep, clock=clock, wall_clock=wall_clock, rng=rng)
         self._clock = clock
@@ -242,6 +261,13 @@ class OrchestratorClient:
             else [authentication.client_id, authentication.client_secret]
         )
         self._secret_values = tuple(value for value in (*own_secrets, *secret_values) if value)
+        # Access tokens this client sent (the last two: the one before and after a refresh), masked like secrets
+        # in case an error body echoes one; they are not job secrets, so the runtime cannot mask them.
+        self._sent_tokens: tuple[str, ...] = ()
+        # A thread waiting for another thread's token request waits at most as long as that request may take.
+        self._token_wait_seconds = (
+            self._policy.max_total_seconds + sum(self._timeout) + self._policy.max_backoff_seconds
+        )
         self._folder_header = _folder_header(configuration)
 
     def __repr__(self) -> str:
@@ -260,18 +286,28 @@ class OrchestratorClient:
         data = json.dumps(_item_body(item), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         what = f"POST {ADD_QUEUE_ITEM_PATH}"
         started = self._wall_clock()
+        budget = self._retrier.now()
+        sends = _Sends()
         try:
-            response = self._send("POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_post)
+            response = self._send(
+                "POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_post, started=budget, sends=sends
+            )
         except requests.RequestException as error:
             if transport_phase(error) != "after-send":
                 raise self._network_error(error, what) from None
             lost = "the request timed out" if isinstance(error, requests.Timeout) else "the connection was lost"
-            return self._settle_unknown_add(item, data, started, lost, " before an answer came back")
+            return self._settle_unknown_add(item, data, started, budget, lost, " before an answer came back")
         if response.status_code < 400 and _unreadable_json(response):
             # A 2xx means the item was created, but its Id cannot be read: settle it like a lost answer, by
             # reference, instead of failing the job into a retry that would add it twice.
             answer = f"its answer ({response.status_code} {response.reason}) was not valid JSON"
-            return self._settle_unknown_add(item, data, started, answer, "")
+            return self._settle_unknown_add(item, data, started, budget, answer, "")
+        if sends.count > 1:
+            # Re-sent after a 503/429/refusal: a 409/1016 now may be the earlier attempt's item (a proxy's 503
+            # does not prove the request was not processed).
+            own = self._own_duplicate(item, response, started, budget)
+            if own is not None:
+                return own
         return self._result(response, what)
 
     def get_queue_item(self, item_id: int | str) -> HttpResponse:
@@ -286,7 +322,9 @@ class OrchestratorClient:
         params = {"$filter": f"Id eq {item_id}", "$count": "true"}
         what = f"GET {QUEUE_ITEMS_PATH}"
         try:
-            response = self._send("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get)
+            response = self._send(
+                "GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, started=self._retrier.now()
+            )
         except requests.RequestException as error:
             raise self._network_error(error, what) from None
         return self._result(response, what)
@@ -294,7 +332,7 @@ class OrchestratorClient:
     # -- duplicate-safe settling of an Add whose fate is unknown ----------------------------------------
 
     def _settle_unknown_add(
-        self, item: AddQueueItemInput, data: bytes, started: datetime, lost: str, when: str
+        self, item: AddQueueItemInput, data: bytes, started: datetime, budget: float, lost: str, when: str
     ) -> HttpResponse:
         queue = self._mask(repr(item.queue_name))
         if not item.reference:
@@ -304,34 +342,49 @@ class OrchestratorClient:
                 "and a second request could add it twice: check the queue before retrying, or give items a "
                 "reference (on a queue that enforces unique references) so the connector can settle this itself"
             )
-        resends_left = self._policy.attempts - 1
-        _LOG.warning("add queue item: sent, but %s; looking its reference up before re-sending", lost)
+        what = f"POST {ADD_QUEUE_ITEM_PATH}"
+        _LOG.warning("add queue item: %s after sending; looking its reference up before re-sending", lost)
+        retry_number = 0
         while True:
-            found = self._find_by_reference(item, started)
+            retry_number += 1
+            # The backoff before the look-up gives a request still being processed time to commit, so that
+            # the look-up sees it (docs/errors-and-retries.md: the remaining race). No time left: look once more.
+            may_resend = self._retrier.pause(retry_number, budget)
+            found = self._find_by_reference(item, started, budget)
             if found is not None:
                 return found
-            if resends_left <= 0:
+            if not may_resend:
                 raise QueueItemMayExistError(
-                    f"Add Queue Item to queue {queue} was sent but {lost}; a look-up by its reference found no "
-                    "item, and the retry policy allows no further attempt. Nothing was added twice; retry the job"
+                    f"Add Queue Item to queue {queue} was sent but {lost}, and a look-up by its reference found no "
+                    "item; the retry policy allows no further attempt. The item may still appear if Orchestrator "
+                    "was slow to process the request: on a queue that enforces unique references a retry of the "
+                    "job cannot add it twice (it is answered 409), on other queues check the queue first"
                 )
-            resends_left -= 1
+            sends = _Sends()
             try:
-                response = self._send("POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_post)
+                response = self._send(
+                    "POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_post, started=budget, sends=sends
+                )
             except requests.RequestException as error:
                 if transport_phase(error) != "after-send":
-                    raise self._network_error(error, f"POST {ADD_QUEUE_ITEM_PATH}") from None
+                    raise self._network_error(error, what) from None
                 continue
-            if response.status_code == 409:
-                envelope = self._envelope(response)
-                if error_details(envelope).error_code == DUPLICATE_REFERENCE:
-                    # The first attempt landed after all: the reference is taken by our own item.
-                    found = self._find_by_reference(item, started)
-                    if found is not None:
-                        return found
-            return self._result(response, f"POST {ADD_QUEUE_ITEM_PATH}")
+            own = self._own_duplicate(item, response, started, budget)
+            if own is not None:
+                return own
+            return self._result(response, what)
 
-    def _find_by_reference(self, item: AddQueueItemInput, started: datetime) -> HttpResponse | None:
+    def _own_duplicate(
+        self, item: AddQueueItemInput, response: requests.Response, started: datetime, budget: float
+    ) -> HttpResponse | None:
+        """After a re-send: a 409/1016 means an earlier attempt landed after all; that item, when found."""
+        if response.status_code != 409 or not item.reference:
+            return None
+        if error_details(self._envelope(response)).error_code != DUPLICATE_REFERENCE:
+            return None
+        return self._find_by_reference(item, started, budget)
+
+    def _find_by_reference(self, item: AddQueueItemInput, started: datetime, budget: float) -> HttpResponse | None:
         assert item.reference is not None
         params = {
             "$filter": f"Reference eq {odata_string(item.reference)} and "
@@ -341,7 +394,7 @@ class OrchestratorClient:
         }
         what = f"GET {QUEUE_ITEMS_PATH} (look-up by reference)"
         try:
-            response = self._send("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get)
+            response = self._send("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, started=budget)
         except requests.RequestException as error:
             network = self._network_error(error, what)
             raise QueueItemMayExistError(
@@ -350,7 +403,7 @@ class OrchestratorClient:
             ) from None
         envelope = self._envelope(response)
         if response.status_code >= 400:
-            failure = orchestrator_error(envelope, what)
+            failure = orchestrator_error(self._masked_envelope(envelope), what)
             raise QueueItemMayExistError(
                 "Add Queue Item was sent but no answer came back, so the item may have been created; looking its "
                 f"reference up failed too: {self._mask(failure.message)}"
@@ -378,7 +431,14 @@ class OrchestratorClient:
         if isinstance(authentication, BearerAuthentication):
             return authentication.token
         key = token_cache_key(self.token_endpoint, authentication)
-        return self._token_cache.get(key, self._fetch_token)
+        try:
+            return self._token_cache.get(key, self._fetch_token, wait_seconds=self._token_wait_seconds)
+        except TokenWaitTimeout:
+            raise TokenEndpointError(
+                "408",
+                f"no token within {self._token_wait_seconds:g} s: another thread's request to the token endpoint "
+                f"{self._mask(self.token_endpoint)} has not finished",
+            ) from None
 
     def _invalidate(self, token: str) -> bool:
         authentication = self._authentication
@@ -401,8 +461,11 @@ class OrchestratorClient:
             )
         except requests.RequestException as error:
             raise self._network_error(error, what) from None
+        envelope = self._envelope(response)
+        if not 200 <= envelope.status < 300:
+            envelope = self._masked_envelope(envelope)
         try:
-            return read_token_response(self._envelope(response), self.token_endpoint, authentication.scopes)
+            return read_token_response(envelope, self.token_endpoint, authentication.scopes)
         except TokenEndpointError as error:
             self._mask_error(error)
             raise
@@ -415,21 +478,29 @@ class OrchestratorClient:
         params: Mapping[str, str] | None = None,
         body: bytes | None = None,
         decide: Callable[[requests.Response | BaseException, datetime], Decision],
+        started: float,
+        sends: _Sends | None = None,
     ) -> requests.Response:
-        """One logical request: retried per ``decide``, and sent once more with a fresh token after a 401."""
+        """One logical request: retried per ``decide``, and sent once more with a fresh token after a 401.
+
+        ``started`` is when the operation began (its retries share one time budget); ``sends`` counts attempts.
+        """
+        sends = sends if sends is not None else _Sends()
         url = self.base_url + path + (f"?{_query(params)}" if params else "")
         log_path = urlsplit(self.base_url).path + path
         header_name, header_value = self._folder_header
         token = self._token()
         for refreshed in (False, True):
+            self._remember_token(token)
             headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", header_name: header_value}
             if body is not None:
                 headers["Content-Type"] = "application/json"
-            response: requests.Response = self._retrier.call(
-                lambda attempt, h=headers: self._exchange(method, url, log_path, h, body, attempt),  # type: ignore[misc]
-                decide,
-                what=f"{method} {path}",
-            )
+
+            def attempt(number: int, headers: Mapping[str, str] = headers) -> requests.Response:
+                sends.count += 1
+                return self._exchange(method, url, log_path, headers, body, number)
+
+            response: requests.Response = self._retrier.call(attempt, decide, what=f"{method} {path}", started=started)
             if response.status_code != 401 or refreshed or not self._invalidate(token):
                 return response
             _LOG.info("%s %s: Orchestrator refused the token (401); fetching a new one once", method, path)
@@ -447,7 +518,7 @@ class OrchestratorClient:
     ) -> requests.Response:
         started = self._clock()
         try:
-            response = self._session.request(
+            response = self._session().request(
                 method, url, headers=dict(headers), data=body, timeout=self._timeout, allow_redirects=False
             )
         except requests.RequestException as error:
@@ -470,6 +541,19 @@ class OrchestratorClient:
         )
         return response
 
+    def _session(self) -> requests.Session:
+        if self._given_session is not None:
+            return self._given_session
+        session: requests.Session | None = getattr(self._thread_sessions, "session", None)
+        if session is None:
+            session = requests.Session()
+            self._thread_sessions.session = session
+        return session
+
+    def _remember_token(self, token: str) -> None:
+        if token not in self._sent_tokens and not isinstance(self._authentication, BearerAuthentication):
+            self._sent_tokens = (*self._sent_tokens[-1:], token)
+
     def _envelope(self, response: requests.Response) -> HttpResponse:
         return HttpResponse.from_parts(response.status_code, response.reason, _header_pairs(response), response.content)
 
@@ -483,6 +567,7 @@ class OrchestratorClient:
             )
         if envelope.status < 400:
             return envelope
+        envelope = self._masked_envelope(envelope)
         retry_after = retry_after_seconds(envelope.header("Retry-After"), self._wall_clock())
         note = ""
         if envelope.status == 401 and isinstance(self._authentication, OAuthClientCredentialsAuthentication):
@@ -502,14 +587,31 @@ class OrchestratorClient:
             message = f"TLS handshake failed: {str(root)[:200] or type(root).__name__}. Check the server's certificate"
         elif isinstance(error, requests.Timeout):
             code, message = "408", "The request timed out. Please try increasing the read and connection timeouts."
-        elif isinstance(error, requests.ConnectionError):
+        elif isinstance(error, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            # A body cut off mid-stream is an IOException in Camunda's client too, hence its "408".
             code, message = "408", "An error occurred while executing the request, or the connection was aborted"
         else:
             code, message = "500", f"Error while executing an HTTP request: {type(error).__name__}"
         return OrchestratorConnectionError(code, self._mask(f"{message} ({what})"), request_sent=phase == "after-send")
 
     def _mask(self, text: str) -> str:
-        return mask_secrets(text, self._secret_values) if self._secret_values else text
+        secrets = (*self._secret_values, *self._sent_tokens)
+        return mask_secrets(text, secrets) if secrets else text
+
+    def _masked(self, value: object) -> object:
+        if isinstance(value, str):
+            return self._mask(value)
+        if isinstance(value, Mapping):
+            return {self._mask(str(key)): self._masked(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._masked(item) for item in value]
+        return value
+
+    def _masked_envelope(self, envelope: HttpResponse) -> HttpResponse:
+        """An error answer with every secret value masked: its body and headers become error variables."""
+        headers = self._masked(dict(envelope.headers))
+        assert isinstance(headers, dict)
+        return HttpResponse(envelope.status, headers, self._masked(envelope.body), envelope.reason)
 
     def _mask_error(self, error: Exception) -> None:
         message = getattr(error, "message", None)

@@ -21,6 +21,7 @@ error expressions written for Camunda's connector (``error.code = "404"``) keep 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import timedelta
 
@@ -102,9 +103,15 @@ def error_details(response: HttpResponse) -> UiPathErrorDetails:
                 None,
                 None,
             )
-        text = " ".join(body.split())
-        return UiPathErrorDetails(text[:_TEXT_LIMIT] + ("..." if len(text) > _TEXT_LIMIT else ""), None, None)
+        return UiPathErrorDetails(_shortened(" ".join(body.split())), None, None)
+    if body is not None:
+        # JSON that is not an object (an array, a number): shown compactly rather than as "[no message]".
+        return UiPathErrorDetails(_shortened(json.dumps(body, ensure_ascii=False, separators=(",", ":"))), None, None)
     return UiPathErrorDetails(None, None, None)
+
+
+def _shortened(text: str) -> str:
+    return text[:_TEXT_LIMIT] + ("..." if len(text) > _TEXT_LIMIT else "")
 
 
 def response_variables(response: HttpResponse) -> dict[str, object]:

@@ -205,19 +205,40 @@ class Retrier:
         self._wall_clock = wall_clock
         self._rng = rng
 
+    def now(self) -> float:
+        """The monotonic clock the budget is counted on (the start of an operation for :meth:`call`)."""
+        return self._clock()
+
+    def pause(self, retry_number: int, started: float) -> bool:
+        """Sleep the policy's backoff before retry ``retry_number`` of an operation begun at ``started``.
+
+        Returns ``False`` without sleeping when the attempts or the total time of the policy are used up.
+        """
+        policy = self.policy
+        delay = policy.backoff(retry_number, self._rng)
+        if retry_number >= policy.attempts or self._clock() - started + delay > policy.max_total_seconds:
+            return False
+        _LOG.info("waiting %.2f s before retry %d of %d", delay, retry_number, policy.attempts - 1)
+        self._sleep(delay)
+        return True
+
     def call(
         self,
         attempt: Callable[[int], _T],
         decide: Callable[[_T | BaseException, datetime], Decision],
         *,
         what: str = "request",
+        started: float | None = None,
     ) -> _T:
         """Call ``attempt(attempt_number)`` until ``decide`` says stop or the policy's bounds are reached.
 
-        Returns the last result or raises the last exception, exactly as the final attempt produced it.
+        ``started`` (a :meth:`now` reading) is when the whole operation began, so that several calls made for one
+        operation (a re-sent Add, the request after a 401) share one ``max_total_seconds``; by default the
+        budget starts with this call. Returns the last result or raises the last exception, exactly as the final
+        attempt produced it.
         """
         policy = self.policy
-        started = self._clock()
+        started = self._clock() if started is None else started
         planned: dict[int, tuple[float, bool]] = {}  # attempt number -> (wait, whether the server chose it)
         attempts_made = 0
 
