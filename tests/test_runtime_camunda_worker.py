@@ -53,10 +53,12 @@ class FakeCamunda:
         self.queued: list[dict[str, Any]] = []
         self.calls: list[tuple[str, str, Any]] = []
 
-    def add_job(self, key: int, variables: dict[str, Any], headers: dict[str, str], retries: int = 3) -> None:
+    def add_job(
+        self, key: int, variables: dict[str, Any], headers: dict[str, str], retries: int = 3, job_type: str = JOB_TYPE
+    ) -> None:
         self.queued.append(
             {
-                "type": JOB_TYPE,
+                "type": job_type,
                 "processDefinitionId": "uipath-process",
                 "processDefinitionVersion": 1,
                 "elementId": "Task_1",
