@@ -190,3 +190,56 @@ def test_options_for_a_connector_instance_are_refused(capsys: pytest.CaptureFixt
 
 
 AN_INSTANCE = UiPathConnector()
+
+
+def test_the_pyzeebe_client_works_jobs_from_zeebe_settings_and_stops_on_sigint() -> None:
+    pytest.importorskip("pyzeebe", reason="pyzeebe is not installed: pip install 'uipath-connector[pyzeebe]'")
+    from concurrent import futures
+
+    import grpc
+    from pyzeebe.proto import gateway_pb2_grpc
+    from test_runtime_pyzeebe_worker import FakeGateway
+
+    fake = FakeGateway()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    gateway_pb2_grpc.add_GatewayServicer_to_server(fake, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    fake.add_job(1, {"text": "{{secrets.WHO}}", "mode": "ok"}, {"resultExpression": "={said: echo}"})
+    fake.add_job(2, {"text": "x", "mode": "input"}, {})
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("CAMUNDA_", "ZEEBE_"))}
+    env.update(
+        {
+            "ZEEBE_ADDRESS": f"127.0.0.1:{port}",
+            "ZEEBE_INSECURE_CONNECTION": "true",
+            "PYTHONPATH": str(TESTS),
+            "APP_WHO": SECRET,
+        }
+    )
+    command = [sys.executable, "-m", "uipath_connector.cli", "worker", "--client", "pyzeebe", "--max-jobs", "4"]
+    command += ["--connector", "test_runtime_camunda_worker:EchoConnector", "--secret-prefix", "APP_"]
+    command += ["--log-level", "DEBUG"]
+    worker = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 15
+        while len(fake.commands()) < 2 and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.02)
+        worker.send_signal(signal.SIGINT)
+        try:
+            _, logs = worker.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            _, logs = worker.communicate(timeout=5)
+    finally:
+        server.stop(grace=None).wait(timeout=2)
+
+    assert worker.returncode == 0, logs
+    commands = {fields["jobKey"]: (name, fields) for name, fields in fake.commands()}
+    assert commands[1] == ("CompleteJob", {"jobKey": 1, "variables": {"said": "***"}})
+    assert (commands[2][0], commands[2][1]["retries"]) == ("FailJob", 0)  # an input error: an incident at once
+    activation = next(fields for name, fields in fake.calls if name == "ActivateJobs")
+    assert (activation["fetchVariable"], activation["maxJobsToActivate"]) == (["text", "mode"], 4)
+    assert "job 1 type=io.example:echo:1 outcome=complete duration=" in logs
+    assert "job 2 type=io.example:echo:1 outcome=fail retries=0 backoff=0ms duration=" in logs
+    assert SECRET not in logs
+    assert logs.rstrip().endswith("stopped")
