@@ -4,6 +4,7 @@ and job-variable builders for the connector tests."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,6 +17,23 @@ import responses
 from uipath_connector.sdk import OutboundConnectorContext
 from uipath_connector.testing import DEMO, ManualClock, OrchestratorEmulator, OutboundConnectorContextBuilder
 from uipath_connector.uipath import RetryPolicy, TokenCache, UiPathConnector
+
+# -- Node-based checks may skip on a developer's machine, never in CI ----------------------------------------
+
+#: Set by .ci/run after `npm ci`: a test skipped because node or node_modules is missing then fails instead.
+REQUIRE_NODE_TOOLS = os.environ.get("UIPATH_CONNECTOR_REQUIRE_NODE_TOOLS") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if REQUIRE_NODE_TOOLS and report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if "node" in reason.lower():
+            report.outcome = "failed"
+            report.longrepr = f"{reason} (CI installs the Node tools, so this must not be skipped)"
+
 
 # -- the emulator, in-process and on loopback ---------------------------------------------------------------
 

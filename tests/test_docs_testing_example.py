@@ -1,12 +1,16 @@
-"""The downstream example of docs/testing.md, run as written (worker functions inlined)."""
+"""The downstream examples of docs/testing.md, run as written (worker functions inlined)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import requests
 
-from uipath_connector.testing import DEMO, EmulatorServer, OrchestratorEmulator
+from uipath_connector.runtime import Complete, Fail, JobOutcome, run_job
+from uipath_connector.sdk import SecretProvider
+from uipath_connector.testing import DEMO, EmulatorServer, FailItem, MapSecretProvider, OrchestratorEmulator
+from uipath_connector.uipath import UiPathConnector
 
 HOST = "https://cloud.uipath.com"
 
@@ -76,3 +80,95 @@ def test_against_the_loopback_server(uipath_orchestrator_server: EmulatorServer)
 
     result = invoice_result(uipath_orchestrator_server.url, DEMO.personal_access_token, item_id)
     assert result["output"] == {"Paid": 7.0}
+
+
+# -- the connector-based example: invoice_jobs.py and test_invoice_jobs.py, as written in docs/testing.md ----------
+
+CONNECTOR = UiPathConnector()
+
+CONNECTION = {
+    "authentication": {
+        "type": "oauth-client-credentials-flow",
+        "clientId": "{{secrets.UIPATH_CLIENT_ID}}",
+        "clientSecret": "{{secrets.UIPATH_CLIENT_SECRET}}",
+    },
+    "cloudOrg": "demo-org",
+    "cloudTenant": "DefaultTenant",
+    "organizationUnitId": "1964413",
+}
+
+
+def submit_invoice_job(invoice_id: str, amount: float, secrets: SecretProvider) -> JobOutcome:
+    return run_job(
+        CONNECTOR,
+        variables={
+            **CONNECTION,
+            "operationType": "addQueueItem",
+            "queueName": "InvoiceQueue",
+            "reference": invoice_id,
+            "specificContent": {"InvoiceId": invoice_id, "Amount": amount},
+        },
+        custom_headers={"resultExpression": "={itemId: response.body.Id}"},
+        retries=3,
+        secret_provider=secrets,
+    )
+
+
+def invoice_result_job(item_id: int, secrets: SecretProvider) -> JobOutcome:
+    return run_job(
+        CONNECTOR,
+        variables={**CONNECTION, "operationType": "getItemById", "itemId": item_id},
+        custom_headers={
+            "resultExpression": "={itemStatus: response.body.value[1].Status, output: response.body.value[1].Output}",
+            "errorExpression": '=if error.code = "404" then bpmnError("NOT_FOUND", error.message) else null',
+        },
+        retries=3,
+        secret_provider=secrets,
+    )
+
+
+SECRETS = MapSecretProvider({"UIPATH_CLIENT_ID": DEMO.client_id, "UIPATH_CLIENT_SECRET": DEMO.client_secret})
+
+
+def test_connector_robot_pays_the_invoice(uipath_orchestrator: OrchestratorEmulator) -> None:
+    assert submit_invoice_job("INV-1", 12.5, SECRETS) == Complete({"itemId": 1})
+
+    uipath_orchestrator.process_new(lambda item: {"Paid": (item.specific_content or {})["Amount"]})
+
+    assert invoice_result_job(1, SECRETS) == Complete({"itemStatus": "Successful", "output": {"Paid": 12.5}})
+
+
+def test_connector_business_failure(uipath_orchestrator: OrchestratorEmulator) -> None:
+    submit_invoice_job("INV-2", 0, SECRETS)
+
+    uipath_orchestrator.process_new(lambda item: FailItem("Amount is zero", kind="business"))
+
+    assert invoice_result_job(1, SECRETS) == Complete({"itemStatus": "Failed", "output": None})
+
+
+def test_connector_the_same_invoice_twice_is_refused(uipath_orchestrator: OrchestratorEmulator) -> None:
+    submit_invoice_job("INV-3", 7.0, SECRETS)
+
+    outcome = submit_invoice_job("INV-3", 7.0, SECRETS)
+
+    assert isinstance(outcome, Fail)
+    assert outcome.retries == 2
+    assert outcome.variables["error"]["code"] == "409"  # type: ignore[index]
+    assert len(uipath_orchestrator.items()) == 1
+
+
+def test_connector_unknown_item_reads_as_nothing(uipath_orchestrator: OrchestratorEmulator) -> None:
+    assert invoice_result_job(99, SECRETS) == Complete({"itemStatus": None, "output": None})
+
+
+def test_docs_show_this_example() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "testing.md").read_text(encoding="utf-8")
+    for line in (
+        '"resultExpression": "={itemStatus: response.body.value[1].Status, "',
+        'assert submit_invoice("INV-1", 12.5, SECRETS) == Complete({"itemId": 1})',
+        'assert invoice_result(1, SECRETS) == Complete({"itemStatus": "Successful", "output": {"Paid": 12.5}})',
+        'assert invoice_result(1, SECRETS) == Complete({"itemStatus": "Failed", "output": None})',
+        'assert outcome.variables["error"]["code"] == "409"',
+        'assert invoice_result(99, SECRETS) == Complete({"itemStatus": None, "output": None})',
+    ):
+        assert line in text, line

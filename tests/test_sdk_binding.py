@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 import re
 
@@ -360,3 +361,44 @@ def test_a_fields_own_check_explains_a_pattern_mismatch_more_precisely() -> None
         "code: must be upper case",
         "plain: must be three letters",
     ]
+
+
+@attrs.frozen(kw_only=True)
+class Dated:
+    day: datetime.date = variable("day")
+    moment: datetime.datetime | None = variable("moment", default=None)
+
+
+def test_dates_and_date_times_bind_from_iso_text() -> None:
+    bound = bind({"day": "2026-01-15", "moment": "2026-01-15T09:30:00.1234567+02:00"}, Dated)
+    assert bound.day == datetime.date(2026, 1, 15)
+    assert bound.moment == datetime.datetime(
+        2026, 1, 15, 9, 30, 0, 123456, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+    )
+    assert bind({"day": "2026-01-15", "moment": "2026-01-15t09:30Z"}, Dated).moment == datetime.datetime(
+        2026, 1, 15, 9, 30, tzinfo=datetime.timezone.utc
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        ({"day": "2026-02-30"}, "day: '2026-02-30' is not a real calendar date"),
+        ({"day": "15.01.2026"}, "day: expected a date yyyy-MM-dd, got '15.01.2026'"),
+        ({"day": 20260115}, "day: expected a date yyyy-MM-dd, got 20260115"),
+        (
+            {"day": "2026-01-15", "moment": "2026-01-15T09:30"},
+            "moment: '2026-01-15T09:30' has no time zone offset; add Z or ±hh:mm",
+        ),
+        (
+            {"day": "2026-01-15", "moment": "2026-13-15T09:30Z"},
+            "moment: '2026-13-15T09:30Z' is not a real date and time",
+        ),
+        (
+            {"day": "2026-01-15", "moment": "tomorrow"},
+            "moment: expected an ISO-8601 date-time such as 2026-01-15T09:30:00Z, got 'tomorrow'",
+        ),
+    ],
+)
+def test_malformed_dates_are_refused_with_what_is_wrong(variables: dict[str, object], problem: str) -> None:
+    assert _problems(variables, Dated) == [problem]

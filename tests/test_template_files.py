@@ -152,3 +152,15 @@ def test_stdout_prints_the_template(capsys: pytest.CaptureFixture[str]) -> None:
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "template" in capsys.readouterr().err
+
+
+def test_the_default_path_is_refused_outside_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["template"]) == 2
+    assert capsys.readouterr().err == (
+        "uipath-connector template: no element-templates/ here; run it from the repository root or pass --output\n"
+    )
+    assert main(["template", "--check"]) == 2
+    assert list(tmp_path.iterdir()) == []

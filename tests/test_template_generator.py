@@ -144,23 +144,51 @@ def test_hints_become_type_value_feel_and_constraints() -> None:
         "pattern": {"value": r"^(=.*|[0-9]+)$", "message": r"Must match ^(=.*|[0-9]+)$"},
     }
     assert props["timeout"]["optional"] is True
+    # A field without a FEEL mode still accepts `=...`: Zeebe evaluates any input mapping that starts with `=`.
     assert props["day"]["constraints"]["pattern"] == {
-        "value": r"^(\{\{secrets\..+\}\}|(?:\d{4}-\d{2}-\d{2}))$",
+        "value": r"^(=.*|\{\{secrets\..+\}\}|(?:\d{4}-\d{2}-\d{2}))$",
         "message": "Must be yyyy-MM-dd",
     }
-    # A required field without a default must not be left empty.
-    assert props["rounds"]["constraints"] == {"notEmpty": True, "maxLength": 3}
+    # A required field without a default must not be left empty; an int typed as text must be a whole number.
+    assert props["rounds"]["constraints"] == {
+        "notEmpty": True,
+        "maxLength": 3,
+        "pattern": {"value": r"^(=.*|\{\{secrets\..+\}\}|(?:-?[0-9]+))$", "message": "Must be a whole number"},
+    }
 
 
 def test_template_pattern_allows_secrets_and_feel_and_refuses_python_only_syntax() -> None:
-    pattern = template_pattern(r"\d+", feel=True)
+    pattern = template_pattern(r"\d+")
     assert pattern == r"^(=.*|\{\{secrets\..+\}\}|(?:\d+))$"
     for accepted in ("42", "=x + 1", "{{secrets.N}}"):
         assert re.search(pattern, accepted)
     for refused in ("4a", " 42", ""):
         assert not re.search(pattern, refused)
     with pytest.raises(TemplateError, match="Python-only syntax"):
-        template_pattern(r"(?P<year>\d{4})", feel=False)
+        template_pattern(r"(?P<year>\d{4})")
+
+
+@pytest.mark.parametrize(
+    ("minimum", "pattern", "message", "accepted", "refused"),
+    [
+        (1, "0*[1-9][0-9]*", "Must be a positive whole number", ["1", "007", "436141352"], ["0", "00", "-1", "1.5"]),
+        (0, "[0-9]+", "Must be a whole number", ["0", "20"], ["-1", "x"]),
+        (None, "-?[0-9]+", "Must be a whole number", ["-3", "0"], ["+3", "3.0"]),
+    ],
+)
+def test_an_int_typed_as_text_gets_a_whole_number_pattern(
+    minimum: int | None, pattern: str, message: str, accepted: list[str], refused: list[str]
+) -> None:
+    @attrs.frozen(kw_only=True)
+    class Counted:
+        count: int = variable("count", minimum=minimum, label="Count", group="input", type="String")
+
+    (prop,) = (p.to_json() for p in record_properties(Counted))
+    assert prop["constraints"]["pattern"] == {"value": template_pattern(pattern), "message": message}
+    for text in [*accepted, "=count + 1", "{{secrets.COUNT}}"]:
+        assert re.search(prop["constraints"]["pattern"]["value"], text), text
+    for text in refused:
+        assert not re.search(prop["constraints"]["pattern"]["value"], text), text
 
 
 def test_a_condition_hint_that_disagrees_with_the_records_is_refused() -> None:
@@ -259,7 +287,7 @@ def test_a_selector_shows_one_alternative_and_makes_it_required() -> None:
         "binding": {"type": "zeebe:property", "name": "folderBy"},
     }
     assert props[1]["condition"] == {"property": "folderBy", "equals": "id"}
-    assert props[1]["constraints"] == {"notEmpty": True}
+    assert props[1]["constraints"]["notEmpty"] is True
     assert "optional" not in props[1]
     assert props[2]["condition"] == {"property": "folderBy", "equals": "path"}
 

@@ -12,16 +12,20 @@ from typing import Any
 import pytest
 
 from uipath_connector.cli import main
+from uipath_connector.runtime import Complete, Fail, run_job
 from uipath_connector.sdk import (
     ConnectorInputError,
     MapSecretProvider,
     bind,
+    connector_metadata,
+    outbound_connector,
     record_discriminator,
     record_plan,
     replace_secrets,
 )
 from uipath_connector.templates import ModelerError, model_task, render_template, uipath_template, versioning_problems
 from uipath_connector.uipath import (
+    INPUT_VARIABLES,
     JOB_TYPE,
     AddQueueItemRequest,
     BearerAuthentication,
@@ -30,6 +34,7 @@ from uipath_connector.uipath import (
     OAuthClientCredentialsAuthentication,
     OperationRequest,
     Priority,
+    UiPathConnector,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -355,3 +360,157 @@ def test_the_date_constraint_lets_through_what_the_records_accept(date: str) -> 
 def test_malformed_dates_are_flagged_in_the_modeler_and_refused_by_the_records(date: str) -> None:
     assert not _records_accept(date)
     assert not _template_accepts(date)
+
+
+# --- what the Modeler lets through, the worker accepts --------------------------------------------------------
+
+GET_VALUES = {**COMMON, **AUTH_VALUES["bearer"], **FOLDER_VALUES["organizationUnitId"], "itemId": "436141352"}
+
+
+def _modeler_message(preset: str, values: dict[str, str], property_id: str) -> str | None:
+    """The Modeler's complaint about ``property_id`` (``None`` when it has none); other complaints fail the test."""
+    try:
+        model_task(_committed(), preset=preset, values=values, evaluate_feel=lambda expression: 7)
+    except ModelerError as error:
+        message = str(error)
+    else:
+        return None
+    assert message.startswith(f"{property_id}: "), message
+    return message
+
+
+def test_a_feel_value_is_allowed_in_every_patterned_field() -> None:
+    """Zeebe evaluates any input mapping that starts with `=`; Camunda's template lets modelers type one anywhere."""
+    inputs = {p["id"]: p for p in _inputs(_committed()) if p.get("constraints", {}).get("pattern")}
+    assert set(inputs) >= {"deferDate", "dueDate", "folderKey", "organizationUnitId", "itemId"}
+    for property_id, prop in inputs.items():
+        assert re.search(prop["constraints"]["pattern"]["value"], "=someVariable"), property_id
+
+    values = {**ADD_VALUES, "deferDate": "=deferUntil", "dueDate": '=string(date("2026-02-01"))'}
+    evaluated = {"deferUntil": "2026-01-15", 'string(date("2026-02-01"))': "2026-02-01"}
+    task = model_task(
+        _committed(), preset="operationType_addQueueItem", values=values, evaluate_feel=evaluated.__getitem__
+    )
+    request = _bind_as_the_runtime_does(task.variables)
+    assert (request.input.defer_date, request.input.due_date) == ("2026-01-15", "2026-02-01")
+
+
+@pytest.mark.parametrize(
+    ("property_id", "text"),
+    [("itemId", "436141352"), ("itemId", "007"), ("organizationUnitId", "1964413"), ("itemId", "{{secrets.ITEM}}")],
+)
+def test_whole_number_fields_accept_what_the_records_accept(property_id: str, text: str) -> None:
+    values = {**GET_VALUES, property_id: text}
+    assert _modeler_message("operationType_getItemById", values, property_id) is None
+    secrets = MapSecretProvider({"ITEM": "42"})
+    task = model_task(_committed(), preset="operationType_getItemById", values=values)
+    bind(json.loads(replace_secrets(json.dumps(task.variables), secrets).text), OperationRequest)
+
+
+@pytest.mark.parametrize(
+    ("property_id", "text"),
+    [("itemId", "abc"), ("itemId", "0"), ("itemId", "42.0"), ("organizationUnitId", "Shared"), ("itemId", "-5")],
+)
+def test_whole_number_fields_flag_what_the_records_refuse(property_id: str, text: str) -> None:
+    values = {**GET_VALUES, property_id: text}
+    assert _modeler_message("operationType_getItemById", values, property_id) == (
+        f"{property_id}: Must be a positive whole number"
+    )
+    variables = {**model_task(_committed(), preset="operationType_getItemById", values=GET_VALUES).variables}
+    variables[property_id] = text
+    with pytest.raises(ConnectorInputError, match=property_id):
+        _bind_as_the_runtime_does(variables)
+
+
+class _Seed:
+    """A connector that answers every job with one of the seed's response envelopes."""
+
+    def __init__(self, name: str) -> None:
+        self.envelope = json.loads((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+
+    def execute(self, context: object) -> object:
+        return self.envelope
+
+
+def _run(headers: dict[str, str], seed: str = "seed_add_queue_item_response.json") -> Any:
+    function = outbound_connector(name="Seed", type=JOB_TYPE, input_variables=[])(_Seed)(seed)
+    return run_job(function, variables={}, custom_headers=headers, retries=3)
+
+
+@pytest.mark.parametrize(
+    ("preset", "seed", "expected"),
+    [
+        ("operationType_addQueueItem", "seed_add_queue_item_response.json", {"itemId": 436141352}),
+        ("operationType_getItemById", "seed_get_queue_item_response.json", {"itemStatus": "New"}),
+    ],
+)
+def test_the_prefilled_result_expression_maps_the_seed_response(
+    preset: str, seed: str, expected: dict[str, object]
+) -> None:
+    values = {**COMMON, **AUTH_VALUES["bearer"], **FOLDER_VALUES["organizationUnitId"], **OPERATION_VALUES[preset]}
+    headers = model_task(_committed(), preset=preset, values=values, evaluate_feel=_feel_literal).headers
+    assert _run(headers, seed) == Complete(expected)
+
+
+@pytest.mark.parametrize("duration", ["PT30S", "PT5M", "P1DT2H", "PT0.5S", "PT1H30M", "P2D"])
+def test_durations_the_modeler_accepts_run(duration: str) -> None:
+    for property_id in ("retryBackoff", "jobTimeout"):
+        values = {**GET_VALUES, property_id: duration}
+        assert _modeler_message("operationType_getItemById", values, property_id) is None
+        headers = model_task(_committed(), preset="operationType_getItemById", values=values).headers
+        assert isinstance(_run(headers), Complete), (property_id, duration)
+
+
+@pytest.mark.parametrize("duration", ["PT0S", "P0D", "PT0.000S"])
+def test_a_zero_job_timeout_is_flagged_because_the_worker_refuses_it(duration: str) -> None:
+    values = {**GET_VALUES, "jobTimeout": duration}
+    assert _modeler_message("operationType_getItemById", values, "jobTimeout") == (
+        "jobTimeout: Must be an ISO-8601 duration longer than zero, such as PT30S, PT5M or P1DT2H"
+    )
+    outcome = _run({"jobTimeout": duration})
+    assert isinstance(outcome, Fail)
+    assert outcome.retries == 0
+    # A zero backoff is fine: the retry happens at once.
+    assert _modeler_message("operationType_getItemById", {**GET_VALUES, "retryBackoff": duration}, "x") is None
+
+
+@pytest.mark.parametrize("duration", ["30", "PT", "P1DT", "30s", "PT-5S", "P1Y"])
+def test_malformed_durations_are_flagged(duration: str) -> None:
+    for property_id in ("retryBackoff", "jobTimeout"):
+        values = {**GET_VALUES, property_id: duration}
+        assert _modeler_message("operationType_getItemById", values, property_id) is not None, (property_id, duration)
+
+
+def test_the_worker_fetches_every_variable_the_template_maps_and_nothing_else() -> None:
+    """Workers fetch only INPUT_VARIABLES (as Camunda's fetchVariables); a mapped variable outside it would be lost."""
+    mapped = {p["binding"]["name"].split(".")[0] for p in _inputs(_committed())}
+    assert mapped == set(INPUT_VARIABLES)
+    assert connector_metadata(UiPathConnector).input_variables == INPUT_VARIABLES
+    assert connector_metadata(UiPathConnector).type == JOB_TYPE
+
+
+# --- docs/element-template.md describes the committed file ----------------------------------------------------
+
+
+def _documented_fields() -> list[tuple[str, list[str], str]]:
+    """(field labels, variable names, default) of each row of the field table in docs/element-template.md."""
+    text = (ROOT / "docs" / "element-template.md").read_text(encoding="utf-8")
+    table = text.split("## Fields and the job variables they set", 1)[1].split("\n\n")[2]
+    rows: list[tuple[str, list[str], str]] = []
+    for line in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        if cells[2].startswith("`") and not cells[2].startswith("`zeebe:"):  # the other rows name their binding
+            rows.append((cells[1], re.findall(r"`([^`]+)`", cells[2]), cells[4]))
+    return rows
+
+
+def test_the_docs_field_table_matches_the_template() -> None:
+    by_name = {p["binding"]["name"]: p for p in _inputs(_committed())}
+    documented = {name for _, names, _ in _documented_fields() for name in names}
+    assert documented == set(by_name), "docs/element-template.md's field table and the template's inputs differ"
+    for labels, names, default in _documented_fields():
+        for label, name in zip(labels.split(", "), names, strict=True):
+            assert by_name[name]["label"] == label, name
+            documented_default = re.fullmatch(r"`([^`]+)`", default)
+            if documented_default:
+                assert by_name[name].get("value") == documented_default.group(1), name

@@ -41,7 +41,7 @@ def test_add_queue_item_exact_request_and_seed_envelope(
     assert request.headers["Accept"] == "application/json"
     assert not any(name.startswith("X-UIPATH-Folder") for name in request.headers)
     assert request.body == (
-        b'{"itemData":{"DeferDate":"2023-01-12","Priority":"Low","Name":"test",'
+        b'{"itemData":{"DeferDate":"2023-01-12T00:00:00Z","Priority":"Low","Name":"test",'
         b'"SpecificContent":{"test":"test"},"Reference":"test"}}'
     )
 

@@ -16,7 +16,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ._demo_command import add_demo_command
 from ._emulator_command import add_emulator_command
+from ._operation_commands import add_operation_commands
 from ._template_command import add_template_command
 from ._worker_command import add_worker_command, load_connector
 
@@ -27,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-parser per command."""
     parser = argparse.ArgumentParser(prog="uipath-connector", description="Drive UiPath robots from Camunda 8.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_demo_command(commands)
+    add_operation_commands(commands)
     add_emulator_command(commands)
     add_template_command(commands)
     add_worker_command(commands)

@@ -40,6 +40,13 @@ def _run_template(arguments: argparse.Namespace) -> int:
         sys.stdout.write(generated)
         return 0
     target: Path = arguments.output or uipath_template_path()
+    if arguments.output is None and not target.parent.is_dir():
+        # Run elsewhere, the default path would silently create a stray element-templates/ in the current folder.
+        print(
+            f"uipath-connector template: no {target.parent}/ here; run it from the repository root or pass --output",
+            file=sys.stderr,
+        )
+        return 2
     if arguments.check:
         committed = target.read_text(encoding="utf-8") if target.exists() else None
         if committed == generated:

@@ -11,6 +11,8 @@ target        accepted                                       refused (examples)
               text); integral floats such as ``20.0``
 ``float``     numbers; decimal text                          ``true``, ``"abc"``
 ``bool``      booleans; ``"true"``/``"false"``               ``1``, ``"yes"``
+``date``      ``yyyy-MM-dd`` text of a real calendar date      ``15.01.2026``, ``2026-02-30``
+``datetime``  ISO-8601 date-time text with an offset         offset-less local times, other text
 enums         a member's value, any letter case (as          anything else, with the allowed values listed
               Jackson binds enums in Camunda's runtime)
 records       objects; dotted names (``authentication.token``)  unknown fields (with a "did you mean")
@@ -23,6 +25,7 @@ entries name the variable path (``authentication.clientId``, ``items[2].name``) 
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import enum
 import math
@@ -136,6 +139,53 @@ def _structure_bool(value: object, _: type) -> bool:
     raise _Invalid(f"expected true or false, got {_describe(value)}")
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?"
+)
+
+
+def _structure_date(value: object, _: type) -> datetime.date:
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise _Invalid(f"{_describe(value)} is not a real calendar date") from None
+    raise _Invalid(f"expected a date yyyy-MM-dd, got {_describe(value)}")
+
+
+def _structure_datetime(value: object, _: type) -> datetime.datetime:
+    """An ISO-8601 date-time *with* an offset: a local time without one would be read differently by each server."""
+    match = _ISO_DATE_TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise _Invalid(f"expected an ISO-8601 date-time such as 2026-01-15T09:30:00Z, got {_describe(value)}")
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    if offset is None:
+        raise _Invalid(f"{_describe(value)} has no time zone offset; add Z or ±hh:mm")
+    try:
+        return datetime.datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")[:6]),  # sub-microsecond digits cannot be held by datetime
+            tzinfo=_zone(offset),
+        )
+    except ValueError:
+        raise _Invalid(f"{_describe(value)} is not a real date and time") from None
+
+
+def _zone(offset: str) -> datetime.timezone:
+    """``Z`` or ``±hh[:]mm`` as a fixed offset; ``ValueError`` beyond ±24 h."""
+    if offset in ("Z", "z"):
+        return datetime.timezone.utc
+    digits = offset[1:].replace(":", "")
+    delta = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return datetime.timezone(delta if offset[0] == "+" else -delta)
+
+
 def _passthrough(value: object, _: object) -> object:
     return value
 
@@ -198,6 +248,8 @@ class Binder:
         conv.register_structure_hook(int, _structure_int)
         conv.register_structure_hook(float, _structure_float)
         conv.register_structure_hook(bool, _structure_bool)
+        conv.register_structure_hook(datetime.datetime, _structure_datetime)
+        conv.register_structure_hook(datetime.date, _structure_date)
         conv.register_structure_hook_func(lambda t: t is Any or t is object, _passthrough)
         conv.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
         conv.register_structure_hook_factory(attrs.has, self._record_hook)

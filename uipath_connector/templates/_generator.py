@@ -229,20 +229,31 @@ def _choices(binding: str, spec: VariableSpec, target: object) -> tuple[tuple[st
     return tuple((choice.value, choice.label) for choice in hinted)
 
 
-def template_pattern(pattern: str, *, feel: bool) -> str:
-    """A record's Python pattern as the Modeler's JavaScript pattern: whole value, secrets (and FEEL) allowed.
+def template_pattern(pattern: str) -> str:
+    """A record's Python pattern as the Modeler's JavaScript pattern: whole value, secrets and FEEL allowed.
 
-    A pattern that already starts with ``^`` is taken as written for the template (as Camunda's timeout pattern).
+    A FEEL value is allowed whatever the field's FEEL mode: Zeebe evaluates every input mapping that starts with
+    ``=`` (a modeler may type one into any text field, as in Camunda's own template), and the records check the
+    evaluated value again. A pattern that already starts with ``^`` is taken as written (as Camunda's timeout
+    pattern).
 
-    >>> template_pattern(r"\\d{4}-\\d{2}-\\d{2}", feel=False)
-    '^(\\\\{\\\\{secrets\\\\..+\\\\}\\\\}|(?:\\\\d{4}-\\\\d{2}-\\\\d{2}))$'
+    >>> template_pattern(r"\\d{4}-\\d{2}-\\d{2}")
+    '^(=.*|\\{\\{secrets\\..+\\}\\}|(?:\\d{4}-\\d{2}-\\d{2}))$'
     """
     if _PYTHON_ONLY.search(pattern):
         raise TemplateError(f"the pattern {pattern!r} uses Python-only syntax that the Modeler cannot read")
     if pattern.startswith("^"):
         return pattern
-    feel_branch = "=.*|" if feel else ""
-    return f"^({feel_branch}{_SECRET_PLACEHOLDER}|(?:{pattern}))$"
+    return f"^(=.*|{_SECRET_PLACEHOLDER}|(?:{pattern}))$"
+
+
+def _whole_number(minimum: float | None) -> tuple[str, str]:
+    """The pattern and message of an integer field typed as text, from the field's minimum."""
+    if minimum is not None and minimum >= 1:
+        return r"0*[1-9][0-9]*", "must be a positive whole number"
+    if minimum is not None and minimum >= 0:
+        return r"[0-9]+", "must be a whole number"
+    return r"-?[0-9]+", "must be a whole number"
 
 
 def _sentence(message: str) -> str:
@@ -290,15 +301,17 @@ def _leaf_property(
     feel = None if hints.feel is None or hints.feel == "disabled" else hints.feel
     if feel == "static" and kind not in ("Boolean", "Number"):
         raise TemplateError(f"{binding}: FEEL mode 'static' is for Boolean and Number properties only")
-    pattern = None
-    if spec.pattern is not None and kind in ("String", "Text"):
-        pattern = template_pattern(spec.pattern, feel=feel is not None)
+    source, message = spec.pattern, spec.pattern_message
+    if source is None and kind in ("String", "Text") and target is int:
+        # An integer typed as text (organizationUnitId, itemId): flag what the binding would refuse.
+        source, message = _whole_number(spec.minimum)
+    pattern = template_pattern(source) if source is not None and kind in ("String", "Text") else None
     constraints = Constraints(
         not_empty=True if not optional and (spec.not_empty or required) else None,
         min_length=spec.min_length if kind in ("String", "Text") else None,
         max_length=spec.max_length if kind in ("String", "Text") else None,
         pattern=pattern,
-        pattern_message=_sentence(spec.pattern_message or f"Must match {pattern}") if pattern else None,
+        pattern_message=_sentence(message or f"Must match {pattern}") if pattern else None,
     )
     if optional and not constraints.is_empty():
         # The schema allows constraints on an optional property only with an explicit `notEmpty: false`.

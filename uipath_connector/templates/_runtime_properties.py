@@ -13,6 +13,7 @@ from ._model import Binding, Constraints, PropertyCondition, TemplateProperty
 
 __all__ = [
     "DURATION_PATTERN",
+    "POSITIVE_DURATION_PATTERN",
     "error_expression_property",
     "result_properties",
     "retry_properties",
@@ -24,6 +25,9 @@ __all__ = [
 #: with at least one component, e.g. ``PT30S``, ``PT5M``, ``P1DT2H``.
 DURATION_PATTERN = r"^P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d{1,9})?S)?)?$"
 _DURATION_MESSAGE = "Must be an ISO-8601 duration such as PT30S, PT5M or P1DT2H"
+#: The same with at least one non-zero digit: the runtime fails a job whose ``jobTimeout`` is zero (runtime/_job.py).
+POSITIVE_DURATION_PATTERN = r"^(?=.*[1-9])" + DURATION_PATTERN[1:]
+_POSITIVE_DURATION_MESSAGE = "Must be an ISO-8601 duration longer than zero, such as PT30S, PT5M or P1DT2H"
 _DOCS = "https://docs.camunda.io/docs/components/connectors/use-connectors/"
 
 
@@ -118,7 +122,9 @@ def retry_properties(*, retries: int = 3, backoff: str = "PT30S") -> tuple[Templ
             group="retries",
             type="String",
             optional=True,
-            constraints=Constraints(not_empty=False, pattern=DURATION_PATTERN, pattern_message=_DURATION_MESSAGE),
+            constraints=Constraints(
+                not_empty=False, pattern=POSITIVE_DURATION_PATTERN, pattern_message=_POSITIVE_DURATION_MESSAGE
+            ),
             binding=Binding.header("jobTimeout"),
         ),
     )

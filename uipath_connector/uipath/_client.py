@@ -3,6 +3,8 @@
 Requests are those of Camunda's connector (reference/camunda-connector.md §3) against the Orchestrator contract
 (reference/uipath-orchestrator-api.md §2, §5), with these deliberate choices:
 
+* Dates go out as RFC 3339 date-times (``2023-01-12`` as ``2023-01-12T00:00:00Z``): the spec's format, and
+  the same instant Orchestrator reads from the date alone (``_records.wire_date``).
 * Add sends only the keys that have a value (Camunda sends ``null`` for empty ones; Orchestrator accepts both),
   in Camunda's order: ``DeferDate, DueDate, Priority, Name, SpecificContent, Reference``.
 * Get sends ``$filter=Id eq N`` and ``$count=true`` to ``/odata/QueueItems``: the answer keeps the collection
@@ -29,7 +31,7 @@ from urllib.parse import quote, urlsplit
 import attrs
 import requests
 
-from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind, mask_secrets, record_plan
+from ..sdk import ConnectorError, ConnectorInputError, HttpResponse, InputProblem, bind, mask_secrets, record_plan
 from ._auth import PROCESS_TOKEN_CACHE, IssuedToken, TokenCache, read_token_response, token_cache_key, token_request
 from ._errors import (
     DUPLICATE_REFERENCE,
@@ -48,6 +50,7 @@ from ._records import (
     GetQueueItemInput,
     OAuthClientCredentialsAuthentication,
     parse_orchestrator_date,
+    wire_date,
 )
 from ._retry import (
     Decision,
@@ -70,6 +73,8 @@ ADD_QUEUE_ITEM_PATH = "/odata/Queues/UiPathODataSvc.AddQueueItem"
 QUEUE_ITEMS_PATH = "/odata/QueueItems"
 #: Marks an Add Queue Item envelope that was settled by looking the item's reference up (docs/errors-and-retries.md).
 RECOVERED_HEADER = "X-UiPath-Connector-Recovered"
+#: ``error_code`` of a 2xx answer whose JSON body does not parse (Orchestrator always answers JSON).
+MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
 #: How much earlier than the first attempt (client clock) a found item may have been created and still count as
 #: this request's item: tolerates clock skew between client and Orchestrator.
 CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
@@ -134,12 +139,27 @@ def _header_pairs(response: requests.Response) -> list[tuple[str, str]]:
     return list(response.headers.items())
 
 
+def _unreadable_json(response: requests.Response) -> bool:
+    """A body that says it is JSON (every Orchestrator answer does) but does not parse: a broken or cut answer.
+
+    Camunda's REST connector would hand such a body on as text (reference/camunda-connector.md §4.5), and a
+    result expression such as ``response.body.Id`` would then quietly give null; here it is an error instead.
+    """
+    if "json" not in response.headers.get("Content-Type", "").lower() or not response.content.strip():
+        return False
+    try:
+        json.loads(response.content)
+    except ValueError:
+        return True
+    return False
+
+
 def _item_body(item: AddQueueItemInput) -> dict[str, object]:
     data: dict[str, object] = {}
     if item.defer_date is not None:
-        data["DeferDate"] = item.defer_date
+        data["DeferDate"] = wire_date(item.defer_date)
     if item.due_date is not None:
-        data["DueDate"] = item.due_date
+        data["DueDate"] = wire_date(item.due_date)
     data["Priority"] = item.priority.value
     data["Name"] = item.queue_name
     if item.specific_content is not None:
@@ -245,7 +265,13 @@ class OrchestratorClient:
         except requests.RequestException as error:
             if transport_phase(error) != "after-send":
                 raise self._network_error(error, what) from None
-            return self._settle_unknown_add(item, data, started, error)
+            lost = "the request timed out" if isinstance(error, requests.Timeout) else "the connection was lost"
+            return self._settle_unknown_add(item, data, started, lost, " before an answer came back")
+        if response.status_code < 400 and _unreadable_json(response):
+            # A 2xx means the item was created, but its Id cannot be read: settle it like a lost answer, by
+            # reference, instead of failing the job into a retry that would add it twice.
+            answer = f"its answer ({response.status_code} {response.reason}) was not valid JSON"
+            return self._settle_unknown_add(item, data, started, answer, "")
         return self._result(response, what)
 
     def get_queue_item(self, item_id: int | str) -> HttpResponse:
@@ -268,19 +294,18 @@ class OrchestratorClient:
     # -- duplicate-safe settling of an Add whose fate is unknown ----------------------------------------
 
     def _settle_unknown_add(
-        self, item: AddQueueItemInput, data: bytes, started: datetime, cause: requests.RequestException
+        self, item: AddQueueItemInput, data: bytes, started: datetime, lost: str, when: str
     ) -> HttpResponse:
         queue = self._mask(repr(item.queue_name))
-        lost = "the request timed out" if isinstance(cause, requests.Timeout) else "the connection was lost"
         if not item.reference:
             raise QueueItemMayExistError(
-                f"Add Queue Item to queue {queue} was sent but {lost} before an answer came back, so the item may "
+                f"Add Queue Item to queue {queue} was sent but {lost}{when}, so the item may "
                 "have been created. It was not sent again, because without a reference it cannot be looked up "
                 "and a second request could add it twice: check the queue before retrying, or give items a "
                 "reference (on a queue that enforces unique references) so the connector can settle this itself"
             )
         resends_left = self._policy.attempts - 1
-        _LOG.warning("add queue item: %s after sending; looking its reference up before re-sending", lost)
+        _LOG.warning("add queue item: sent, but %s; looking its reference up before re-sending", lost)
         while True:
             found = self._find_by_reference(item, started)
             if found is not None:
@@ -450,6 +475,12 @@ class OrchestratorClient:
 
     def _result(self, response: requests.Response, what: str) -> HttpResponse:
         envelope = self._envelope(response)
+        if envelope.status < 400 and _unreadable_json(response):
+            raise ConnectorError(
+                MALFORMED_RESPONSE,
+                f"Orchestrator answered {envelope.status} {envelope.reason or ''} to {what} with a body that is not "
+                "valid JSON, so the result cannot be read",
+            )
         if envelope.status < 400:
             return envelope
         retry_after = retry_after_seconds(envelope.header("Retry-After"), self._wall_clock())

@@ -53,6 +53,7 @@ __all__ = [
     "OperationRequest",
     "Priority",
     "parse_orchestrator_date",
+    "wire_date",
 ]
 
 #: ``connectionTimeoutInSeconds`` ceiling. Camunda reads 0 as "infinite"; every wait here is bounded, so 0 means
@@ -161,6 +162,30 @@ def parse_orchestrator_date(text: str) -> datetime | None:
         )
     except ValueError:
         return None
+
+
+def wire_date(text: str) -> str:
+    """A valid ``deferDate``/``dueDate`` as sent: an RFC 3339 date-time meaning the same instant.
+
+    The OpenAPI spec types the dates ``date-time`` and reference/uipath-orchestrator-api.md §4 says "send Z or
+    ±hh:mm", so a date-only value goes out as midnight UTC (Orchestrator reads it so: the seed's 201 echoes
+    ``2023-01-12`` as ``2023-01-12T00:00:00Z``), missing seconds as ``:00``, and ``t``/``z`` upper-cased. Digits,
+    fractions and offsets are kept as given.
+
+    >>> wire_date("2023-01-12"), wire_date("2026-01-15t09:30+02:00")
+    ('2023-01-12T00:00:00Z', '2026-01-15T09:30:00+02:00')
+    """
+    if _DATE.fullmatch(text):
+        return f"{text}T00:00:00Z"
+    match = _DATE_TIME.fullmatch(text)
+    if match is None or match.group("offset") is None:
+        return text
+    fraction = match.group("fraction")
+    offset = match.group("offset")
+    return (
+        f"{match.group('date')}T{match.group('hour')}:{match.group('minute')}:{match.group('second') or '00'}"
+        f"{'.' + fraction if fraction else ''}{'Z' if offset in ('Z', 'z') else offset}"
+    )
 
 
 def _date_problem(value: str) -> str | None:
