@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import threading
 import time
@@ -53,10 +54,12 @@ class FakeCamunda:
         self.queued: list[dict[str, Any]] = []
         self.calls: list[tuple[str, str, Any]] = []
 
-    def add_job(self, key: int, variables: dict[str, Any], headers: dict[str, str], retries: int = 3) -> None:
+    def add_job(
+        self, key: int, variables: dict[str, Any], headers: dict[str, str], retries: int = 3, job_type: str = JOB_TYPE
+    ) -> None:
         self.queued.append(
             {
-                "type": JOB_TYPE,
+                "type": job_type,
                 "processDefinitionId": "uipath-process",
                 "processDefinitionVersion": 1,
                 "elementId": "Task_1",
@@ -243,3 +246,28 @@ def test_stopping_finishes_the_job_in_flight(camunda: tuple[FakeCamunda, str]) -
     assert [(m, p, b) for m, p, b in fake.commands()] == [
         ("POST", "/v2/jobs/10/completion", {"variables": {"r": {"echo": "slow"}}})
     ]
+
+
+def test_a_job_outliving_the_drain_timeout_is_not_reported(
+    camunda: tuple[FakeCamunda, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, address = camunda
+    fake.add_job(11, {"text": "slow", "mode": "slow"}, {"resultVariable": "r"})
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        worker = asyncio.create_task(
+            run_camunda_worker(EchoConnector(), stop=stop, configuration=configuration(address), drain_timeout=0.01)
+        )
+        deadline = time.monotonic() + 5
+        while fake.queued:
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # the job is now running (it takes 200 ms), longer than the drain allows
+        stop.set()
+        await asyncio.wait_for(worker, timeout=5)
+
+    with caplog.at_level(logging.INFO, logger="uipath_connector.runtime"):
+        asyncio.run(scenario())
+    assert fake.commands() == []
+    assert "jobs still running after 0.01s are not reported" in caplog.text

@@ -505,7 +505,22 @@ def test_failure_masks_message_variables_and_keys_but_not_the_code() -> None:
             "variables": {"headers": {"X-***": ["***", 1]}, "quoted": '"***"'},
         }
     }
-    assert SECRET not in outcome.message.replace(f"E-{SECRET}", "")
+    # The message quotes the same variables: everything masked but the code, which boundary events match on.
+    assert outcome.message == f"rejected *** | Error variables: {json.dumps(outcome.variables, ensure_ascii=False)}"
+    assert SECRET not in outcome.message.replace(f'"code": "E-{SECRET}"', "")
+
+
+def test_the_code_stays_readable_in_the_failure_message_even_when_a_secret_is_part_of_it() -> None:
+    outcome = run(
+        Raises(ConnectorError("ORG-acme", "org acme refused")),
+        variables={"o": "{{secrets.ORG}}"},
+        secrets={"ORG": "acme"},
+    )
+    assert isinstance(outcome, Fail)
+    assert outcome.message == (
+        'org *** refused | Error variables: {"error": {"type": "ConnectorError", "message": "org *** refused", '
+        '"code": "ORG-acme"}}'
+    )
 
 
 def test_the_error_expression_sees_masked_values_and_bpmn_errors_are_masked() -> None:

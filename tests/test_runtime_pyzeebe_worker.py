@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -259,3 +260,30 @@ def test_stopping_finishes_the_job_in_flight(gateway: tuple[FakeGateway, int]) -
 
     asyncio.run(scenario())
     assert fake.commands() == [("CompleteJob", {"jobKey": 10, "variables": {"r": {"echo": "slow"}}})]
+
+
+def test_a_job_outliving_the_drain_timeout_is_not_reported(
+    gateway: tuple[FakeGateway, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, port = gateway
+    fake.add_job(11, {"text": "slow", "mode": "slow"}, {"resultVariable": "r"})
+
+    async def scenario() -> None:
+        channel = create_insecure_channel(f"127.0.0.1:{port}")
+        stop = asyncio.Event()
+        worker = asyncio.create_task(
+            run_pyzeebe_worker(EchoConnector(), channel, stop=stop, drain_timeout=0.01, request_timeout_ms=50)
+        )
+        deadline = time.monotonic() + 5
+        while fake.queued:
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # the job is now running (it takes 200 ms), longer than the drain allows
+        stop.set()
+        await asyncio.wait_for(worker, timeout=5)
+        await channel.close()
+
+    with caplog.at_level(logging.INFO, logger="uipath_connector.runtime"):
+        asyncio.run(scenario())
+    assert fake.commands() == []
+    assert "jobs still running after 0.01s are not reported" in caplog.text

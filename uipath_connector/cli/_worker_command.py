@@ -23,6 +23,11 @@ __all__ = ["add_worker_command", "load_connector"]
 DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
 _WORKER_LOGGER = logging.getLogger("uipath_connector.worker")
 
+# Third-party loggers that print what may hold a secret below WARNING: pyzeebe and the REST SDK log job objects
+# (with variables) and failure messages; urllib3 logs each Orchestrator request line, whose path holds cloudOrg and
+# cloudTenant (often {{secrets.…}}, reference/camunda-connector.md §4.3); httpx/httpcore log every poll at INFO.
+_QUIET_LOGGERS = ("pyzeebe", "grpc", "uipath_connector.runtime.camunda_sdk", "httpx", "httpcore", "urllib3")
+
 
 def add_worker_command(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -74,6 +79,14 @@ def add_worker_command(subparsers: Any) -> None:
         default=30.0,
         help="seconds to wait for jobs in flight after SIGINT/SIGTERM (default: 30)",
     )
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help=(
+            "create the connector with allow_insecure_http=True so that http:// Orchestrator and token URLs work: "
+            "for a local emulator only, never against real UiPath (credentials would travel unencrypted)"
+        ),
+    )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     parser.set_defaults(run=_worker)
 
@@ -82,18 +95,21 @@ def _worker(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    # Worker libraries log job objects (with variables) and failure messages at DEBUG/INFO; keep them quiet.
-    for noisy in ("pyzeebe", "uipath_connector.runtime.camunda_sdk"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    # Our own loggers mask secret values; these libraries' cannot, so they stay at WARNING even with DEBUG.
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
     from ..runtime import run_camunda_worker, run_pyzeebe_worker
     from ..sdk import EnvironmentSecretProvider, connector_metadata
 
+    options: dict[str, Any] = {"allow_insecure_http": True} if args.allow_insecure_http else {}
     try:
-        connector = load_connector(args.connector)
+        connector = load_connector(args.connector, **options)
         job_type = connector_metadata(connector).type
     except (ImportError, AttributeError, ValueError, TypeError) as error:
         _WORKER_LOGGER.error("cannot load the connector %r: %s", args.connector, error)
         return 2
+    if args.allow_insecure_http:
+        _WORKER_LOGGER.warning("--allow-insecure-http: http:// URLs are accepted; use this with a local emulator only")
     secrets = EnvironmentSecretProvider(args.secret_prefix)
 
     async def work() -> None:
@@ -134,11 +150,16 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_connector(spec: str) -> Any:
-    """Import ``module:attr``; a class or factory is called with no arguments, anything else used as is.
+def load_connector(spec: str, **options: Any) -> Any:
+    """Import ``module:attr``; a class or factory is called with ``options``, anything else used as is.
+
+    ``options`` (e.g. ``allow_insecure_http=True``) need a class or factory that accepts them; an instance cannot
+    take them, which is a ``TypeError``.
 
     >>> type(load_connector("uipath_connector.sdk:MapSecretProvider")).__name__
     'MapSecretProvider'
+    >>> load_connector("uipath_connector.uipath:UiPathConnector", allow_insecure_http=True).allow_insecure_http
+    True
     """
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
@@ -147,7 +168,9 @@ def load_connector(spec: str) -> Any:
     for part in attribute.split("."):
         target = getattr(target, part)
     if isinstance(target, type) or (callable(target) and not hasattr(target, "execute")):
-        return target()
+        return target(**options)
+    if options:
+        raise TypeError(f"{spec} is an instance; options ({', '.join(sorted(options))}) need a class or factory")
     return target
 
 

@@ -180,7 +180,7 @@ async def run_camunda_worker(
             if polling is not None and polling.done() and not stopping.done():
                 polling.result()  # a terminal worker error (e.g. server/SDK version skew): surface it
                 return
-            logger.info("stopping: no new jobs; waiting up to %.0fs for jobs in flight", drain_timeout)
+            logger.info("stopping: no new jobs; waiting up to %gs for jobs in flight", drain_timeout)
             worker.running = False
             if polling is not None:
                 polling.cancel()
@@ -189,7 +189,11 @@ async def run_camunda_worker(
             while worker.active_jobs > 0 and time.monotonic() < deadline:
                 await asyncio.sleep(_DRAIN_POLL_SECONDS)
             if worker.active_jobs > 0:
-                logger.warning("jobs still running after %.0fs; leaving them to time out in Zeebe", drain_timeout)
+                logger.warning(
+                    "jobs still running after %gs are not reported (Zeebe re-activates them after their timeout); "
+                    "exiting once their connector calls return",
+                    drain_timeout,
+                )
         finally:
             stopping.cancel()
             await worker.aclose()

@@ -258,9 +258,18 @@ def _error_message(error: Exception, mask: SecretMask) -> str:
 
 def _failure_outcome(error: Exception, *, retries: int, backoff: timedelta | None, mask: SecretMask) -> Fail:
     """Fail with ``{error: {...}}`` and the message ``<message> | Error variables: <JSON of those variables>``."""
-    variables: dict[str, object] = {"error": _error_context(error, mask)}
+    context = _error_context(error, mask)
+    variables: dict[str, object] = {"error": context}
     message = f"{_error_message(error, mask)} | Error variables: {_json_text(variables)}"
-    return Fail(message=_truncate(mask.text(message)), retries=retries, backoff=backoff, variables=variables)
+    code = context.get("code")
+    if code is None:
+        return Fail(message=_truncate(mask.text(message)), retries=retries, backoff=backoff, variables=variables)
+    # The code is never masked, in the message either (§4.3): mask the text around it. `"code": ` cannot occur
+    # earlier, inside the JSON strings of `type` and `message` (their quotes are escaped), so the first one is it.
+    marker = f'"code": {_json_text(code)}'
+    before, _, after = message.partition(marker)
+    masked = mask.text(before) + marker + mask.text(after)
+    return Fail(message=_truncate(masked), retries=retries, backoff=backoff, variables=variables)
 
 
 # -- error expression -----------------------------------------------------------------------------------------

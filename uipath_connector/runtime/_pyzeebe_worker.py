@@ -225,11 +225,15 @@ async def run_pyzeebe_worker(
         if work.done():
             work.result()  # the worker ended by itself: surface its error
             return
-        logger.info("stopping: no new jobs; waiting up to %.0fs for jobs in flight", drain_timeout)
+        logger.info("stopping: no new jobs; waiting up to %gs for jobs in flight", drain_timeout)
         try:
             await asyncio.wait_for(worker.stop(), timeout=drain_timeout)
         except asyncio.TimeoutError:
-            logger.warning("jobs still running after %.0fs; leaving them to time out in Zeebe", drain_timeout)
+            logger.warning(
+                "jobs still running after %gs are not reported (Zeebe re-activates them after their timeout); "
+                "exiting once their connector calls return",
+                drain_timeout,
+            )
             work.cancel()
         await asyncio.gather(work, return_exceptions=True)
     finally:
