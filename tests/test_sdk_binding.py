@@ -402,3 +402,140 @@ def test_dates_and_date_times_bind_from_iso_text() -> None:
 )
 def test_malformed_dates_are_refused_with_what_is_wrong(variables: dict[str, object], problem: str) -> None:
     assert _problems(variables, Dated) == [problem]
+
+
+# -- dotted names that conflict with an object given the other way -----------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Nested:
+    token: str | None = variable("token", default=None)
+    scopes: str | None = variable("scopes", default=None)
+
+
+@attrs.frozen(kw_only=True)
+class WithSection:
+    auth: Nested | None = variable("auth", default=None)
+
+
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        ({"auth": 1, "auth.token": "t"}, "auth.token: conflicts with 'auth', which is a number"),
+        ({"auth.token": "t", "auth": 1}, "auth: is given both as an object and as a single value"),
+        ({"auth": {"token": "a"}, "auth.token": "b"}, "auth.token: is given twice with different values"),
+        ({"auth.token.x": "a", "auth.token": "b"}, "auth.token: is given both as an object and as a single value"),
+    ],
+)
+def test_a_dotted_name_that_conflicts_with_another_value_is_an_input_error(
+    variables: dict[str, object], problem: str
+) -> None:
+    # Before: the later key silently won, so {"auth": 1, "auth.token": "t"} bound as if "auth" were never given.
+    assert _problems(variables, WithSection) == [problem]
+
+
+def test_a_dotted_name_and_an_object_that_agree_are_combined() -> None:
+    combined = {"auth": {"scopes": "s"}, "auth.token": "t"}
+    assert bind(combined, WithSection).auth == Nested(token="t", scopes="s")
+    assert bind({"auth": {"token": "t"}, "auth.token": "t"}, WithSection).auth == Nested(token="t")
+    assert bind({"auth": None, "auth.token": "t"}, WithSection).auth == Nested(token="t")
+    assert bind({"auth.token": "t", "auth": None}, WithSection).auth == Nested(token="t")
+    assert combined == {"auth": {"scopes": "s"}, "auth.token": "t"}  # the input is never changed
+
+
+def test_names_with_an_empty_part_are_unknown_names_not_nested_ones() -> None:
+    assert _problems({"auth..token": "t", ".auth": 1}, WithSection) == [
+        "auth..token: unknown field",
+        ".auth: unknown field; did you mean 'auth'?",
+    ]
+
+
+# -- leaves: numbers Python holds but JSON or the target cannot --------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Numbers:
+    ratio: float | None = variable("ratio", default=None, minimum=0, maximum=1)
+    count: int | None = variable("count", default=None)
+    label: str | None = variable("label", default=None)
+    counts: list[int] = variable("counts", factory=list)
+
+
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        ({"ratio": float("nan")}, "ratio: expected a finite number, got nan"),  # NaN passed min/max before
+        ({"ratio": float("inf")}, "ratio: expected a finite number, got inf"),
+        ({"ratio": "1e999"}, "ratio: expected a finite number, got '1e999'"),
+        ({"ratio": 10**400}, "ratio: expected a finite number, got 1" + "0" * 56 + "..."),  # was OverflowError
+        ({"count": "9" * 5000}, "count: expected an integer, got text with too many digits"),
+        ({"label": 10**5000}, "label: expected text, got a number too large to show"),  # ValueError from str()
+        ({"count": "\u0661\u0662"}, "count: expected an integer, got '١٢'"),  # Arabic-Indic digits
+    ],
+)
+def test_numbers_beyond_json_or_the_target_are_input_errors(variables: dict[str, object], problem: str) -> None:
+    assert _problems(variables, Numbers) == [problem]
+
+
+def test_huge_integers_inside_lists_are_input_errors_or_kept_whole() -> None:
+    assert _problems({"counts": ["9" * 5000]}, Numbers) == [
+        "counts[0]: expected an integer, got text with too many digits"
+    ]
+    assert bind({"counts": [10**5000]}, Numbers).counts == [10**5000]  # an int is never cut
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (None, "expected an object, got null"),
+        ([{"count": 1}], "expected an object, got a list"),
+        ({1: "x", (2, 3): "y"}, "1: unknown field"),
+        ({1: "x", "a.b": 1}, "1: unknown field"),
+    ],
+)
+def test_data_that_is_no_json_object_is_an_input_error(data: object, problem: str) -> None:
+    # Before: a non-text key crashed with TypeError while looking for dotted names.
+    assert _problems(data, Numbers)[0] == problem
+
+
+def test_context_reports_variables_nested_too_deeply_as_input() -> None:
+    deep: dict[str, object] = {}
+    level = deep
+    for _ in range(5000):
+        level["a"] = {}
+        level = level["a"]  # type: ignore[assignment]
+    for variables in ({"x": deep}, '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"):
+        with pytest.raises(ConnectorInputError, match="nested too deeply"):
+            _ = OutboundConnectorContext(variables).variables
+    with pytest.raises(ConnectorInputError, match="cannot be written as JSON"):
+        _ = OutboundConnectorContext({"count": 10**5000}).variables
+
+
+_hostile_leaf = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=300, max_value=5000).map(lambda digits: -(10**digits))  # beyond float, beyond str()
+    | st.sampled_from(["9" * 5000, "1e999", "\u0661", float("nan"), float("inf"), -0.0])
+    | st.floats()
+    | st.text(max_size=6)
+)
+_hostile = st.recursive(
+    _hostile_leaf,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(_known_keys | st.text(max_size=6) | st.integers(), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_hostile)
+def test_any_python_value_binds_or_raises_only_an_input_error(data: object) -> None:
+    for target in (Request, Numbers, WithSection):
+        try:
+            bind(data, target)
+        except ConnectorInputError as error:
+            assert all(isinstance(path, str) for path in error.paths)  # noqa: PT017
+            assert str(error)  # noqa: PT017

@@ -65,6 +65,9 @@ def test_repeated_headers_become_lists_and_single_ones_stay_text() -> None:
         (None, None),
         ("\u00e9t\u00e9".encode(), "\u00e9t\u00e9"),
         (b"\xff\xfe broken utf-8", "\ufffd\ufffd broken utf-8"),
+        (b'{"ratio": NaN}', '{"ratio": NaN}'),  # not JSON (Jackson refuses it); parsed, it could not be re-sent
+        (b"-Infinity", "-Infinity"),
+        (b"[" * 100_000 + b"]" * 100_000, "[" * 100_000 + "]" * 100_000),  # was a RecursionError
     ],
 )
 def test_bodies_are_parsed_as_json_kept_as_text_or_null_when_blank(content: bytes | None, expected: object) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from uipath_connector.sdk import (
@@ -16,6 +17,7 @@ from uipath_connector.sdk import (
     mask_secrets,
     replace_secrets,
 )
+from uipath_connector.sdk._secrets import secret_names_in
 
 SECRETS = MapSecretProvider({"TOKEN": "t0k3n", "A": "alpha", "B": "beta", "path/name": "slashed", "a.b": "dotted"})
 
@@ -33,6 +35,12 @@ SECRETS = MapSecretProvider({"TOKEN": "t0k3n", "A": "alpha", "B": "beta", "path/
         ('"secrets.path/name"', '"slashed"'),
         ('"secrets.a.b"', '"dotted"'),
         ('"{{secrets.A}}secrets.B"', '"alphabeta"'),  # braced first, then the bare form right after it
+        ('"{{\tsecrets.A\n}}"', '"alpha"'),  # Java's \\s: any ASCII white space around the name
+        ('"secrets./A secrets.-A secrets..A"', '"secrets./A secrets.-A secrets..A"'),  # no name starts with / - .
+        ('"foo.secrets.A my-secrets.B"', '"foo.alpha my-beta"'),  # punctuation is a word boundary
+        ('"line\\nsecrets.A\\tsecrets.B"', '"line\\nalpha\\tbeta"'),  # a JSON escape ends the word before it
+        ('"\\\\nsecrets.A"', '"\\\\nsecrets.A"'),  # an escaped backslash, then the word "nsecrets"
+        ('"\\\\\\nsecrets.A"', '"\\\\\\nalpha"'),  # an escaped backslash, then a newline
     ],
 )
 def test_both_placeholder_forms_are_replaced(text: str, expected: str) -> None:
@@ -48,12 +56,19 @@ def test_both_placeholder_forms_are_replaced(text: str, expected: str) -> None:
         '"secrets."',
         '"{{secret.TOKEN}}"',
         '"the secrets of TOKEN"',
+        '"\u00e9secrets.TOKEN"',  # a word in any script, not just ASCII
     ],
 )
 def test_text_that_merely_looks_similar_is_left_alone(text: str) -> None:
     result = replace_secrets(text, SECRETS)
     assert result.text == text
     assert result.missing == ()
+
+
+def test_only_ascii_white_space_surrounds_a_braced_name_as_in_java() -> None:
+    # Java's \s is [ \t\n\x0B\f\r]; a no-break space is part of the name there, so the secret is not found.
+    result = replace_secrets('"{{secrets.TOKEN\u00a0}}"', SECRETS)
+    assert (result.text, result.missing) == ('"{{secrets.TOKEN\u00a0}}"', ("TOKEN\u00a0",))
 
 
 @pytest.mark.parametrize(
@@ -145,3 +160,37 @@ def test_replacement_keeps_json_valid_and_leaves_no_known_placeholder(
             if leftover in replaced["text"]:
                 # only possible when a secret's *value* itself contains the placeholder text
                 assert any(leftover in value for value in secrets.values())
+
+
+# The two patterns as one regex alternation (the previous implementation), used as an oracle for the scanner:
+# Camunda's braced and bare patterns, Java's ASCII \s, and the word boundary, where a JSON escape letter before
+# `secrets` counts as a boundary when an odd run of backslashes precedes it.
+_ORACLE = re.compile(
+    r"\{\{[ \t\n\x0b\f\r]*secrets\.(?P<braced>[^ \t\n\x0b\f\r]+?)[ \t\n\x0b\f\r]*\}\}"
+    r"|(?:(?<!\w)|(?<=\\[bfnrt]))secrets\.(?P<bare>(?:[A-Za-z0-9]+[/._-])*[A-Za-z0-9]+)"
+)
+
+
+def _oracle_name(match: re.Match[str]) -> str | None:
+    text, start = match.string, match.start()
+    if match.group("bare") is not None and start >= 2 and text[start - 2] == "\\" and text[start - 1] in "bfnrt":
+        run = len(text[: start - 1]) - len(text[: start - 1].rstrip("\\"))
+        if run % 2 == 0:
+            return None  # an escaped backslash, then a letter of the word
+    return match.group("braced") or match.group("bare")
+
+
+_PIECES = ["{{", "}}", "{", "}", " ", "\t", "\\", "n", "x", "_", "\u00e9", ".", "-", "/", "secrets.", "A", "b"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_PIECES), max_size=24))
+def test_the_scanner_finds_what_the_camunda_patterns_find(parts: list[str]) -> None:
+    text = "".join(parts)
+    names = [name for name in map(_oracle_name, _ORACLE.finditer(text)) if name is not None]
+    assert secret_names_in(text) == names
+    provider = MapSecretProvider({name: f"<{name}>" for name in names})
+    expected = _ORACLE.sub(
+        lambda match: json.dumps(f"<{name}>")[1:-1] if (name := _oracle_name(match)) else match.group(0), text
+    )
+    assert replace_secrets(text, provider).text == expected

@@ -44,9 +44,13 @@ from ._fields import VariableSpec, record_discriminator, variable_spec
 __all__ = ["bind", "converter"]
 
 _T = TypeVar("_T")
-_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
-_DECIMAL_TEXT = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
+# ASCII digits only: Python's int() would also read "١٢" (Arabic-Indic digits), which no template field produces.
+_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*", re.ASCII)
+_DECIMAL_TEXT = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*", re.ASCII)
 _MISSING = object()
+# Python refuses to turn ints of more than 4300 digits into text (sys.get_int_max_str_digits); 14,000 bits is
+# about 4,200 digits, safely below that, and far beyond any id.
+_MAX_SHOWN_BITS = 14_000
 
 
 class _Invalid(ValueError):
@@ -96,8 +100,12 @@ def _describe(value: object, *, secret: bool = False) -> str:
         return "a list"
     if secret:
         return "text" if isinstance(value, str) else "a number"
+    if isinstance(value, int) and value.bit_length() > _MAX_SHOWN_BITS:
+        return "a number too large to show"  # repr() itself would refuse (sys.get_int_max_str_digits)
     text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
+    if len(text) <= 60:
+        return text
+    return text[:57] + ("...'" if isinstance(value, str) else "...")
 
 
 # --- leaf hooks ------------------------------------------------------------------------------------------
@@ -106,7 +114,7 @@ def _describe(value: object, *, secret: bool = False) -> str:
 def _structure_str(value: object, _: type) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() <= _MAX_SHOWN_BITS:
         return str(value)
     if isinstance(value, float) and math.isfinite(value):
         return str(int(value)) if value.is_integer() else repr(value)
@@ -119,16 +127,26 @@ def _structure_int(value: object, _: type) -> int:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # more digits than int() reads (sys.get_int_max_str_digits)
+            raise _Invalid("expected an integer, got text with too many digits") from None
     raise _Invalid(f"expected an integer, got {_describe(value)}")
 
 
 def _structure_float(value: object, _: type) -> float:
+    """A finite number: JSON has no NaN or infinity, and NaN would slip through every ``minimum``/``maximum``."""
+    number: float | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
-        return float(value)
-    raise _Invalid(f"expected a number, got {_describe(value)}")
+        try:
+            number = float(value)
+        except OverflowError:
+            number = None
+    elif isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value):
+        number = float(value)
+    if number is None or not math.isfinite(number):
+        raise _Invalid(f"expected a finite number, got {_describe(value)}")
+    return number
 
 
 def _structure_bool(value: object, _: type) -> bool:
@@ -216,6 +234,8 @@ class _FieldPlan:
     has_default: bool
     optional: bool
     embedded: _RecordPlan | None
+    constrained: bool  # whether `_validate` has anything to check; most fields have no constraint
+    pattern: re.Pattern[str] | None
 
 
 @attrs.frozen
@@ -427,6 +447,8 @@ class Binder:
                     has_default=attribute.default is not attrs.NOTHING,
                     optional=optional,
                     embedded=embedded,
+                    constrained=_is_constrained(spec),
+                    pattern=re.compile(spec.pattern) if spec.pattern is not None else None,
                 )
             )
         return _RecordPlan(cls=cls, fields=tuple(fields), known=frozenset(known), tag=tag)
@@ -434,7 +456,7 @@ class Binder:
     def _structure_record(self, data: Mapping[str, object], plan: _RecordPlan, *, tolerated: frozenset[str]) -> object:
         problems: list[InputProblem] = []
         instance = self._fill(data, plan, problems)
-        unknown = [key for key in data if key not in plan.known and key not in tolerated]
+        unknown = [str(key) for key in data if key not in plan.known and key not in tolerated]
         for key in unknown:
             close = difflib.get_close_matches(key, sorted(plan.known | tolerated), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -487,7 +509,7 @@ class Binder:
                 problems.append(InputProblem(spec.name, message))
                 failed = True
                 continue
-            broken = _validate(value, spec)
+            broken = _validate(value, spec, field.pattern) if field.constrained else None
             if broken is not None:
                 problems.append(InputProblem(spec.name, broken))
                 failed = True
@@ -502,7 +524,20 @@ class Binder:
             return None
 
 
-def _validate(value: object, spec: VariableSpec) -> str | None:
+def _is_constrained(spec: VariableSpec) -> bool:
+    return bool(
+        spec.not_empty
+        or spec.choices
+        or spec.check is not None
+        or spec.pattern is not None
+        or spec.min_length is not None
+        or spec.max_length is not None
+        or spec.minimum is not None
+        or spec.maximum is not None
+    )
+
+
+def _validate(value: object, spec: VariableSpec, pattern: re.Pattern[str] | None) -> str | None:
     """The first constraint of ``spec`` that ``value`` breaks, as a message; ``None`` when all hold."""
     if spec.not_empty and (
         (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple, Mapping)) and not value)
@@ -516,7 +551,7 @@ def _validate(value: object, spec: VariableSpec) -> str | None:
             return f"must be at least {spec.min_length} characters long"
         if spec.max_length is not None and len(value) > spec.max_length:
             return f"must be at most {spec.max_length} characters long, got {len(value)}"
-        if spec.pattern is not None and re.fullmatch(spec.pattern, value) is None:
+        if pattern is not None and pattern.fullmatch(value) is None:
             # A field's own check can say more precisely what is wrong than "does not match".
             precise = spec.check(value) if spec.check is not None else None
             return precise or spec.pattern_message or f"{shown} does not match the pattern {spec.pattern}"
@@ -534,29 +569,69 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _expand_dotted(data: Mapping[str, object]) -> Mapping[str, object]:
-    """Nest dotted variable names (``authentication.token``) the way Zeebe nests dotted input targets."""
-    if not any("." in key for key in data):
+def _expand_dotted(data: Mapping[Any, object]) -> Mapping[Any, object]:
+    """Nest dotted variable names (``authentication.token``) the way Zeebe nests dotted input targets.
+
+    A value given both ways must agree: ``{"a": 1, "a.b": 2}`` or ``{"a": {"b": 1}, "a.b": 2}`` is an input
+    error naming the path, never a silent pick of one of them. Only this level's names are split; the names of
+    nested objects are split when their own record is bound. Iterative, and the input is never changed.
+    """
+    for key in data:  # a plain loop: this check runs for every record bound, and any(<genexpr>) costs more
+        if isinstance(key, str) and "." in key:
+            break
+    else:
         return data
-    expanded: dict[str, object] = {}
-    for key, value in data.items():
-        if "." not in key:
-            _merge(expanded, key, value)
-            continue
-        head, _, rest = key.partition(".")
-        _merge(expanded, head, {rest: value})
+    expanded: dict[Any, object] = {}
+    owned = {id(expanded)}  # objects built here, which may be added to
+    problems: list[InputProblem] = []
+    pending = [(_segments(key), value) for key, value in reversed(list(data.items()))]
+    while pending:
+        path, value = pending.pop()
+        target = expanded
+        for depth in range(len(path) - 1):
+            child = target.get(path[depth])
+            if child is not None and not isinstance(child, Mapping):
+                parent = _dotted(path[: depth + 1])
+                problems.append(InputProblem(_dotted(path), f"conflicts with '{parent}', which is {_kind(child)}"))
+                break
+            if child is None or id(child) not in owned:
+                child = dict(child or {})
+                owned.add(id(child))
+                target[path[depth]] = child
+            target = typing.cast("dict[Any, object]", child)
+        else:
+            leaf = path[-1]
+            existing = target.get(leaf)
+            if existing is None:
+                target[leaf] = value
+            elif value is None:
+                continue  # null adds nothing, as an empty field does
+            elif isinstance(existing, Mapping) and isinstance(value, Mapping):
+                if id(existing) not in owned:
+                    existing = dict(existing)
+                    owned.add(id(existing))
+                    target[leaf] = existing
+                pending.extend(([*path, key], item) for key, item in reversed(list(value.items())))
+            elif isinstance(existing, Mapping) or isinstance(value, Mapping):
+                problems.append(InputProblem(_dotted(path), "is given both as an object and as a single value"))
+            elif existing != value:
+                problems.append(InputProblem(_dotted(path), "is given twice with different values"))
+    if problems:
+        raise _Problems(problems)
     return expanded
 
 
-def _merge(target: dict[str, object], key: str, value: object) -> None:
-    existing = target.get(key, _MISSING)
-    if isinstance(existing, Mapping) and isinstance(value, Mapping):
-        merged = dict(_expand_dotted(existing))
-        for inner_key, inner_value in _expand_dotted(value).items():
-            _merge(merged, inner_key, inner_value)
-        target[key] = merged
-    else:
-        target[key] = _expand_dotted(value) if isinstance(value, Mapping) else value
+def _segments(key: object) -> list[Any]:
+    """``"a.b"`` → ``["a", "b"]``; names with an empty part (``"a..b"``, ``".a"``) stay whole, as unknown names."""
+    if isinstance(key, str) and "." in key:
+        parts = key.split(".")
+        if all(parts):
+            return list(parts)
+    return [key]
+
+
+def _dotted(path: Sequence[object]) -> str:
+    return ".".join(map(str, path))
 
 
 _DEFAULT_BINDER = Binder()

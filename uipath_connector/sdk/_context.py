@@ -19,9 +19,8 @@ from ._secrets import (
     MapSecretProvider,
     SecretProvider,
     mask_secrets,
-    placeholders_in,
     replace_secrets,
-    secret_name_of,
+    secret_names_in,
 )
 
 __all__ = ["JobInfo", "OutboundConnectorContext"]
@@ -127,11 +126,16 @@ class OutboundConnectorContext:
             text = raw
             try:
                 original: object = json.loads(raw) if "secrets." in raw else None
-            except ValueError:
+            except (ValueError, RecursionError):
                 original = None
         else:
             original = raw
-            text = json.dumps(raw, ensure_ascii=False, default=_unserializable)
+            try:
+                text = json.dumps(raw, ensure_ascii=False, default=_unserializable)
+            except RecursionError:
+                raise ConnectorInputError(_TOO_DEEP) from None
+            except (ValueError, TypeError) as error:  # ints beyond int→text limits, keys that are not text
+                raise ConnectorInputError(f"the job's variables cannot be written as JSON: {error}") from None
         replacement = replace_secrets(text, self._secret_provider)
         if replacement.missing:
             raise ConnectorInputError(
@@ -142,6 +146,8 @@ class OutboundConnectorContext:
             )
         try:
             parsed = json.loads(replacement.text)
+        except RecursionError:
+            raise ConnectorInputError(_TOO_DEEP) from None
         except ValueError as error:
             raise ConnectorInputError(f"the job's variables are not valid JSON: {error}") from None
         if not isinstance(parsed, dict):
@@ -151,6 +157,11 @@ class OutboundConnectorContext:
         self._secret_values = tuple(replacement.used.values())
 
 
+# Python's json recurses once per nesting level; a job nested deeper than the interpreter's stack allows is refused
+# as input rather than crashing the worker.
+_TOO_DEEP = "the job's variables are nested too deeply"
+
+
 def _unserializable(value: object) -> object:
     raise ConnectorInputError(f"the job's variables must be JSON values, got {type(value).__name__}")
 
@@ -158,7 +169,7 @@ def _unserializable(value: object) -> object:
 def _where(variables: object, secret_name: str, path: str = "") -> str:
     """The variable path of the first text that refers to the secret ``secret_name`` (for the error)."""
     if isinstance(variables, str):
-        return path if any(secret_name_of(p) == secret_name for p in placeholders_in(variables)) else ""
+        return path if secret_name in secret_names_in(json.dumps(variables, ensure_ascii=False)) else ""
     if isinstance(variables, Mapping):
         for key, value in variables.items():
             found = _where(value, secret_name, f"{path}.{key}" if path else str(key))

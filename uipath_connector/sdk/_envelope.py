@@ -50,9 +50,14 @@ def parse_body(content: bytes | str | None) -> object:
     if not text.strip():
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        return json.loads(text, parse_constant=_not_json)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser can follow
         return text
+
+
+def _not_json(constant: str) -> object:
+    """``NaN``/``Infinity`` are not JSON; Jackson refuses them, so such a body stays text (and stays valid JSON)."""
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -32,13 +32,17 @@ __all__ = [
 
 MASK = "***"
 
-# The braced form (Camunda's SecretUtil): `\{\{\s*secrets\.(?<secret>\S+?\s*)}}`.
-_BRACED = r"\{\{\s*secrets\.(?P<braced>\S+?)\s*\}\}"
-# The bare form, with a left word boundary added (the documented difference from Camunda's pattern).
-_BARE = r"(?<![A-Za-z0-9_])secrets\.(?P<bare>(?:[A-Za-z0-9]+[/._-])*[A-Za-z0-9]+)"
-# One alternation keeps "braced first": at any position the braced form is tried before the bare one, and a
-# matched braced placeholder is consumed whole, so its inner `secrets.NAME` is never matched a second time.
-_PLACEHOLDER = re.compile(f"{_BRACED}|{_BARE}")
+# Camunda's SecretUtil patterns, tried braced first:
+#   braced `\{\{\s*secrets\.(?<secret>\S+?\s*)}}`, the name trimmed;
+#   bare   `secrets\.(?<secret>([a-zA-Z0-9]+[\/._-])*[a-zA-Z0-9]+)`.
+# Both placeholders hinge on the literal "secrets.", so the scan jumps from one occurrence to the next with
+# str.find and tries the two forms there, instead of trying a regex alternation at every character (which cost
+# about half of a whole bind). Java's `\s` is ASCII white space only: a no-break space belongs to the name.
+_ANCHOR = "secrets."
+_JAVA_SPACE = " \t\n\x0b\f\r"
+_BRACED_TAIL = re.compile(r"([^ \t\n\x0b\f\r]+?)[ \t\n\x0b\f\r]*\}\}")
+_BARE_NAME = re.compile(r"(?:[A-Za-z0-9]+[/._-])*[A-Za-z0-9]+")
+_JSON_ESCAPE_LETTERS = frozenset("bfnrt")
 
 
 @runtime_checkable
@@ -106,33 +110,65 @@ def replace_secrets(text: str, provider: SecretProvider) -> SecretReplacement:
         return SecretReplacement(text, {})
     used: dict[str, str] = {}
     missing: list[str] = []
-
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group("braced") or match.group("bare")
-        if name in used:
-            value: str | None = used[name]
-        else:
-            value = provider.get_secret(name)
+    pieces: list[str] = []
+    copied = 0
+    for start, end, name in _placeholders(text):
+        value = used[name] if name in used else provider.get_secret(name)
         if value is None:
             if name not in missing:
                 missing.append(name)
-            return match.group(0)
+            continue
         used[name] = value
-        return json.dumps(value, ensure_ascii=False)[1:-1]
-
-    replaced = _PLACEHOLDER.sub(substitute, text)
-    return SecretReplacement(replaced, used, tuple(missing))
-
-
-def placeholders_in(text: str) -> list[str]:
-    """The placeholder texts (e.g. ``{{secrets.A}}``) found in ``text``, in order."""
-    return [match.group(0) for match in _PLACEHOLDER.finditer(text)]
+        pieces += (text[copied:start], json.dumps(value, ensure_ascii=False)[1:-1])
+        copied = end
+    pieces.append(text[copied:])
+    return SecretReplacement("".join(pieces), used, tuple(missing))
 
 
-def secret_name_of(placeholder: str) -> str | None:
-    """The name inside one placeholder text, or ``None`` when it is not a placeholder."""
-    match = _PLACEHOLDER.fullmatch(placeholder)
-    return None if match is None else (match.group("braced") or match.group("bare"))
+def secret_names_in(text: str) -> list[str]:
+    """The names of the secrets a JSON text refers to, in order (repeats included)."""
+    return [name for _, _, name in _placeholders(text)]
+
+
+def _placeholders(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, name)`` of each placeholder in a JSON text, left to right, the braced form first."""
+    position = 0
+    while (anchor := text.find(_ANCHOR, position)) >= 0:
+        after = anchor + len(_ANCHOR)
+        opening = anchor
+        while opening > position and text[opening - 1] in _JAVA_SPACE:
+            opening -= 1
+        if opening - 2 >= position and text.startswith("{{", opening - 2):
+            braced = _BRACED_TAIL.match(text, after)
+            if braced is not None:
+                yield opening - 2, braced.end(), braced.group(1)
+                position = braced.end()
+                continue
+        bare = _BARE_NAME.match(text, after) if _starts_a_word(text, anchor) else None
+        if bare is not None:
+            yield anchor, bare.end(), bare.group()
+            position = bare.end()
+        else:
+            position = after
+
+
+def _starts_a_word(text: str, anchor: int) -> bool:
+    """Whether a bare ``secrets.`` at ``anchor`` starts a word (the deliberate difference from Camunda).
+
+    The text is serialized JSON, so in ``\\\\nsecrets.X`` the ``n`` belongs to an escaped newline, which ends the
+    word before it; an ``n`` after an escaped backslash (``\\\\\\\\nsecrets.X``) is a letter of the word.
+    """
+    if anchor == 0:
+        return True
+    before = text[anchor - 1]
+    if not (before.isalnum() or before == "_"):  # what a regex `\w` is
+        return True
+    if before not in _JSON_ESCAPE_LETTERS:
+        return False
+    position = anchor - 2
+    while position >= 0 and text[position] == "\\":
+        position -= 1
+    return (anchor - 2 - position) % 2 == 1  # an odd run of backslashes escapes the letter
 
 
 def mask_secrets(text: str, secret_values: object) -> str:
