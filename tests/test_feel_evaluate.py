@@ -288,3 +288,21 @@ def test_substring_never_raises(text: str, start: int, length: int) -> None:
     result = evaluate("substring(t, s, l)", {"t": text, "s": start, "l": length})
     assert isinstance(result, str)
     assert len(result) <= length
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('replace("abc", "(b)", "[$1]")', "a[b]c"),
+        ('replace("abc", "(b)", "[$10]")', "a[b0]c"),  # as many digits as name an existing group
+        ('replace("abc", "b", "\\\\$")', "a$c"),  # XPath: \$ is a literal dollar
+        ('replace("a.b", "\\\\.", "$$")', None),  # was "a$$b": XPath FORX0004, Java's replaceAll fails too
+        ('replace("abc", "(b)", "$2")', None),  # no such group (was None only by accident of re.error)
+        ('replace("abc", "b", "x\\\\")', None),  # a trailing backslash escapes nothing
+        ('split("abc", "")', ["a", "b", "c"]),  # was ["", "a", "b", "c", ""]
+        ('split("axb", "x*")', ["a", "b"]),
+        ('split("a,b,,", ",")', ["a", "b", "", ""]),
+    ],
+)
+def test_replace_and_split_follow_xpath_and_java_on_edge_cases(expression: str, expected: object) -> None:
+    assert evaluate(expression) == expected

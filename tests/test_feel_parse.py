@@ -9,6 +9,7 @@ from uipath_connector.runtime.feel import (
     FeelError,
     FeelSyntaxError,
     FeelUnsupportedError,
+    evaluate,
     parse,
 )
 
@@ -78,7 +79,9 @@ def test_unsupported_constructs_name_the_construct_and_position(expression: str,
         ("{a 1}", "expected ':' at position 3"),
         ("{1: 2}", "expected a context key at position 1"),
         ("1 +", "unexpected end of expression at position 3"),
-        ("a b", "unexpected name 'b' at position 2"),
+        ("a b", "unsupported FEEL construct 'name with spaces' at position 0"),
+        ("x + order id", "unsupported FEEL construct 'name with spaces' at position 4"),
+        ("a.b c", "unsupported FEEL construct 'name with spaces' at position 2"),
         ("1 2", "unexpected number 2 at position 2"),
         ('"open', "unterminated string at position 0"),
         ("a.1", "unexpected number .1 at position 1"),
@@ -107,9 +110,30 @@ def test_positions_count_in_the_original_text_including_the_leading_equals() -> 
     assert str(caught.value) == "expected ')' at position 12"
 
 
-def test_deep_nesting_is_a_syntax_error_not_a_recursion_error() -> None:
-    with pytest.raises(FeelSyntaxError, match="nested too deeply"):
-        parse("(" * 500 + "1" + ")" * 500)
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "(" * 10_000 + "1" + ")" * 10_000,
+        "(" * 10_000,
+        "[" * 10_000 + "]" * 10_000,
+        "-" * 10_000 + "1",
+        "if true then " * 1_000 + "1" + " else 2" * 1_000,
+        # Chains nest the tree as deeply as brackets do; these raised RecursionError while compiling.
+        "1" + " + 1" * 10_000,
+        "true" + " and true" * 10_000,
+        "a" + ".a" * 10_000,
+        "x" + "[1]" * 10_000,
+    ],
+    ids=["parens", "unclosed", "lists", "minus", "if", "plus-chain", "and-chain", "path", "index"],
+)
+def test_deep_nesting_is_a_syntax_error_not_a_recursion_error(expression: str) -> None:
+    with pytest.raises(FeelSyntaxError, match="nested too deeply at position"):
+        parse(expression)
+
+
+def test_chains_within_the_depth_limit_still_work() -> None:
+    assert evaluate("1" + " + 1" * 90) == 91
+    assert evaluate("a" + ".a" * 90, {"a": None}) is None
 
 
 def test_parse_is_cached_by_source_text() -> None:

@@ -129,20 +129,33 @@ def _regex(pattern: str, flags: str) -> re.Pattern[str] | None:
         return None
 
 
-def _replacement(template: str) -> str:
-    # XPath replacement syntax ($1, \$ and \\) to Python's (\g<1>, $ and \\).
+def _replacement(template: str, groups: int) -> str | None:
+    """XPath's replacement syntax (``$1``, ``\\$``, ``\\\\``) as a Python template; ``None`` where XPath raises.
+
+    fn:replace: a ``$`` not followed by a digit is an error (FORX0004), as it is for Java's ``replaceAll``
+    behind feel-scala, so FEEL gives null; ``$12`` takes as many digits as name an existing group.
+    """
     out: list[str] = []
     index = 0
     while index < len(template):
         char = template[index]
-        if char == "\\" and index + 1 < len(template):
+        if char == "\\":
+            if index + 1 == len(template):
+                return None
             out.append("\\\\" if template[index + 1] == "\\" else template[index + 1])
             index += 2
-        elif char == "$" and index + 1 < len(template) and template[index + 1].isdigit():
+        elif char == "$":
             end = index + 1
-            while end < len(template) and template[end].isdigit():
+            if end == len(template) or not template[end].isdigit():
+                return None
+            group = template[end]
+            end += 1
+            while end < len(template) and template[end].isdigit() and int(group + template[end]) <= groups:
+                group += template[end]
                 end += 1
-            out.append(f"\\g<{template[index + 1 : end]}>")
+            if int(group) > groups:
+                return None
+            out.append(f"\\g<{group}>")
             index = end
         else:
             out.append(char)
@@ -156,10 +169,11 @@ def _replace(args: Arguments) -> object:
         return None
     text, pattern, replacement = strings[:3]
     regex = _regex(pattern, strings[3] if len(strings) > 3 else "")
-    if regex is None:
+    template = None if regex is None else _replacement(replacement, regex.groups)
+    if regex is None or template is None:
         return None
     try:
-        return regex.sub(_replacement(replacement), text)
+        return regex.sub(template, text)
     except (re.error, IndexError):
         return None
 
@@ -177,7 +191,20 @@ def _split(args: Arguments) -> object:
     if strings is None:
         return None
     regex = _regex(strings[1], "")
-    return None if regex is None else regex.split(strings[0])
+    if regex is None:
+        return None
+    # Empty matches at the start, at the end or right after another match do not split, as in Java's
+    # String.split (feel-scala) and JavaScript's (feelin): split("abc", "") is ["a", "b", "c"], which Python's
+    # re.split would frame with two empty strings.
+    text, pieces, last = strings[0], [], 0
+    for match in regex.finditer(text):
+        start, end = match.span()
+        if start == end and start in (0, len(text), last):
+            continue
+        pieces.append(text[last:start])
+        last = end
+    pieces.append(text[last:])
+    return pieces
 
 
 def _string_join(args: Arguments) -> object:

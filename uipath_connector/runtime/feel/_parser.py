@@ -109,6 +109,16 @@ class _Parser:
         if token.kind == NAME and token.value in _UNSUPPORTED_KEYWORDS:
             construct = _UNSUPPORTED_KEYWORDS[token.value]
             return FeelUnsupportedError(f"unsupported FEEL construct '{construct}'", token.position)
+        previous = self._tokens[self._index - 1] if self._index > 0 else None
+        if (
+            token.kind == NAME
+            and token.value not in _RESERVED
+            and previous is not None
+            and previous.kind == NAME
+            and previous.value not in _RESERVED
+        ):
+            # `order id` is one FEEL name with a space; only built-in function names may have spaces here.
+            return FeelUnsupportedError("unsupported FEEL construct 'name with spaces'", previous.position)
         return FeelSyntaxError(f"unexpected {_describe(token)}", token.position)
 
     # -- grammar -------------------------------------------------------------------------------------
@@ -123,9 +133,8 @@ class _Parser:
         return node
 
     def expression(self, min_power: int) -> Node:
-        self._depth += 1
-        if self._depth > _MAX_DEPTH:
-            raise FeelSyntaxError("expression nested too deeply", self._peek().position)
+        self._deepen(self._peek())
+        links = 0  # each infix or postfix link of a chain (`a + b + c`, `a.b.c`, `x[1][1]`) nests the tree one deeper
         try:
             left = self._prefix()
             while True:
@@ -133,9 +142,19 @@ class _Parser:
                 power = self._infix_power(token)
                 if power is None or power <= min_power:
                     return left
+                self._deepen(token)
+                links += 1
                 left = self._infix(left, self._advance(), power)
         finally:
+            self._depth -= 1 + links
+
+    def _deepen(self, token: Token) -> None:
+        # Compiling and evaluating recurse once per tree level, so the tree depth is bounded here, at parse time,
+        # and a hostile expression is a FeelSyntaxError rather than a RecursionError (or a crash) later.
+        self._depth += 1
+        if self._depth > _MAX_DEPTH:
             self._depth -= 1
+            raise FeelSyntaxError("expression nested too deeply", token.position)
 
     def _infix_power(self, token: Token) -> int | None:
         if token.kind == OP:
