@@ -803,7 +803,10 @@ class OrchestratorModel:
         """Manual retry of a Failed or Abandoned item: a new item with a new Id and the same Key."""
         with self.lock:
             item = self.stored_item(item_id)
-            if item.status not in (QueueItemStatus.FAILED, QueueItemStatus.ABANDONED):
+            # A Failed item stays Failed after a manual retry (its review status records it), so check that too:
+            # retrying it twice would put two live items with one Key and one Reference in the queue.
+            already_retried = item.review_status == "Retried"
+            if item.status not in (QueueItemStatus.FAILED, QueueItemStatus.ABANDONED) or already_retried:
                 raise QueueItemConflictError(item_id, item.status.value, "retry")
             if item.status is QueueItemStatus.ABANDONED:
                 item.status = QueueItemStatus.RETRIED
