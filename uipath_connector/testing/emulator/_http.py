@@ -499,7 +499,8 @@ class RequestProcessor:
         require_scope(call.grant, READ_SCOPES)
         folder = self._folder(call, required=False)
         options = parse_query(parse_qs(call.query, keep_blank_values=True))
-        folders = {f.id: f for f in call.home.folders.values()}
+        with self.model.lock:  # another thread may be adding a folder to this tenant
+            folders = dict(call.home.folders)
         if folder is not None:
             folders = {folder.id: folder}
         elif call.grant.folder_ids is not None:
