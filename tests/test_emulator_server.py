@@ -20,12 +20,13 @@ from uipath_connector.testing import (
     DEMO,
     MAX_DELAY_SECONDS,
     Delay,
+    EmulatorRequest,
     EmulatorServer,
     Endpoint,
     OrchestratorEmulator,
     run_emulator_server,
 )
-from uipath_connector.testing.emulator import _clock, _dates, _emulator, _odata, _server
+from uipath_connector.testing.emulator import _clock, _dates, _emulator, _odata, _run, _server
 
 
 def test_server_starts_serves_and_stops_cleanly() -> None:
@@ -206,6 +207,33 @@ def test_run_emulator_server_prints_the_demo_credentials_and_stops() -> None:
     assert f"client secret: {DEMO.client_secret}" in text
     assert "valid only in this emulator, not secrets" in text
     assert text.endswith("Emulator stopped.\n")
+
+
+def test_run_emulator_server_keeps_a_bounded_request_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_run, "MAX_RECORDED_REQUESTS", 3)
+    stop = threading.Event()
+    seen: list[list[str]] = []
+
+    def on_ready(server: EmulatorServer, emulator: OrchestratorEmulator) -> None:
+        with requests.Session() as session:
+            for n in range(5):
+                session.get(f"{server.base_url}/odata/QueueItems({n + 1})", timeout=5)
+        seen.append([record.url.rsplit("/", 1)[1] for record in emulator.requests])
+        stop.set()
+
+    run_emulator_server("127.0.0.1", 0, stop=stop, on_ready=on_ready, out=io.StringIO())
+
+    assert seen == [["QueueItems(3)", "QueueItems(4)", "QueueItems(5)"]]
+
+
+def test_request_log_is_unbounded_by_default_and_the_bound_is_checked() -> None:
+    emulator = OrchestratorEmulator.demo()
+    for _ in range(3):
+        emulator.handle(EmulatorRequest("GET", emulator.base_url("https://cloud.uipath.com") + "/odata/QueueItems", {}))
+
+    assert [record.status for record in emulator.requests] == [401, 401, 401]
+    with pytest.raises(ValueError, match="max_recorded_requests is at least 0"):
+        OrchestratorEmulator(max_recorded_requests=-1)
 
 
 def test_run_emulator_server_in_a_thread_without_demo_data() -> None:

@@ -14,6 +14,7 @@ import json
 import math
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
@@ -199,10 +200,11 @@ def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
 class RequestProcessor:
     """Turns :class:`EmulatorRequest` into :class:`EmulatorResponse` against an :class:`OrchestratorModel`."""
 
-    def __init__(self, model: OrchestratorModel) -> None:
+    def __init__(self, model: OrchestratorModel, *, max_recorded_requests: int | None = None) -> None:
         self.model = model
         self.faults: list[FaultInjection] = []
-        self.requests: list[RecordedRequest] = []
+        # A long-running emulator (``uipath-connector emulator``) keeps only the newest records.
+        self.requests: deque[RecordedRequest] = deque(maxlen=max_recorded_requests)
         self._lock = threading.Lock()
 
     # -- faults ----------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from ._model import Queue, QueueItem, QueueItemStatus
 MAX_FILTER_EXPRESSIONS = 100
 MAX_TOP = 100
 
-# OData's ABNF: whitespace is SP or HTAB, digits are ASCII (re.ASCII keeps \d and \w from matching "١" or "é").
+# OData's ABNF: whitespace is SP or HTAB and digits are ASCII; re.ASCII keeps \d and \w from matching other
+# scripts' digits and letters.
 _SPACE = " \t"
 _TOKEN = re.compile(
     r"[ \t]*(?:(?P<open>\()|(?P<close>\))|(?P<string>'(?:[^']|'')*')"
