@@ -40,7 +40,7 @@ PAGES = (
     "docs/api.md",
     "docs/performance.md",
 )
-EMULATOR_TOKEN = "docs-example-token"  # noqa: S105 - exists only in the emulator below
+EMULATOR_TOKEN = "docs-example-token"  # exists only in the emulator below
 
 _FENCE = re.compile(r"^```python\n(?P<code>.*?)^```", re.S | re.M)
 _MARKER = re.compile(r"<!--\s*(?P<text>.*?)\s*-->\s*\Z", re.S)
@@ -95,7 +95,7 @@ def test_example_runs(example: Example, request: pytest.FixtureRequest) -> None:
     namespace: dict[str, object] = {"__name__": "__docs_example__"}
     compiled = compile(example.code, example.id, "exec")
     if example.marker is None:
-        exec(compiled, namespace)  # noqa: S102 - the docs' own examples
+        exec(compiled, namespace)  # the docs' own examples
         return
     if example.marker.startswith("not run:"):
         reason = example.marker.removeprefix("not run:").strip()
@@ -103,7 +103,7 @@ def test_example_runs(example: Example, request: pytest.FixtureRequest) -> None:
         pytest.skip(f"{example.id}: {reason}")
     assert example.marker == "run against the emulator", f"{example.id}: unknown marker <!-- {example.marker} -->"
     emulator: OrchestratorEmulator = request.getfixturevalue("emulator")
-    exec(compiled, namespace)  # noqa: S102 - the docs' own examples
+    exec(compiled, namespace)  # the docs' own examples
     assert emulator.requests, f"{example.id} sent nothing to Orchestrator"
     answers = [(recorded.method, recorded.url, recorded.status) for recorded in emulator.requests]
     assert all(status is not None and status < 400 for _, _, status in answers), answers
