@@ -302,7 +302,9 @@ def test_plugin_module_imports_nothing_heavy() -> None:
 
     code = (
         "import sys, uipath_connector.testing.pytest_plugin; "
-        "print(sorted(m for m in ('responses', 'requests') if m in sys.modules))"
+        "heavy = ('responses', 'requests', 'attrs', 'cattrs', 'uipath_connector.sdk', "
+        "'uipath_connector.testing.emulator'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30)
 
@@ -312,8 +314,11 @@ def test_plugin_module_imports_nothing_heavy() -> None:
 def test_exports_are_sorted_and_complete() -> None:
     public = {
         name
-        for name, value in vars(testing).items()
-        if name.isidentifier() and not name.startswith("_") and name != "annotations" and not inspect.ismodule(value)
+        for name in dir(testing)
+        if name.isidentifier()
+        and not name.startswith("_")
+        and name not in {"annotations", "importlib", "TYPE_CHECKING"}
+        and not inspect.ismodule(getattr(testing, name))
     }
 
     assert set(testing.__all__) == public
