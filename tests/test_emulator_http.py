@@ -282,13 +282,22 @@ def test_add_rejects_malformed_envelopes(orchestrator: Orchestrator, body: objec
     assert orchestrator.post(ADD, body).status_code == 400
 
 
-def test_add_rejects_non_json(orchestrator: Orchestrator) -> None:
-    response = orchestrator.post(
-        ADD, data=b"{not json", headers={**orchestrator.headers(), "Content-Type": "application/json"}
-    )
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        # Python's json module reads these; no other JSON parser does, and echoing them broke the 201 body.
+        b'{"itemData":{"Name":"DemoQueue","SpecificContent":{"x":NaN}}}',
+        b'{"itemData":{"Name":"DemoQueue","SpecificContent":{"x":-Infinity}}}',
+        b'{"itemData":{"Name":"DemoQueue","SpecificContent":{"x":1e400}}}',
+    ],
+)
+def test_add_rejects_non_json(orchestrator: Orchestrator, body: bytes) -> None:
+    response = orchestrator.post(ADD, data=body, headers={**orchestrator.headers(), "Content-Type": "application/json"})
 
     assert response.status_code == 400
     assert error_body(response) == {"message": "The request body is not valid JSON.", "errorCode": 0}
+    assert orchestrator.emulator.items() == []
 
 
 def test_unknown_queue_is_404_1002(orchestrator: Orchestrator) -> None:
@@ -384,6 +393,10 @@ def test_folder_precedence_is_path_then_key_then_id(orchestrator: Orchestrator) 
         {"X-UIPATH-FolderPath-Encoded": "not base64!"},
         {"X-UIPATH-FolderPath-Encoded": base64.b64encode("/../Shared".encode("utf-16-le")).decode()},
         {"X-UIPATH-FolderKey": "00000000-0000-4000-8000-000000000000"},
+        # Reference §2: only the encoded header takes relative paths; the plain one names the folder as it is.
+        {"X-UIPATH-FolderPath": "/Shared"},
+        {"X-UIPATH-FolderPath": "Shared/"},
+        {"X-UIPATH-FolderPath": "Other/../Shared"},
     ],
 )
 def test_unknown_or_missing_folder_is_400_1100(orchestrator: Orchestrator, folder: dict[str, str]) -> None:
@@ -508,6 +521,13 @@ def test_list_without_folder_header_spans_the_tenant_and_header_narrows(orchestr
         "$filter=Id eq 1 Id",
         "$filter=",
         "$filter=Id eq 1&$Filter=Id eq 2",
+        # Out of Edm.Int64 / Edm.Int32 range, or not ASCII: parse errors, not an empty page or a match.
+        "$filter=Id eq 9223372036854775808",
+        "$filter=QueueDefinitionId eq -9223372036854775809",
+        "$filter=Id eq \u0661",
+        "$filter=Id\u00a0eq 1",
+        "$top=\u0663",
+        "$skip=2147483648",
     ],
 )
 def test_unsupported_odata_is_400_1000(orchestrator: Orchestrator, query: str) -> None:
@@ -515,6 +535,17 @@ def test_unsupported_odata_is_400_1000(orchestrator: Orchestrator, query: str) -
 
     assert response.status_code == 400
     assert error_body(response) == {"message": "Invalid OData query options.", "errorCode": 1000}
+
+
+def test_int64_bounds_of_ids(orchestrator: Orchestrator) -> None:
+    orchestrator.add()
+
+    largest = orchestrator.get("/odata/QueueItems?$filter=Id eq 9223372036854775807")
+    too_large = orchestrator.get("/odata/QueueItems(9223372036854775808)")
+
+    assert (largest.status_code, largest.json()["value"]) == (200, [])
+    assert too_large.status_code == 400
+    assert error_body(too_large) == {"message": "'9223372036854775808' is not a valid queue item id.", "errorCode": 0}
 
 
 def test_get_item_by_id(orchestrator: Orchestrator) -> None:

@@ -281,3 +281,19 @@ def test_manual_retry_of_a_failed_item_passes_its_reference_on(emulator: Orchest
     )
 
     assert response.status == 409
+
+
+def test_a_failed_item_is_retried_manually_once(emulator: OrchestratorEmulator) -> None:
+    # Found by the state machine: a second manual retry of the same Failed item made a second live item with the
+    # same Key and Reference on a unique-reference queue.
+    item_id = add(emulator, DEMO.unique_queue_name, Reference="A")
+    emulator.fail(item_id, "bad data")
+    emulator.retry(item_id)
+
+    with pytest.raises(QueueItemConflictError, match=f"cannot retry queue item {item_id} in status Failed"):
+        emulator.retry(item_id)
+
+    assert [(i.id, i.reference, i.status.value) for i in emulator.items()] == [
+        (item_id, "A", "Failed"),
+        (item_id + 1, "A", "New"),
+    ]

@@ -71,6 +71,38 @@ def test_bulk_result_validates(orchestrator: Orchestrator) -> None:
     assert schema_errors("BulkOperationResponseDtoOfFailedQueueItemDto", response.json()) == []
 
 
+@pytest.mark.parametrize("commit_type", ["AllOrNothing", "StopOnFirstFailure", "ProcessAllIndependently"])
+def test_bulk_failures_validate_for_every_commit_type(orchestrator: Orchestrator, commit_type: str) -> None:
+    # The error path that has a schema: FailedItems with an Ordinal and an ErrorCode from the spec's enum.
+    orchestrator.add(DEMO.unique_queue_name, Reference="B")
+    response = orchestrator.post(
+        BULK,
+        {
+            "queueName": DEMO.unique_queue_name,
+            "commitType": commit_type,
+            "queueItems": [{"Reference": "B"}, {"Priority": "Urgent"}, {"Reference": "C"}],
+        },
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["Success"] is False
+    assert [(f["Ordinal"], f["ErrorCode"]) for f in body["FailedItems"]] == (
+        [(0, "DuplicateReference")]
+        if commit_type == "StopOnFirstFailure"
+        else [(0, "DuplicateReference"), (1, "InvalidArgument")]
+    )
+    assert schema_errors("BulkOperationResponseDtoOfFailedQueueItemDto", body) == []
+
+
+def test_empty_collection_page_validates(orchestrator: Orchestrator) -> None:
+    response = orchestrator.get("/odata/QueueItems?$filter=Reference eq 'none'")
+
+    assert response.json()["value"] == []
+    assert "@odata.count" not in response.json()
+    assert schema_errors("ODataValueOfIEnumerableOfQueueItemDto", response.json()) == []
+
+
 def test_request_bodies_the_tests_send_validate(orchestrator: Orchestrator) -> None:
     # The emulator accepts what the spec accepts: the body of §5.1's sample is valid on both sides.
     body = {

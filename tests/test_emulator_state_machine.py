@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ HEADERS = {
     "X-UIPATH-OrganizationUnitId": str(DEMO.folder_id),
 }
 FINAL = (QueueItemStatus.SUCCESSFUL, QueueItemStatus.FAILED)
+OPEN = (QueueItemStatus.NEW, QueueItemStatus.IN_PROGRESS)
 
 
 class EmulatorMachine(RuleBasedStateMachine):
@@ -44,16 +46,7 @@ class EmulatorMachine(RuleBasedStateMachine):
     )
     def add(self, unique: bool, reference: str | None) -> None:
         queue = DEMO.unique_queue_name if unique else DEMO.queue_name
-        taken = (
-            unique
-            and reference is not None
-            and any(
-                i.reference == reference
-                and i.queue_id == DEMO.unique_queue_id
-                and i.status not in (QueueItemStatus.DELETED, QueueItemStatus.RETRIED)
-                for i in self.emulator.items()
-            )
-        )
+        taken = unique and reference is not None and reference in self._live_references()
         status, body = self._post(
             "/odata/Queues/UiPathODataSvc.AddQueueItem", {"itemData": {"Name": queue, "Reference": reference}}
         )
@@ -106,6 +99,18 @@ class EmulatorMachine(RuleBasedStateMachine):
         else:
             assert status == 409
 
+    @rule(reference=st.sampled_from(["A", "B", "O'Brien"]), status=st.sampled_from(list(QueueItemStatus)))
+    def list_over_odata(self, reference: str, status: QueueItemStatus) -> None:
+        literal = reference.replace("'", "''")
+        query = urlencode({"$filter": f"Reference eq '{literal}' and Status eq '{status.number}'", "$count": "true"})
+        response = self.emulator.handle(EmulatorRequest("GET", f"{self.base}/odata/QueueItems?{query}", HEADERS))
+
+        assert response.status == 200
+        page = response.json()
+        expected = [i.id for i in self.emulator.items() if i.reference == reference and i.status is status]
+        assert [row["Id"] for row in page["value"]] == expected
+        assert page["@odata.count"] == len(expected)
+
     @invariant()
     def ids_unique_and_increasing(self) -> None:
         ids = [item.id for item in self.emulator.items()]
@@ -114,7 +119,19 @@ class EmulatorMachine(RuleBasedStateMachine):
 
     @invariant()
     def references_unique_where_enforced(self) -> None:
-        live = [
+        live = self._live_references()
+        assert len(live) == len(set(live))
+
+    @invariant()
+    def one_live_item_per_key(self) -> None:
+        # A retry chain shares one Key; at most one of its items is still open (New or InProgress).
+        open_keys = [i.key for i in self.emulator.items() if i.status in OPEN]
+        assert len(open_keys) == len(set(open_keys))
+
+    def _live_references(self) -> list[str]:
+        # Reference §8.2: deleted and retried items (a manually retried Failed item keeps its status and is
+        # marked by its review status) release their reference.
+        return [
             i.reference
             for i in self.emulator.items()
             if i.queue_id == DEMO.unique_queue_id
@@ -122,7 +139,6 @@ class EmulatorMachine(RuleBasedStateMachine):
             and i.status not in (QueueItemStatus.DELETED, QueueItemStatus.RETRIED)
             and i.review_status != "Retried"
         ]
-        assert len(live) == len(set(live))
 
     @invariant()
     def final_statuses_never_change_and_keys_stay(self) -> None:

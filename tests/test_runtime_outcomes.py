@@ -171,7 +171,10 @@ def test_a_result_that_is_not_json_is_a_generic_failure() -> None:
     assert isinstance(outcome, Fail)
     assert outcome.retries == 1
     assert outcome.variables == {
-        "error": {"type": "TypeError", "message": "The connector returned a object, which is not a JSON value"}
+        "error": {
+            "type": "TypeError",
+            "message": "The connector returned a value of type object, which is not a JSON value",
+        }
     }
 
 

@@ -64,3 +64,42 @@ def test_errors_name_the_property_that_caused_them(tmp_path: Path) -> None:
         for line in lines
     ), result.stdout
     assert not any(line.endswith("/ must be array") for line in lines), "schema noise must be filtered"
+
+
+SCHEMA_PACKAGE = ROOT / "node_modules" / "@camunda" / "zeebe-element-templates-json-schema"
+
+
+@pytest.mark.skipif(
+    not (SCHEMA_PACKAGE / "resources" / "schema.json").is_file(),
+    reason="the pinned @camunda/zeebe-element-templates-json-schema is not installed (run `npm ci`): node check",
+)
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_template_matches_the_pinned_json_schema_package_itself(template: Path) -> None:
+    """The validator bundles a compiled copy of the schema; check against the pinned package's own file too."""
+    from jsonschema import Draft7Validator
+
+    package = json.loads((SCHEMA_PACKAGE / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"]["node_modules/@camunda/zeebe-element-templates-json-schema"]["version"]
+    assert package["version"] == pinned == "0.46.0"
+    schema = json.loads((SCHEMA_PACKAGE / "resources" / "schema.json").read_text(encoding="utf-8"))
+    document = json.loads(template.read_text(encoding="utf-8"))
+    errors = sorted(
+        f"/{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in Draft7Validator(schema).iter_errors(document)
+    )
+    assert errors == []
+
+
+@pytest.mark.skipif(
+    not (SCHEMA_PACKAGE / "resources" / "schema.json").is_file(),
+    reason="the pinned @camunda/zeebe-element-templates-json-schema is not installed (run `npm ci`): node check",
+)
+def test_the_json_schema_check_catches_a_broken_dropdown() -> None:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads((SCHEMA_PACKAGE / "resources" / "schema.json").read_text(encoding="utf-8"))
+    template = json.loads((ROOT / "element-templates" / "uipath-connector.json").read_text(encoding="utf-8"))
+    index = next(i for i, p in enumerate(template["properties"]) if p.get("id") == "priority")
+    del template["properties"][index]["choices"]
+    assert list(Draft7Validator(schema).iter_errors(template))

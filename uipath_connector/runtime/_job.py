@@ -370,7 +370,7 @@ def _json_value(value: object) -> object:
         # string annotations), and nested values get the same treatment as everything else.
         fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
         return {field.name: _json_value(getattr(value, field.name)) for field in fields}
-    raise TypeError(f"The connector returned a {type(value).__name__}, which is not a JSON value")
+    raise TypeError(f"The connector returned a value of type {type(value).__name__}, which is not a JSON value")
 
 
 def _iso_duration(value: timedelta) -> str:

@@ -12,50 +12,54 @@
 
 from __future__ import annotations
 
-from ..sdk import MapSecretProvider
-from ._context_builder import OutboundConnectorContextBuilder
-from .emulator import (
-    DEMO,
-    MAX_DELAY_SECONDS,
-    AbandonItem,
-    Clock,
-    CompleteItem,
-    Delay,
-    DemoData,
-    DropConnection,
-    EmulatorError,
-    EmulatorRequest,
-    EmulatorResponse,
-    EmulatorServer,
-    Endpoint,
-    ErrorBody,
-    FailItem,
-    FailureKind,
-    Fault,
-    FaultInjection,
-    Folder,
-    HtmlErrorPage,
-    InvalidODataError,
-    InvalidRequestError,
-    MalformedJson,
-    ManualClock,
-    OrchestratorEmulator,
-    Priority,
-    ProcessingException,
-    Queue,
-    QueueItem,
-    QueueItemConflictError,
-    QueueItemNotFoundError,
-    QueueItemStatus,
-    RecordedRequest,
-    RobotOutcome,
-    RobotRule,
-    Scope,
-    ServerError,
-    SystemClock,
-    TooManyRequests,
-    run_emulator_server,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..sdk import MapSecretProvider
+    from ._context_builder import OutboundConnectorContextBuilder
+    from .emulator import (
+        DEMO,
+        MAX_DELAY_SECONDS,
+        AbandonItem,
+        Clock,
+        CompleteItem,
+        Delay,
+        DemoData,
+        DropConnection,
+        EmulatorError,
+        EmulatorRequest,
+        EmulatorResponse,
+        EmulatorServer,
+        Endpoint,
+        ErrorBody,
+        FailItem,
+        FailureKind,
+        Fault,
+        FaultInjection,
+        Folder,
+        HtmlErrorPage,
+        InvalidODataError,
+        InvalidRequestError,
+        MalformedJson,
+        ManualClock,
+        OrchestratorEmulator,
+        Priority,
+        ProcessingException,
+        Queue,
+        QueueItem,
+        QueueItemConflictError,
+        QueueItemNotFoundError,
+        QueueItemStatus,
+        RecordedRequest,
+        RobotOutcome,
+        RobotRule,
+        Scope,
+        ServerError,
+        SystemClock,
+        TooManyRequests,
+        run_emulator_server,
+    )
 
 __all__ = [
     "DEMO",
@@ -101,3 +105,25 @@ __all__ = [
     "TooManyRequests",
     "run_emulator_server",
 ]
+
+# pytest imports this package in every session of a project that installs uipath-connector (the pytest11 entry
+# point names ``uipath_connector.testing.pytest_plugin``, and Python imports the parent package first). Loading
+# the emulator and the SDK only when a name is first used keeps that cost near zero
+# (reference/python-ecosystem.md §7: "Keep it light").
+_HOMES = dict.fromkeys(__all__, ".emulator") | {
+    "MapSecretProvider": "..sdk",
+    "OutboundConnectorContextBuilder": "._context_builder",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -518,7 +518,8 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         check=_date_problem,
         label="Defer date",
         description="The earliest date and time at which the item is available for processing. If empty the "
-        "item can be processed as soon as possible. Expected date format: yyyy-MM-dd",
+        "item can be processed as soon as possible. Expected date format: yyyy-MM-dd, or an ISO-8601 date-time "
+        "with an offset such as 2026-01-15T09:30:00Z",
         placeholder="2026-01-15",
         group="input",
         type="String",
@@ -533,7 +534,8 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         check=_date_problem,
         label="Due date",
         description="The latest date and time at which the item should be processed. If empty the item can be "
-        "processed at any given time. Expected date format: yyyy-MM-dd",
+        "processed at any given time. Expected date format: yyyy-MM-dd, or an ISO-8601 date-time with an "
+        "offset such as 2026-01-15T09:30:00Z",
         placeholder="2026-01-15",
         group="input",
         type="String",

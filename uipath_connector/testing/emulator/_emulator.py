@@ -99,6 +99,7 @@ class OrchestratorEmulator:
     >>> emulator.complete(created.json()["Id"], output={"Paid": True}).status.value
     'Successful'
 
+    ``max_recorded_requests`` bounds :attr:`requests` to the newest N (default: all; the CLI keeps 10,000).
     ``org``/``tenant`` name the default tenant that the setup methods use when not told otherwise. ``clock``
     defaults to the wall clock (pass a :class:`ManualClock` to move time in tests); ``seed`` makes item keys
     and
@@ -114,19 +115,24 @@ class OrchestratorEmulator:
         seed: int | None = 0,
         first_item_id: int = 1,
         token_lifetime_seconds: int = 3600,
+        max_recorded_requests: int | None = None,
     ) -> None:
+        if max_recorded_requests is not None and max_recorded_requests < 0:
+            raise ValueError("max_recorded_requests is at least 0 (None: keep every request)")
         self.org = org
         self.tenant = tenant
         self._model = OrchestratorModel(
             clock=clock, seed=seed, first_item_id=first_item_id, token_lifetime_seconds=token_lifetime_seconds
         )
         self._model.add_tenant(org, tenant)
-        self._processor = RequestProcessor(self._model)
+        self._processor = RequestProcessor(self._model, max_recorded_requests=max_recorded_requests)
 
     @classmethod
-    def demo(cls, *, clock: Clock | None = None, seed: int | None = 0) -> OrchestratorEmulator:
+    def demo(
+        cls, *, clock: Clock | None = None, seed: int | None = 0, max_recorded_requests: int | None = None
+    ) -> OrchestratorEmulator:
         """An emulator seeded with :data:`DEMO`: ``OrchestratorEmulator.demo().queues()``."""
-        emulator = cls(DEMO.org, DEMO.tenant, clock=clock, seed=seed)
+        emulator = cls(DEMO.org, DEMO.tenant, clock=clock, seed=seed, max_recorded_requests=max_recorded_requests)
         emulator.seed_demo_data()
         return emulator
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
@@ -45,7 +47,7 @@ from ._model import (
     parse_item_data,
     require_scope,
 )
-from ._odata import parse_query
+from ._odata import INT64_MAX, parse_query
 
 ODATA_JSON = "application/json; odata.metadata=minimal; odata.streaming=true"
 ERROR_JSON = "application/json; charset=utf-8"
@@ -198,10 +200,11 @@ def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
 class RequestProcessor:
     """Turns :class:`EmulatorRequest` into :class:`EmulatorResponse` against an :class:`OrchestratorModel`."""
 
-    def __init__(self, model: OrchestratorModel) -> None:
+    def __init__(self, model: OrchestratorModel, *, max_recorded_requests: int | None = None) -> None:
         self.model = model
         self.faults: list[FaultInjection] = []
-        self.requests: list[RecordedRequest] = []
+        # A long-running emulator (``uipath-connector emulator``) keeps only the newest records.
+        self.requests: deque[RecordedRequest] = deque(maxlen=max_recorded_requests)
         self._lock = threading.Lock()
 
     # -- faults ----------------------------------------------------------------------------------------
@@ -418,13 +421,18 @@ class RequestProcessor:
             if required:
                 raise EmulatorError(400, "Folder does not exist or the user does not have access to the folder.", 1100)
             return None
-        folder = self.model.find_folder(call.home, path=path, key=key, folder_id=folder_id)
+        # Reference §2: only the encoded header takes relative paths; a plain path is matched as written.
+        folder = self.model.find_folder(
+            call.home, path=path, key=key, folder_id=folder_id, relative_path=encoded is not None
+        )
         self.model.check_folder_access(call.grant, folder)
         return folder
 
     def _body(self, call: _Call) -> dict[str, Any]:
         try:
-            payload = json.loads(call.request.body or b"null")
+            # NaN/Infinity are not JSON (RFC 8259); Python's parser accepts them and would echo them back in
+            # bodies that no other JSON parser reads.
+            payload = json.loads(call.request.body or b"null", parse_constant=_reject_constant, parse_float=_finite)
         except (ValueError, UnicodeDecodeError):
             raise InvalidRequestError("The request body is not valid JSON.") from None
         if not isinstance(payload, dict):
@@ -493,7 +501,8 @@ class RequestProcessor:
         require_scope(call.grant, READ_SCOPES)
         folder = self._folder(call, required=False)
         options = parse_query(parse_qs(call.query, keep_blank_values=True))
-        folders = {f.id: f for f in call.home.folders.values()}
+        with self.model.lock:  # another thread may be adding a folder to this tenant
+            folders = dict(call.home.folders)
         if folder is not None:
             folders = {folder.id: folder}
         elif call.grant.folder_ids is not None:
@@ -518,7 +527,8 @@ class RequestProcessor:
     def _item_in_scope(self, call: _Call) -> tuple[int, Folder]:
         folder = self._folder(call, required=False)
         text = call.route.item_id or ""
-        if not text.isdigit():
+        # The key is an Edm.Int64 literal: ASCII digits within range.
+        if not (text.isascii() and text.isdigit()) or int(text) > INT64_MAX:
             raise InvalidRequestError(f"'{text}' is not a valid queue item id.")
         item_id = int(text)
         item = self.model.item(item_id)
@@ -584,6 +594,17 @@ class RequestProcessor:
         Endpoint.SET_TRANSACTION_PROGRESS: _set_progress,
         Endpoint.SET_TRANSACTION_RESULT: _set_result,
     }
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 @attrs.frozen

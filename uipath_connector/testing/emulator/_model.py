@@ -473,19 +473,31 @@ class OrchestratorModel:
                     return home.folders[folder_id]
         raise KeyError(folder_id)
 
-    def find_folder(self, home: _Tenant, *, path: str | None, key: str | None, folder_id: str | None) -> Folder:
-        """Resolve folder headers with the server's precedence path > key > id (reference §2)."""
+    def find_folder(
+        self,
+        home: _Tenant,
+        *,
+        path: str | None,
+        key: str | None,
+        folder_id: str | None,
+        relative_path: bool = False,
+    ) -> Folder:
+        """Resolve folder headers with the server's precedence path > key > id (reference §2).
+
+        ``relative_path`` resolves ``/``, ``.`` and ``..`` in ``path`` (the encoded header); otherwise the path
+        must name the folder exactly (case-insensitively), with no leading or trailing slash.
+        """
         with self.lock:
             folders = home.folders.values()
             found: Folder | None = None
             if path is not None:
-                wanted = _normalise_path(path)
+                wanted = _normalise_path(path) if relative_path else path.strip().lower()
                 found = next((f for f in folders if wanted is not None and f.path.lower() == wanted), None)
             elif key is not None:
                 found = next((f for f in folders if f.key.lower() == key.strip().lower()), None)
             elif folder_id is not None:
                 number = folder_id.strip()
-                found = home.folders.get(int(number)) if number.isdigit() else None
+                found = home.folders.get(int(number)) if number.isascii() and number.isdigit() else None
             if found is None:
                 raise EmulatorError(400, FOLDER_NOT_FOUND, 1100)
             return found
@@ -803,7 +815,10 @@ class OrchestratorModel:
         """Manual retry of a Failed or Abandoned item: a new item with a new Id and the same Key."""
         with self.lock:
             item = self.stored_item(item_id)
-            if item.status not in (QueueItemStatus.FAILED, QueueItemStatus.ABANDONED):
+            # A Failed item stays Failed after a manual retry (its review status records it), so check that too:
+            # retrying it twice would put two live items with one Key and one Reference in the queue.
+            already_retried = item.review_status == "Retried"
+            if item.status not in (QueueItemStatus.FAILED, QueueItemStatus.ABANDONED) or already_retried:
                 raise QueueItemConflictError(item_id, item.status.value, "retry")
             if item.status is QueueItemStatus.ABANDONED:
                 item.status = QueueItemStatus.RETRIED

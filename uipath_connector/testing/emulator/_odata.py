@@ -22,11 +22,18 @@ from ._model import Queue, QueueItem, QueueItemStatus
 MAX_FILTER_EXPRESSIONS = 100
 MAX_TOP = 100
 
+# OData's ABNF: whitespace is SP or HTAB and digits are ASCII; re.ASCII keeps \d and \w from matching other
+# scripts' digits and letters.
+_SPACE = " \t"
 _TOKEN = re.compile(
-    r"\s*(?:(?P<open>\()|(?P<close>\))|(?P<string>'(?:[^']|'')*')"
+    r"[ \t]*(?:(?P<open>\()|(?P<close>\))|(?P<string>'(?:[^']|'')*')"
     r"|(?P<guid>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![\w-])"
-    r"|(?P<number>-?\d+)(?![\w.])|(?P<word>[A-Za-z_]\w*))"
+    r"|(?P<number>-?\d+)(?![\w.])|(?P<word>[A-Za-z_]\w*))",
+    re.ASCII,
 )
+# Id and QueueDefinitionId are Edm.Int64; $top and $skip are Edm.Int32: a literal out of range is a parse error.
+INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
 
 ItemPredicate = Callable[[QueueItem, Queue], bool]
 
@@ -40,7 +47,7 @@ class _Token:
 def _tokenise(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     position = 0
-    text = text.rstrip()
+    text = text.rstrip(_SPACE)
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
@@ -64,6 +71,8 @@ def _comparison(field: str, token: _Token) -> ItemPredicate:
         if token.kind != "number":
             raise InvalidODataError(f"{field} needs an integer literal")
         number = int(token.text)
+        if not -INT64_MAX - 1 <= number <= INT64_MAX:
+            raise InvalidODataError(f"{field} literal {token.text} is out of the Int64 range")
         if field == "Id":
             return lambda item, _queue: item.id == number
         return lambda item, _queue: item.queue_id == number
@@ -209,6 +218,6 @@ def _non_negative(options: Mapping[str, str], name: str) -> int | None:
     text = options.get(name)
     if text is None:
         return None
-    if not text.isdigit():
-        raise InvalidODataError(f"{name} must be a non-negative integer")
+    if not (text.isascii() and text.isdigit()) or int(text) > INT32_MAX:
+        raise InvalidODataError(f"{name} must be a non-negative Int32")
     return int(text)

@@ -13,6 +13,9 @@ from ._clock import Clock
 from ._emulator import DEMO, OrchestratorEmulator
 from ._server import EmulatorServer
 
+#: How many requests ``run_emulator_server`` keeps in ``OrchestratorEmulator.requests`` (the newest).
+MAX_RECORDED_REQUESTS = 10_000
+
 
 def run_emulator_server(
     host: str = "127.0.0.1",
@@ -33,7 +36,13 @@ def run_emulator_server(
     listens (tests use it with ``stop`` instead of signals).
     """
     out = out or sys.stdout
-    emulator = OrchestratorEmulator.demo(clock=clock) if seed_demo_data else OrchestratorEmulator(clock=clock)
+    # A server that runs for hours must not keep every request it ever saw.
+    bound = MAX_RECORDED_REQUESTS
+    emulator = (
+        OrchestratorEmulator.demo(clock=clock, max_recorded_requests=bound)
+        if seed_demo_data
+        else OrchestratorEmulator(clock=clock, max_recorded_requests=bound)
+    )
     stop = stop or threading.Event()
     previous: dict[signal.Signals, Callable[[int, FrameType | None], object] | int | None] = {}
     if threading.current_thread() is threading.main_thread():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 MAX_BODY_BYTES = 16 * 1024 * 1024
 SOCKET_TIMEOUT_SECONDS = 30.0
 SHUTDOWN_TIMEOUT_SECONDS = 5.0
+_MAX_LINE = 65537
+_MAX_TRAILERS = 100
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -25,21 +28,66 @@ class _Handler(BaseHTTPRequestHandler):
     server: _EmulatorHTTPServer
     timeout = SOCKET_TIMEOUT_SECONDS
 
+    def log_message(self, format: str, *args: object) -> None:
+        """Silence the per-request stderr line; :attr:`OrchestratorEmulator.requests` records requests."""
+
     def setup(self) -> None:
         super().setup()
         # Headers and body go out in two writes; without TCP_NODELAY, Nagle plus the client's delayed ACK adds
         # ~40 ms to every keep-alive response.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.track(self.connection)
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Silence the per-request stderr line; :attr:`OrchestratorEmulator.requests` records requests."""
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            self.server.untrack(self.connection)
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None after answering 400/413 for a body the server cannot frame."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            # Streaming clients (requests with a generator, Node and Java streams) send chunked bodies; left
+            # unread, the chunks would be parsed as the next request on the kept-alive connection.
+            return self._read_chunked()
+        text = (self.headers.get("Content-Length") or "0").strip()
+        if not (text.isascii() and text.isdigit()):
+            self.send_error(400, "Bad Content-Length")
+            return None
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            self.send_error(413)
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _read_chunked(self) -> bytes | None:
+        body = bytearray()
+        while True:
+            size_line = self.rfile.readline(_MAX_LINE).split(b";", 1)[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                self.send_error(400, "Bad chunk size")
+                return None
+            if size < 0 or len(body) + size > MAX_BODY_BYTES:
+                self.send_error(413)
+                return None
+            if size == 0:
+                break
+            body += self.rfile.read(size)
+            self.rfile.readline(_MAX_LINE)  # the CRLF after the chunk
+        # Trailer fields, up to the blank line that ends the message (bounded like the header block).
+        for _ in range(_MAX_TRAILERS):
+            if self.rfile.readline(_MAX_LINE) in (b"\r\n", b"\n", b""):
+                return bytes(body)
+        self.send_error(400, "Too many trailer fields")
+        return None
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0 or length > MAX_BODY_BYTES:
-            self.send_error(413)
+        body = self._read_body()
+        if body is None:
+            self.close_connection = True
             return
-        body = self.rfile.read(length) if length else b""
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         request = EmulatorRequest(
             method=self.command,
@@ -75,7 +123,34 @@ class _EmulatorHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], processor: RequestProcessor) -> None:
         self.processor = processor
         self.stopping = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def track(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.add(connection)
+        if self.stopping.is_set():
+            self.close_connections()
+
+    def untrack(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        """Shut down every open connection: kept-alive clients get no more answers once the server stopped."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that hangs up, an idle keep-alive timeout or a connection closed by stop() is not an emulator
+        # failure: no traceback on stderr for those.
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class EmulatorServer:
@@ -142,13 +217,17 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
-        """Stop accepting, wake held (delayed) responses, close the socket; bounded by 5 s."""
+        """Stop accepting, wake held (delayed) responses, close the listening and every open connection.
+
+        Bounded by 5 s; a kept-alive client's next request after ``stop`` is a connection error.
+        """
         httpd, thread = self._httpd, self._thread
         if httpd is None or thread is None:
             return
         httpd.stopping.set()
         httpd.shutdown()
         httpd.server_close()
+        httpd.close_connections()
         thread.join(SHUTDOWN_TIMEOUT_SECONDS)
         self._httpd = self._thread = None
 
