@@ -13,10 +13,20 @@ from typing import Any
 import pytest
 import requests
 import responses
+from hypothesis import settings as hypothesis_settings
 
 from uipath_connector.sdk import OutboundConnectorContext
 from uipath_connector.testing import DEMO, ManualClock, OrchestratorEmulator, OutboundConnectorContextBuilder
 from uipath_connector.uipath import RetryPolicy, TokenCache, UiPathConnector
+
+# -- hypothesis: explore freely on a developer's machine, reproducibly in CI ---------------------------------
+
+# CI (CI=true) runs the same examples every time, with no per-example deadline: a loaded CI machine must not turn
+# a slow example into a failure, and a red CI run must be reproducible. Developers keep random exploration.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
+
 
 # -- Node-based checks may skip on a developer's machine, never in CI ----------------------------------------
 

@@ -191,6 +191,9 @@ def test_the_scanner_finds_what_the_camunda_patterns_find(parts: list[str]) -> N
     assert secret_names_in(text) == names
     provider = MapSecretProvider({name: f"<{name}>" for name in names})
     expected = _ORACLE.sub(
-        lambda match: json.dumps(f"<{name}>")[1:-1] if (name := _oracle_name(match)) else match.group(0), text
+        lambda match: (
+            json.dumps(f"<{name}>", ensure_ascii=False)[1:-1] if (name := _oracle_name(match)) else match.group(0)
+        ),
+        text,
     )
     assert replace_secrets(text, provider).text == expected
