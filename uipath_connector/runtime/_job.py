@@ -39,6 +39,7 @@ from ..sdk import (
 from ._masking import SecretMask
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
 from .feel import evaluate, parse_duration
+from .feel._temporal import format_duration
 
 __all__ = [
     "ERROR_EXPRESSION_HEADER",
@@ -364,27 +365,13 @@ def _json_value(value: object) -> object:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, timedelta):
-        return _iso_duration(value)
+        return format_duration(value)
     if attrs.has(type(value)):
         # Field by field rather than through cattrs: no annotation has to be resolvable (local classes,
         # string annotations), and nested values get the same treatment as everything else.
         fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
         return {field.name: _json_value(getattr(value, field.name)) for field in fields}
     raise TypeError(f"The connector returned a value of type {type(value).__name__}, which is not a JSON value")
-
-
-def _iso_duration(value: timedelta) -> str:
-    sign = "-" if value < timedelta(0) else ""
-    value = abs(value)
-    hours, rest = divmod(value.seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    if value.microseconds:
-        time += f"{seconds}.{value.microseconds:06d}".rstrip("0") + "S"
-    elif seconds:
-        time += f"{seconds}S"
-    text = (f"P{value.days}D" if value.days else "P") + (f"T{time}" if time else "")
-    return sign + (text if text != "P" else "PT0S")
 
 
 def _json_type(value: object) -> str:
