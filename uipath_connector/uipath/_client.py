@@ -517,28 +517,32 @@ class OrchestratorClient:
         attempt: int,
     ) -> requests.Response:
         started = self._clock()
+        # Masking the path costs a scan per secret; only pay it when the line is written.
+        debug = _LOG.isEnabledFor(logging.DEBUG)
         try:
             response = self._session().request(
                 method, url, headers=dict(headers), data=body, timeout=self._timeout, allow_redirects=False
             )
         except requests.RequestException as error:
+            if debug:
+                _LOG.debug(
+                    "%s %s -> %s after %.1f ms (attempt %d)",
+                    method,
+                    self._mask(log_path),
+                    type(error).__name__,
+                    (self._clock() - started) * 1000,
+                    attempt,
+                )
+            raise
+        if debug:
             _LOG.debug(
-                "%s %s -> %s after %.1f ms (attempt %d)",
+                "%s %s -> %d in %.1f ms (attempt %d)",
                 method,
                 self._mask(log_path),
-                type(error).__name__,
+                response.status_code,
                 (self._clock() - started) * 1000,
                 attempt,
             )
-            raise
-        _LOG.debug(
-            "%s %s -> %d in %.1f ms (attempt %d)",
-            method,
-            self._mask(log_path),
-            response.status_code,
-            (self._clock() - started) * 1000,
-            attempt,
-        )
         return response
 
     def _session(self) -> requests.Session:
