@@ -18,8 +18,6 @@ from ..sdk import mask_secrets
 
 __all__ = ["SecretMask"]
 
-MASK = "***"
-
 
 class SecretMask:
     """Masks a fixed set of secret values; a mask with no values returns its input unchanged (and fast).

@@ -54,9 +54,6 @@ class QueueItemStatus(str, enum.Enum):
         return list(QueueItemStatus).index(self)
 
 
-FINAL_STATUSES = frozenset({QueueItemStatus.FAILED, QueueItemStatus.SUCCESSFUL})
-
-
 class Priority(str, enum.Enum):
     HIGH = "High"
     NORMAL = "Normal"
@@ -80,7 +77,6 @@ class Scope(str, enum.Enum):
     QUEUES_WRITE = "OR.Queues.Write"
 
 
-ALL_SCOPES = frozenset(Scope)
 READ_SCOPES = frozenset({Scope.QUEUES, Scope.QUEUES_READ})
 WRITE_SCOPES = frozenset({Scope.QUEUES, Scope.QUEUES_WRITE})
 
