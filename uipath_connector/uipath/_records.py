@@ -255,14 +255,6 @@ def _scopes_problem(value: str) -> str | None:
     return None
 
 
-def _bound_url_problem(value: str) -> str | None:
-    return cloud_url_problem(value)
-
-
-def _bound_token_endpoint_problem(value: str) -> str | None:
-    return token_endpoint_problem(value)
-
-
 # --- authentication --------------------------------------------------------------------------------------
 
 
@@ -354,7 +346,7 @@ client_authentication=<ClientAuthentication.BASIC_AUTH_HEADER: 'basicAuthHeader'
     oauth_token_endpoint: str | None = variable(
         "oauthTokenEndpoint",
         default=None,
-        check=_bound_token_endpoint_problem,
+        check=token_endpoint_problem,
         label="OAuth token endpoint",
         description="Leave empty to derive it from the UiPath instance URL: "
         "https://{host}/identity_/connect/token for Automation Cloud and Automation Suite, "
@@ -387,7 +379,7 @@ class Configuration:
         "cloudUrl",
         default="cloud.uipath.com",
         not_empty=True,
-        check=_bound_url_problem,
+        check=cloud_url_problem,
         label="UiPath instance URL",
         description="The host name of Automation Cloud (cloud.uipath.com), or the https:// base URL of "
         "Orchestrator for Automation Suite (https://fqdn/org/tenant/orchestrator_) or a standalone "
