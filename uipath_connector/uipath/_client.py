@@ -155,16 +155,21 @@ class _Sends:
     count: int = 0
 
 
-def _unreadable_json(response: requests.Response) -> bool:
+def _unreadable_json(response: requests.Response, body: object) -> bool:
     """A body that says it is JSON (every Orchestrator answer does) but does not parse: a broken or cut answer.
 
     Camunda's REST connector would hand such a body on as text (reference/camunda-connector.md §4.5), and a
     result expression such as ``response.body.Id`` would then quietly give null; here it is an error instead.
+    ``body`` is the envelope's, which ``parse_body`` already read: parsed JSON needs no second parse, only the
+    check that its bytes were UTF-8 (``parse_body`` decodes with replacement, ``json.loads`` would refuse).
     """
     if "json" not in response.headers.get("Content-Type", "").lower() or not response.content.strip():
         return False
     try:
-        json.loads(response.content)
+        if body is None or isinstance(body, str):
+            json.loads(response.content)
+        else:
+            response.content.decode("utf-8", "surrogatepass")  # as json.loads decodes bytes
     except ValueError:
         return True
     return False
@@ -297,7 +302,8 @@ class OrchestratorClient:
                 raise self._network_error(error, what) from None
             lost = "the request timed out" if isinstance(error, requests.Timeout) else "the connection was lost"
             return self._settle_unknown_add(item, data, started, budget, lost, " before an answer came back")
-        if response.status_code < 400 and _unreadable_json(response):
+        envelope = self._envelope(response)
+        if response.status_code < 400 and _unreadable_json(response, envelope.body):
             # A 2xx means the item was created, but its Id cannot be read: settle it like a lost answer, by
             # reference, instead of failing the job into a retry that would add it twice.
             answer = f"its answer ({response.status_code} {response.reason}) was not valid JSON"
@@ -308,7 +314,7 @@ class OrchestratorClient:
             own = self._own_duplicate(item, response, started, budget)
             if own is not None:
                 return own
-        return self._result(response, what)
+        return self._result(response, what, envelope)
 
     def get_queue_item(self, item_id: int | str) -> HttpResponse:
         """The queue item with this ``Id`` as the collection envelope (``body.value[0]``; FEEL ``value[1]``).
@@ -561,9 +567,9 @@ class OrchestratorClient:
     def _envelope(self, response: requests.Response) -> HttpResponse:
         return HttpResponse.from_parts(response.status_code, response.reason, _header_pairs(response), response.content)
 
-    def _result(self, response: requests.Response, what: str) -> HttpResponse:
-        envelope = self._envelope(response)
-        if envelope.status < 400 and _unreadable_json(response):
+    def _result(self, response: requests.Response, what: str, envelope: HttpResponse | None = None) -> HttpResponse:
+        envelope = envelope if envelope is not None else self._envelope(response)
+        if envelope.status < 400 and _unreadable_json(response, envelope.body):
             raise ConnectorError(
                 MALFORMED_RESPONSE,
                 f"Orchestrator answered {envelope.status} {envelope.reason or ''} to {what} with a body that is not "
