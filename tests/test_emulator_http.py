@@ -9,7 +9,7 @@ import pytest
 import requests
 from conftest import TIMEOUT, Orchestrator
 
-from uipath_connector.testing import DEMO, Endpoint, QueueItemStatus
+from uipath_connector.testing import DEMO, Endpoint, QueueItemConflictError, QueueItemStatus
 
 TRACE_ID = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-00$")
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -329,6 +329,20 @@ def test_deleted_item_releases_its_reference(orchestrator: Orchestrator) -> None
     orchestrator.emulator.delete(first)
 
     assert orchestrator.add(DEMO.unique_queue_name, Reference="INV-2").status_code == 201
+
+
+def test_purged_item_is_gone_but_keeps_its_reference(orchestrator: Orchestrator) -> None:
+    first = orchestrator.add(DEMO.unique_queue_name, Reference="INV-3").json()["Id"]
+    with pytest.raises(QueueItemConflictError):
+        orchestrator.emulator.purge(first)  # only final items are purged
+    orchestrator.emulator.start(first)
+    orchestrator.emulator.complete(first)
+    orchestrator.emulator.purge(first)
+
+    assert orchestrator.emulator.items() == []
+    assert orchestrator.get("/odata/QueueItems", params={"$filter": "Reference eq 'INV-3'"}).json()["value"] == []
+    duplicate = orchestrator.add(DEMO.unique_queue_name, Reference="INV-3")
+    assert (duplicate.status_code, error_body(duplicate)["errorCode"]) == (409, 1016)
 
 
 # -- folders --------------------------------------------------------------------------------------------

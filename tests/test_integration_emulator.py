@@ -326,21 +326,66 @@ def test_unknown_queue_is_404_1002_with_the_exact_message(target: Target) -> Non
     assert error.variables["response"]["body"]["message"] == "Invoices2 does not exist."
 
 
-def test_duplicate_reference_on_the_first_attempt_is_a_duplicate(target: Target) -> None:
-    target.add(queueName=DEMO.unique_queue_name, reference="INV-1")
+def _duplicate_message(error: DuplicateReferenceError) -> str:
+    return (
+        "Orchestrator answered 409 Conflict to POST /odata/Queues/UiPathODataSvc.AddQueueItem: Error creating "
+        f"Transaction. Duplicate Reference. (errorCode 1016, traceId {error.trace_id})"
+    )
+
+
+def test_duplicate_reference_on_the_first_attempt_names_the_item_holding_it(target: Target) -> None:
+    # As a retried job meets the item its earlier attempt added after all.
+    target.add(queueName=DEMO.unique_queue_name, reference="INV-1", specificContent={"Iban": "DE89..."})
+    target.emulator.start(1)
 
     with pytest.raises(DuplicateReferenceError) as raised:
         target.add(queueName=DEMO.unique_queue_name, reference="INV-1")
 
     error = raised.value
+    holder = target.emulator.item(1)
     assert (error.error_code, error.uipath_error_code) == ("409", 1016)
     assert error.uipath_message == "Error creating Transaction. Duplicate Reference."
     assert re.fullmatch(TRACE_ID, error.trace_id or "")
-    assert str(error) == (
-        "Orchestrator answered 409 Conflict to POST /odata/Queues/UiPathODataSvc.AddQueueItem: Error creating "
-        f"Transaction. Duplicate Reference. (errorCode 1016, traceId {error.trace_id})"
-    )
+    assert str(error) == f"{_duplicate_message(error)}; queue item 1 (InProgress) already has this reference"
+    assert error.variables["existingItem"] == {
+        "Id": 1,
+        "Key": holder.key,
+        "Status": "InProgress",
+        "Reference": "INV-1",
+        "CreationTime": "2024-05-02T10:11:12Z",
+        "QueueDefinitionId": target.emulator.queue(DEMO.unique_queue_name).id,
+    }
+    assert error.variables["response"]["body"]["errorCode"] == 1016
     assert len(target.emulator.items()) == 1
+    [lookup] = target.requests_to(Endpoint.LIST_QUEUE_ITEMS)
+    assert "Reference eq 'INV-1' and QueueDefinitionName eq 'InvoiceQueue'" in _unquoted(lookup.url)
+
+
+def test_duplicate_reference_when_the_look_up_fails_is_the_plain_duplicate(target: Target) -> None:
+    target.add(queueName=DEMO.unique_queue_name, reference="INV-2")
+    target.emulator.inject(ServerError(500), endpoint=Endpoint.LIST_QUEUE_ITEMS)
+
+    with pytest.raises(DuplicateReferenceError) as raised:
+        target.add(queueName=DEMO.unique_queue_name, reference="INV-2")
+
+    assert str(raised.value) == _duplicate_message(raised.value)
+    assert set(raised.value.variables) == {"response"}
+    assert [r.status for r in target.requests_to(Endpoint.LIST_QUEUE_ITEMS)] == [500]
+
+
+def test_duplicate_reference_of_a_purged_item_is_the_plain_duplicate(target: Target) -> None:
+    # Purged items keep their reference but are listed no more (reference §8.2): the look-up finds nothing.
+    target.add(queueName=DEMO.unique_queue_name, reference="INV-3")
+    target.emulator.start(1)
+    target.emulator.complete(1)
+    target.emulator.purge(1)
+
+    with pytest.raises(DuplicateReferenceError) as raised:
+        target.add(queueName=DEMO.unique_queue_name, reference="INV-3")
+
+    assert str(raised.value) == _duplicate_message(raised.value)
+    assert set(raised.value.variables) == {"response"}
+    assert [r.status for r in target.requests_to(Endpoint.LIST_QUEUE_ITEMS)] == [200]
 
 
 def test_html_error_page_on_add_is_a_described_error_and_not_resent(target: Target) -> None:
@@ -489,3 +534,20 @@ def test_run_job_without_error_expression_fails_with_retries_left(target: Target
     assert (outcome.retries, outcome.backoff_ms) == (2, 30_000)
     assert outcome.variables["error"]["code"] == "404"  # type: ignore[index]
     assert DEMO.client_secret not in outcome.message
+
+
+def test_run_job_error_expression_makes_a_retried_add_idempotent(target: Target) -> None:
+    # The job's earlier attempt added the item, but its answer was lost: the retried job meets 409/1016.
+    add = target.variables("addQueueItem", SECRET_OAUTH, queueName=DEMO.unique_queue_name, reference="INV-9")
+    headers = {
+        "resultExpression": "={itemId: response.body.Id}",
+        "errorExpression": (
+            '=if error.code = "409" then ignoreError({itemId: error.variables.existingItem.Id}) else null'
+        ),
+    }
+    first = run_job(target.connector, variables=add, custom_headers=headers, retries=3, secret_provider=SECRETS)
+    retried = run_job(target.connector, variables=add, custom_headers=headers, retries=2, secret_provider=SECRETS)
+
+    assert first == Complete({"itemId": 1})
+    assert retried == Complete({"itemId": 1})
+    assert [item.id for item in target.emulator.items()] == [1]

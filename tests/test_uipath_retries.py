@@ -244,16 +244,95 @@ def test_duplicate_reference_on_resend_resolves_to_existing_item(
     assert envelope.headers[RECOVERED_HEADER] == "reference-lookup"
 
 
-def test_duplicate_reference_on_first_attempt_is_an_error(
-    mocked: responses.RequestsMock, connector: UiPathConnector
+DUPLICATE_MESSAGE = (
+    "Orchestrator answered 409 Conflict to POST /odata/Queues/UiPathODataSvc.AddQueueItem: Error creating "
+    "Transaction. Duplicate Reference. (errorCode 1016, traceId 00-t-01)"
+)
+DUPLICATE_VARIABLES = {"response": {"headers": {"Content-Type": "application/json"}, "body": DUPLICATE}}
+LOOKUP_URL = (
+    ITEMS_URL + "?$filter=Reference%20eq%20'test'%20and%20QueueDefinitionName%20eq%20'test'&$orderby=Id%20desc&$top=1"
+)
+HOLDER = {
+    "Id": 436141352,
+    "Key": "2196eb07-c96a-4f47-a734-326dd5d58a9d",
+    "Status": "New",
+    "Reference": "test",
+    "CreationTime": "2023-01-20T10:13:20.6603953Z",
+    "QueueDefinitionId": 165001,
+}
+
+
+@pytest.mark.parametrize("created", ["2023-01-20T10:13:20.6603953Z", "2023-01-19T09:00:00Z"], ids=["new", "older"])
+def test_duplicate_reference_on_first_attempt_names_the_item_holding_it(
+    ordered: responses.RequestsMock, connector: UiPathConnector, created: str
 ) -> None:
-    mocked.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    # A retried job whose first attempt's Add landed late: any holder counts, however old (no skew rule here).
+    ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    ordered.add("GET", ITEMS_URL, json=found(CreationTime=created, Status="InProgress"))
     with pytest.raises(DuplicateReferenceError) as caught:
         connector.execute(job("addQueueItem"))
+    error = caught.value
+    assert (error.error_code, error.uipath_error_code, error.trace_id) == ("409", 1016, "00-t-01")
+    assert str(error) == f"{DUPLICATE_MESSAGE}; queue item 436141352 (InProgress) already has this reference"
+    holder = {**HOLDER, "CreationTime": created, "Status": "InProgress"}  # SpecificContent is left out
+    assert error.variables == {**DUPLICATE_VARIABLES, "existingItem": holder}
+    assert error.existing_item == holder
+    assert [(call.request.method, call.request.url) for call in ordered.calls] == [
+        ("POST", ADD_URL),
+        ("GET", LOOKUP_URL),
+    ]
+    assert ordered.calls[1].request.headers["X-UIPATH-OrganizationUnitId"] == "1964413"
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        {"json": {"message": "An unexpected error occurred.", "errorCode": 0}, "status": 500},
+        {"json": {"@odata.context": "x#QueueItems", "value": []}},
+        {"json": found(Status="Deleted")},  # a deleted item no longer holds its reference (reference §8.2)
+        {"json": {"message": "You are not authorized!", "errorCode": 0}, "status": 403},  # e.g. no read scope
+    ],
+    ids=["500", "not-found", "deleted", "403"],
+)
+def test_duplicate_reference_on_first_attempt_without_a_holder_is_the_plain_error(
+    ordered: responses.RequestsMock, connector: UiPathConnector, lookup: dict[str, object]
+) -> None:
+    ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    ordered.add("GET", ITEMS_URL, **lookup)  # type: ignore[arg-type]
+    with pytest.raises(DuplicateReferenceError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert type(caught.value) is DuplicateReferenceError
     assert caught.value.error_code == "409"
-    assert caught.value.uipath_error_code == 1016
-    assert caught.value.trace_id == "00-t-01"
-    assert caught.value.variables == {"response": {"headers": {"Content-Type": "application/json"}, "body": DUPLICATE}}
+    assert str(caught.value) == DUPLICATE_MESSAGE
+    assert caught.value.variables == DUPLICATE_VARIABLES
+    assert caught.value.existing_item is None
+    assert [call.request.method for call in ordered.calls] == ["POST", "GET"]  # 500 and 403 are not retried
+
+
+def test_duplicate_reference_look_up_shares_the_add_s_time_budget(
+    ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache
+) -> None:
+    policy = RetryPolicy(
+        attempts=5, base_backoff_seconds=4, max_backoff_seconds=4, jitter_seconds=0, max_total_seconds=6
+    )
+    connector = make_connector(fake_time, token_cache, retry_policy=policy)
+    ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    ordered.add("GET", ITEMS_URL, json=UNAVAILABLE, status=503)
+    ordered.add("GET", ITEMS_URL, json=UNAVAILABLE, status=503)
+    with pytest.raises(DuplicateReferenceError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert str(caught.value) == DUPLICATE_MESSAGE
+    assert fake_time.sleeps == [4]  # a second wait would end after 6 s
+    assert [call.request.method for call in ordered.calls] == ["POST", "GET", "GET"]
+
+
+def test_duplicate_reference_holder_is_masked(ordered: responses.RequestsMock, connector: UiPathConnector) -> None:
+    ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
+    ordered.add("GET", ITEMS_URL, json=found(Reference="test", Key="bearer-token-1", SpecificContent={"a": "b"}))
+    with pytest.raises(DuplicateReferenceError) as caught:
+        connector.execute(job("addQueueItem"))
+    assert caught.value.variables["existingItem"] == {**HOLDER, "Key": "***"}
+    assert "bearer-token-1" not in repr(caught.value.variables)
 
 
 def test_older_item_with_same_reference_is_not_taken_for_ours(
@@ -339,6 +418,10 @@ def test_duplicate_reference_after_a_retried_post_of_an_older_item_is_an_error(
     with pytest.raises(DuplicateReferenceError) as caught:
         connector.execute(job("addQueueItem"))
     assert caught.value.uipath_error_code == 1016
+    # Not this operation's item, but the one holding the reference: named as on a first attempt, no second look-up.
+    assert str(caught.value) == f"{DUPLICATE_MESSAGE}; queue item 1 (New) already has this reference"
+    assert caught.value.variables["existingItem"] == {**HOLDER, "Id": 1, "CreationTime": "2023-01-19T09:00:00Z"}
+    assert [call.request.method for call in ordered.calls] == ["POST", "POST", "GET"]
 
 
 def test_one_time_budget_for_a_whole_add(

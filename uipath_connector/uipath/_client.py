@@ -44,7 +44,9 @@ from ._auth import (
 )
 from ._errors import (
     DUPLICATE_REFERENCE,
+    DuplicateReferenceError,
     OrchestratorConnectionError,
+    OrchestratorError,
     QueueItemMayExistError,
     TokenEndpointError,
     error_details,
@@ -87,6 +89,8 @@ MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
 #: How much earlier than the first attempt (client clock) a found item may have been created and still count as
 #: this request's item: tolerates clock skew between client and Orchestrator.
 CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
+#: Statuses of items that no longer reserve their Reference (reference/uipath-orchestrator-api.md §8.2).
+_RELEASED_REFERENCE_STATUSES = frozenset({"Deleted", "Retried"})
 
 
 def _record_variables(record: object) -> dict[str, object]:
@@ -146,6 +150,24 @@ def _header_pairs(response: requests.Response) -> list[tuple[str, str]]:
     if raw_headers is not None and hasattr(raw_headers, "iteritems"):
         return [(str(name), str(value)) for name, value in raw_headers.iteritems()]
     return list(response.headers.items())
+
+
+@attrs.frozen
+class _ReferenceHolder:
+    """The newest item of a queue with a given reference (a ``QueueItemDto``) and the look-up's envelope."""
+
+    item: Mapping[str, Any]
+    envelope: HttpResponse
+
+
+class _ReferenceLookupError(Exception):
+    """Looking a reference up got no usable answer; the text (masked) says why."""
+
+
+def _created_since(item: Mapping[str, Any], started: datetime) -> bool:
+    created = item.get("CreationTime")
+    created_at = parse_orchestrator_date(created) if isinstance(created, str) else None
+    return created_at is None or created_at >= started - CLOCK_SKEW_ALLOWANCE
 
 
 @attrs.define
@@ -308,12 +330,11 @@ class OrchestratorClient:
             # reference, instead of failing the job into a retry that would add it twice.
             answer = f"its answer ({response.status_code} {response.reason}) was not valid JSON"
             return self._settle_unknown_add(item, data, started, budget, answer, "")
-        if sends.count > 1:
-            # Re-sent after a 503/429/refusal: a 409/1016 now may be the earlier attempt's item (a proxy's 503
-            # does not prove the request was not processed).
-            own = self._own_duplicate(item, response, started, budget)
-            if own is not None:
-                return own
+        # Re-sent after a 503/429/refusal, a 409/1016 may be the earlier attempt's item (a proxy's 503 does not
+        # prove the request was not processed); on a first attempt it names the item holding the reference.
+        own = self._settle_duplicate(item, response, envelope, started, budget, resent=sends.count > 1)
+        if own is not None:
+            return own
         return self._result(response, what, envelope)
 
     def get_queue_item(self, item_id: int | str) -> HttpResponse:
@@ -375,22 +396,78 @@ class OrchestratorClient:
                 if transport_phase(error) != "after-send":
                     raise self._network_error(error, what) from None
                 continue
-            own = self._own_duplicate(item, response, started, budget)
+            envelope = self._envelope(response)
+            own = self._settle_duplicate(item, response, envelope, started, budget, resent=True)
             if own is not None:
                 return own
-            return self._result(response, what)
+            return self._result(response, what, envelope)
 
-    def _own_duplicate(
-        self, item: AddQueueItemInput, response: requests.Response, started: datetime, budget: float
+    def _settle_duplicate(
+        self,
+        item: AddQueueItemInput,
+        response: requests.Response,
+        envelope: HttpResponse,
+        started: datetime,
+        budget: float,
+        *,
+        resent: bool,
     ) -> HttpResponse | None:
-        """After a re-send: a 409/1016 means an earlier attempt landed after all; that item, when found."""
+        """A 409/1016 answer to an Add with a reference: the earlier attempt's item when a re-sent Add meets it.
+
+        Otherwise it raises :class:`DuplicateReferenceError` naming the item that holds the reference when a
+        look-up finds it (the idempotency key of reference/uipath-orchestrator-api.md §11.5: a retried job can
+        carry on with that item). None for any other answer.
+        """
         if response.status_code != 409 or not item.reference:
             return None
-        if error_details(self._envelope(response)).error_code != DUPLICATE_REFERENCE:
+        if error_details(envelope).error_code != DUPLICATE_REFERENCE:
             return None
-        return self._find_by_reference(item, started, budget)
+        holder: _ReferenceHolder | None
+        if resent:
+            holder = self._holder_after_send(item, budget)
+            if holder is not None and _created_since(holder.item, started):
+                return self._recovered(holder)
+        else:
+            # A first attempt: the item was added earlier (by an earlier job attempt whose answer was lost, or by
+            # anyone), so any holder counts, whatever its age. The look-up only adds facts to the error: when it
+            # fails the error is the plain 409.
+            try:
+                holder = self._newest_with_reference(item, budget)
+            except _ReferenceLookupError as failure:
+                _LOG.info("add queue item: 409/1016, and looking up the item holding the reference failed: %s", failure)
+                holder = None
+        error = self._answer_error(envelope, f"POST {ADD_QUEUE_ITEM_PATH}")
+        if holder is not None and isinstance(error, DuplicateReferenceError):
+            status = holder.item.get("Status")
+            item_id = holder.item.get("Id")
+            if (
+                isinstance(item_id, int)
+                and not isinstance(item_id, bool)
+                and status not in _RELEASED_REFERENCE_STATUSES
+            ):
+                masked = self._masked(dict(holder.item))
+                assert isinstance(masked, dict)
+                error = error.naming_holder(masked)
+                self._mask_error(error)
+        raise error
 
     def _find_by_reference(self, item: AddQueueItemInput, started: datetime, budget: float) -> HttpResponse | None:
+        """The item an earlier attempt of this Add created, as a synthetic 201 envelope, when a look-up finds it."""
+        holder = self._holder_after_send(item, budget)
+        return self._recovered(holder) if holder is not None and _created_since(holder.item, started) else None
+
+    def _holder_after_send(self, item: AddQueueItemInput, budget: float) -> _ReferenceHolder | None:
+        """:meth:`_newest_with_reference` after an Add that may have landed: a failed look-up leaves that open."""
+        try:
+            return self._newest_with_reference(item, budget)
+        except _ReferenceLookupError as failure:
+            raise QueueItemMayExistError(
+                "Add Queue Item was sent but no answer came back, so the item may have been created; looking its "
+                f"reference up failed too: {failure}"
+            ) from None
+
+    def _newest_with_reference(self, item: AddQueueItemInput, budget: float) -> _ReferenceHolder | None:
+        """The queue's newest item with ``item.reference``, of any age; :class:`_ReferenceLookupError` on failure."""
         assert item.reference is not None
         params = {
             "$filter": f"Reference eq {odata_string(item.reference)} and "
@@ -402,31 +479,21 @@ class OrchestratorClient:
         try:
             response = self._send("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, started=budget)
         except requests.RequestException as error:
-            network = self._network_error(error, what)
-            raise QueueItemMayExistError(
-                "Add Queue Item was sent but no answer came back, so the item may have been created; looking its "
-                f"reference up failed too: {network.message}"
-            ) from None
+            raise _ReferenceLookupError(self._network_error(error, what).message) from None
         envelope = self._envelope(response)
         if response.status_code >= 400:
             failure = orchestrator_error(self._masked_envelope(envelope), what)
-            raise QueueItemMayExistError(
-                "Add Queue Item was sent but no answer came back, so the item may have been created; looking its "
-                f"reference up failed too: {self._mask(failure.message)}"
-            )
+            raise _ReferenceLookupError(self._mask(failure.message))
         body = envelope.body
         values = body.get("value") if isinstance(body, Mapping) else None
         candidate = values[0] if isinstance(values, list) and values and isinstance(values[0], Mapping) else None
-        if candidate is None:
-            return None
-        created = candidate.get("CreationTime")
-        created_at = parse_orchestrator_date(created) if isinstance(created, str) else None
-        if created_at is not None and created_at < started - CLOCK_SKEW_ALLOWANCE:
-            # An older item with the same reference (queues that do not enforce unique references): not ours.
-            return None
+        return _ReferenceHolder(candidate, envelope) if candidate is not None else None
+
+    def _recovered(self, holder: _ReferenceHolder) -> HttpResponse:
+        """The found item as the 201 envelope its Add would have had, marked with :data:`RECOVERED_HEADER`."""
         entity: dict[str, Any] = {"@odata.context": f"{self.base_url}/odata/$metadata#QueueItems/$entity"}
-        entity.update((key, value) for key, value in candidate.items() if not key.startswith("@odata."))
-        headers = dict(envelope.headers)
+        entity.update((key, value) for key, value in holder.item.items() if not key.startswith("@odata."))
+        headers = dict(holder.envelope.headers)
         headers[RECOVERED_HEADER] = "reference-lookup"
         return HttpResponse(status=201, headers=headers, body=entity, reason="Created")
 
@@ -577,6 +644,10 @@ class OrchestratorClient:
             )
         if envelope.status < 400:
             return envelope
+        raise self._answer_error(envelope, what)
+
+    def _answer_error(self, envelope: HttpResponse, what: str) -> OrchestratorError:
+        """The error for an answer >= 400, with every secret value masked in its message and variables."""
         envelope = self._masked_envelope(envelope)
         retry_after = retry_after_seconds(envelope.header("Retry-After"), self._wall_clock())
         note = ""
@@ -584,7 +655,7 @@ class OrchestratorClient:
             note = " (also with a freshly fetched token)"
         error = orchestrator_error(envelope, what, retry_after=retry_after, note=note)
         self._mask_error(error)
-        raise error
+        return error
 
     def _network_error(self, error: requests.RequestException, what: str) -> OrchestratorConnectionError:
         """Camunda's codes and messages for transport failures (reference/camunda-connector.md §4.6)."""

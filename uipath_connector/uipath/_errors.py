@@ -45,6 +45,9 @@ __all__ = [
 
 #: UiPath's errorCode for "Error creating Transaction. Duplicate Reference." (reference/...-api.md §8.2).
 DUPLICATE_REFERENCE = 1016
+#: The fields of the item holding a reference that a :class:`DuplicateReferenceError` names in ``existingItem``;
+#: never ``SpecificContent``, which may hold sensitive data.
+EXISTING_ITEM_FIELDS = ("Id", "Key", "Status", "Reference", "CreationTime", "QueueDefinitionId")
 _TEXT_LIMIT = 300
 
 
@@ -165,7 +168,35 @@ class OrchestratorNotFoundError(OrchestratorError):
 
 
 class DuplicateReferenceError(OrchestratorError):
-    """409 with errorCode 1016: the queue enforces unique references and this one is taken."""
+    """409 with errorCode 1016: the queue enforces unique references and this one is taken.
+
+    ``existing_item`` is the item holding the reference when the client could look it up (also the error
+    variable ``existingItem``), else None.
+
+    >>> error = orchestrator_error(HttpResponse(409, {}, {"message": "Duplicate Reference.", "errorCode": 1016},
+    ...     "Conflict"), "POST /odata/Queues/UiPathODataSvc.AddQueueItem")
+    >>> named = error.naming_holder({"Id": 7, "Status": "New", "SpecificContent": {"Iban": "..."}})
+    >>> str(named)
+    'Orchestrator answered 409 Conflict to POST /odata/Queues/UiPathODataSvc.AddQueueItem: Duplicate Reference. \
+(errorCode 1016); queue item 7 (New) already has this reference'
+    >>> sorted(named.variables["existingItem"])
+    ['CreationTime', 'Id', 'Key', 'QueueDefinitionId', 'Reference', 'Status']
+    """
+
+    existing_item: Mapping[str, object] | None = None
+
+    def naming_holder(self, item: Mapping[str, object]) -> DuplicateReferenceError:
+        """This error, naming the queue item (a ``QueueItemDto``) that holds the reference."""
+        existing = {name: item.get(name) for name in EXISTING_ITEM_FIELDS}
+        details = UiPathErrorDetails(self.uipath_message, self.uipath_error_code, self.trace_id)
+        named = DuplicateReferenceError(
+            f"{self.message}; queue item {existing['Id']} ({existing['Status']}) already has this reference",
+            response=self.response,
+            details=details,
+            variables={**self.variables, "existingItem": existing},
+        )
+        named.existing_item = existing
+        return named
 
 
 class OrchestratorServerError(OrchestratorError):

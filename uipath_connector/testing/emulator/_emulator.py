@@ -364,6 +364,11 @@ class OrchestratorEmulator:
         """New → Deleted; other statuses raise :class:`QueueItemConflictError`."""
         return self._model.delete(item_id)
 
+    def purge(self, item_id: int) -> QueueItem:
+        """Remove an item in a final status, as a retention policy does: it is no longer listed or found by id,
+        but on a unique-reference queue its reference stays taken (reference §8.2): ``emulator.purge(1)``."""
+        return self._model.purge(item_id)
+
     def set_progress(self, item_id: int, progress: str | None) -> QueueItem:
         """Set ``Progress`` of an InProgress item, as SetTransactionProgress does."""
         return self._model.set_progress(item_id, progress)

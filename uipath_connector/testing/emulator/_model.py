@@ -403,6 +403,8 @@ class OrchestratorModel:
         self._tenants: dict[tuple[str, str], _Tenant] = {}
         self._queues: dict[int, Queue] = {}
         self._items: dict[int, QueueItem] = {}
+        # (queue id, reference) of purged items that held their reference: still reserved (reference §8.2).
+        self._purged_references: set[tuple[int, str]] = set()
         self._clients: dict[str, Client] = {}
         self._tokens: dict[str, TokenGrant] = {}
         self._next_item_id = first_item_id
@@ -653,7 +655,7 @@ class OrchestratorModel:
     def _reference_taken(self, queue: Queue, reference: str | None, pending: Iterable[str] = ()) -> bool:
         if not queue.enforce_unique_reference or not reference:
             return False
-        if reference in pending:
+        if reference in pending or (queue.id, reference) in self._purged_references:
             return True
         return any(
             item.queue_id == queue.id and item.reference == reference and item.holds_reference
@@ -832,6 +834,17 @@ class OrchestratorModel:
                 raise QueueItemConflictError(item_id, item.status.value, "delete")
             item.status = QueueItemStatus.DELETED
             item.row_version = self._bump_row_version()
+            return attrs.evolve(item)
+
+    def purge(self, item_id: int) -> QueueItem:
+        """Remove a final item as a retention policy does; its reference stays reserved (reference §8.2)."""
+        with self.lock:
+            item = self.stored_item(item_id)
+            if item.status in (QueueItemStatus.NEW, QueueItemStatus.IN_PROGRESS):
+                raise QueueItemConflictError(item_id, item.status.value, "purge")
+            if item.reference and item.holds_reference:
+                self._purged_references.add((item.queue_id, item.reference))
+            del self._items[item_id]
             return attrs.evolve(item)
 
     def set_progress(self, item_id: int, progress: str | None) -> QueueItem:
