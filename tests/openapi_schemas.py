@@ -1,6 +1,6 @@
-"""Validate JSON against the schemas of ../shared/reference/orchestrator-queues-openapi.json.
+"""Validate JSON against the schemas of tests/data/orchestrator-queues-openapi.json (origin: tests/data/README.md).
 
-Relaxed as reference/uipath-orchestrator-api.md §12 explains: the spec has no ``nullable`` yet responses carry
+Relaxed as tests/data/README.md explains: the spec has no ``nullable`` yet responses carry
 nulls, and its free-form maps are typed ``{"type": "object"}`` although their values are primitives.
 """
 
@@ -13,18 +13,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-SPEC_PATH = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "orchestrator-queues-openapi.json"
+SPEC_PATH = Path(__file__).resolve().parent / "data" / "orchestrator-queues-openapi.json"
 _URI = "urn:uipath:orchestrator-queues"
-# RFC 3339 date-time: the offset is required (reference §12: offset-less dates fail a strict checker).
+# RFC 3339 date-time: the offset is required (offset-less dates fail a strict checker).
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
 
 
 def load_spec() -> dict[str, Any]:
-    """The spec document, or a visible skip when ../shared is not beside the checkout."""
-    if not SPEC_PATH.is_file():
-        pytest.skip(f"OpenAPI reference not found at {SPEC_PATH} (needs ../shared beside the repository)")
+    """The spec document, shipped with the tests."""
     return _load()
 
 
