@@ -16,6 +16,7 @@ runs out, the last answer repeats. Every socket operation has a timeout and the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -110,9 +111,7 @@ def echo(status: int = 400, content_type: str = "text/plain") -> Answer:
     return send
 
 
-def trickle(
-    body: bytes, *, status: int = 200, interval: float = 0.1, content_type: str = "application/json"
-) -> Answer:
+def trickle(body: bytes, *, status: int = 200, interval: float = 0.1, content_type: str = "application/json") -> Answer:
     """Headers at once, then the body one byte per ``interval`` seconds: every socket read succeeds in time."""
 
     def send(connection: socket.socket, _request: RecordedRequest) -> None:
@@ -208,7 +207,7 @@ class HostileServer:
         while not self._stopping.is_set():
             try:
                 connection, _ = self._listener.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -227,10 +226,8 @@ class HostileServer:
                 return
             with self._lock:
                 self.requests.append(request)
-            try:
+            with contextlib.suppress(OSError):  # the client hung up: that is its right
                 self._next_answer()(connection, request)
-            except OSError:
-                pass  # the client hung up: that is its right
 
 
 def _read_request(connection: socket.socket) -> RecordedRequest | None:

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from uipath_connector.sdk._masking import SHORT_SECRET_LENGTH
 from uipath_connector.runtime import Complete, Fail, SecretMask, ThrowError, run_job
 from uipath_connector.sdk import ConnectorError, ConnectorRetryError, MapSecretProvider, OutboundConnectorContext
+from uipath_connector.sdk._masking import SHORT_SECRET_LENGTH
 
 secrets = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=10).filter(
     lambda value: bool(value.strip() and value.strip("*"))
