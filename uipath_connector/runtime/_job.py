@@ -154,11 +154,19 @@ def _duration_header(headers: Mapping[str, str], name: str, *, allow_zero: bool)
             value = timedelta(milliseconds=int(stripped))
         else:
             value = parse_duration(stripped)
-    except ValueError as error:
-        raise InvalidHeaderError(f"Invalid {name} header '{text}': {error}") from None
+    except (ValueError, OverflowError) as error:
+        # A duration beyond what a timedelta holds (`P99999999999999999999D`, 30 digits of milliseconds) is as
+        # invalid as a malformed one: said so, never raised out of run_job.
+        reason = "the duration is too long" if isinstance(error, OverflowError) else str(error)
+        raise InvalidHeaderError(f"Invalid {name} header '{_shown(str(text))}': {reason}") from None
     if value < timedelta(0) or (value == timedelta(0) and not allow_zero):
-        raise InvalidHeaderError(f"Invalid {name} header '{text}': the duration must be positive")
+        raise InvalidHeaderError(f"Invalid {name} header '{_shown(str(text))}': the duration must be positive")
     return value
+
+
+def _shown(text: str) -> str:
+    """A header value as quoted in an error: cut to 100 characters (a header may be any length)."""
+    return text if len(text) <= 100 else text[:100] + "..."
 
 
 # -- success -------------------------------------------------------------------------------------------------
