@@ -36,6 +36,7 @@ from typing import cast
 
 import attrs
 
+from ..feel import FeelError, FeelExpression, format_duration, parse, parse_duration
 from ..sdk import (
     ConnectorError,
     ConnectorInputError,
@@ -49,8 +50,6 @@ from ..sdk import (
 )
 from ._masking import SecretMask
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
-from .feel import FeelError, FeelExpression, parse, parse_duration
-from .feel._temporal import format_duration
 
 __all__ = [
     "ERROR_EXPRESSION_HEADER",
