@@ -1,7 +1,8 @@
 """The dependency rule of DESIGN.md, checked on the source: who may import what.
 
 * ``sdk`` imports no HTTP library and nothing else of the project;
-* ``runtime`` imports ``sdk`` only (worker libraries only lazily, inside functions, behind an extra);
+* ``feel`` imports nothing of the project (it could be published on its own);
+* ``runtime`` imports ``sdk`` and ``feel`` only (worker libraries only lazily, inside functions, behind an extra);
 * ``http`` imports ``sdk`` (and the HTTP libraries), nothing else of the project;
 * ``uipath`` imports ``sdk`` and ``http``: ``sdk <- http <- uipath``; only ``http`` touches ``tenacity``;
 * ``testing`` may import everything; nothing imports ``cli``.
@@ -66,11 +67,19 @@ def test_sdk_imports_no_http_library_and_nothing_else_of_the_project(path: Path)
             assert name.startswith("uipath_connector.sdk"), f"{path.name} imports {name}"
 
 
+@pytest.mark.parametrize("path", _files("feel"), ids=lambda p: p.name)
+def test_feel_imports_nothing_of_the_project(path: Path) -> None:
+    for name, _ in _imports(path):
+        if _root(name) == "uipath_connector":
+            assert name.startswith("uipath_connector.feel"), f"{path.name} imports {name}"
+
+
 @pytest.mark.parametrize("path", _files("runtime"), ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_runtime_imports_sdk_only_and_worker_libraries_lazily(path: Path) -> None:
+def test_runtime_imports_sdk_and_feel_only_and_worker_libraries_lazily(path: Path) -> None:
     for name, top_level in _imports(path):
         if _root(name) == "uipath_connector":
-            assert name.startswith(("uipath_connector.sdk", "uipath_connector.runtime")), f"{path} imports {name}"
+            allowed = ("uipath_connector.sdk", "uipath_connector.feel", "uipath_connector.runtime")
+            assert name.startswith(allowed), f"{path} imports {name}"
         if _root(name) in OPTIONAL_WORKER_LIBRARIES:
             assert not top_level, f"{path} imports the optional {name} at import time"
         assert _root(name) not in {"requests", "urllib3", "tenacity"}, f"{path} imports {name}"
