@@ -14,8 +14,8 @@ from uipath_connector.templates import (
     Binding,
     ElementTemplate,
     Group,
-    PropertyCondition,
     ModelerError,
+    PropertyCondition,
     Selector,
     SelectorChoice,
     TemplateError,
@@ -300,7 +300,7 @@ def test_a_selector_shows_one_alternative_and_makes_it_required() -> None:
 
     template = {"properties": props}
     assert model_task(template, values={"folderId": "7"}).variables == {"folderId": "7"}
-    with pytest.raises(ModelerError, match="^folderId: must not be empty$"):
+    with pytest.raises(ModelerError, match=r"^folderId: must not be empty$"):
         model_task(template)
     # A task without the selector's value (as after "Change template") still shows the default alternative only.
     no_selector = {"properties": [{**props[0], "value": ""}, *props[1:]]}
