@@ -58,15 +58,22 @@ def add_worker_command(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--job-timeout-ms",
-        type=int,
-        default=_int_env("CAMUNDA_WORKER_TIMEOUT", 30_000),
-        help="how long an activated job is reserved for this worker (default: CAMUNDA_WORKER_TIMEOUT or 30000)",
+        type=_positive_int,
+        default=_optional_int_env("CAMUNDA_WORKER_TIMEOUT"),
+        help=(
+            "how long an activated job is reserved for this worker; the worker extends it while the job's call runs "
+            "(default: CAMUNDA_WORKER_TIMEOUT, else the connector's worst-case duration with a margin; a shorter "
+            "value is warned about)"
+        ),
     )
     parser.add_argument(
         "--max-jobs",
-        type=int,
+        type=_positive_int,
         default=_int_env("CAMUNDA_WORKER_MAX_CONCURRENT_JOBS", 10),
-        help="jobs worked at once by this process (default: CAMUNDA_WORKER_MAX_CONCURRENT_JOBS or 10)",
+        help=(
+            "jobs worked at once by this process, one thread each; no more are activated than there are free "
+            "(default: CAMUNDA_WORKER_MAX_CONCURRENT_JOBS or 10)"
+        ),
     )
     parser.add_argument(
         "--name",
@@ -197,5 +204,18 @@ def _pyzeebe_channel() -> Any:
 
 
 def _int_env(name: str, default: int) -> int:
+    value = _optional_int_env(name)
+    return default if value is None else value
+
+
+def _optional_int_env(name: str) -> int | None:
     text = os.environ.get(name, "").strip()
-    return int(text) if text.isdigit() else default
+    # At most 18 digits: a positive int64 of milliseconds; anything else is ignored like an unset variable.
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) <= 18 and int(text) > 0 else None
+
+
+def _positive_int(text: str) -> int:
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.isdigit()) or len(stripped) > 18 or int(stripped) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 999999999999999999, got {text!r}")
+    return int(stripped)
