@@ -345,6 +345,21 @@ class OrchestratorClient:
         checked: GetQueueItemInput = bind({"itemId": item_id}, GetQueueItemInput)
         return self._get_queue_item(checked.item_id)
 
+    def query_queue_items(self, params: Mapping[str, str]) -> HttpResponse:
+        """``GET /odata/QueueItems`` with the OData query options ``params`` (``$filter``, ``$orderby``, ``$top``...).
+
+        Retried, authenticated and masked like every other request; an answer >= 400 raises
+        :class:`OrchestratorError`. Used by the webhook reconciler to read items that reached a final state.
+        """
+        what = f"GET {QUEUE_ITEMS_PATH}"
+        try:
+            response = self._send(
+                "GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, started=self._retrier.now()
+            )
+        except requests.RequestException as error:
+            raise self._network_error(error, what) from None
+        return self._result(response, what)
+
     def _get_queue_item(self, item_id: int) -> HttpResponse:
         params = {"$filter": f"Id eq {item_id}", "$count": "true"}
         what = f"GET {QUEUE_ITEMS_PATH}"
