@@ -99,6 +99,9 @@ def _check_variable(instance: MessageRules, attribute: attrs.Attribute[Any], val
 class MessageRules:
     """Which events become which messages, correlated how. Valid when constructed (``ValueError`` names the field).
 
+    The final event types publish only items in a final status (``Successful``, ``Failed``, ``Abandoned``); other
+    event types, when named in ``message_names``, publish whatever status their item has.
+
     >>> rules = MessageRules(correlate_by="Id")
     >>> rules.message_names["queueItem.transactionFailed"], rules.time_to_live
     ('uipath-queue-item-final', datetime.timedelta(seconds=3600))
@@ -125,9 +128,11 @@ class MessageRules:
         'uipath-queue-item:7:Successful'
         """
         name = self.message_names.get(event.event_type)
-        if name is None:
-            return None
         item = event.item
+        # A failed transaction with retries left leaves the item Retried and a clone (same Key and Reference)
+        # carries on (Orchestrator user guide, "Queue item statuses"): not the end a waiting process wants.
+        if name is None or (event.event_type in FINAL_EVENT_TYPES and not item.is_final):
+            return None
         key = item.reference if self.correlate_by == "Reference" else str(item.id)
         if not key or len(key) > MAX_NAME_LENGTH:
             return None

@@ -99,7 +99,7 @@ class CamundaRestPublisher:
                     f"Camunda REST API answered {status} to POST /v2/messages/publication",
                     transient=status in _TRANSIENT_STATUSES,
                 ) from None
-            raise
+            raise PublishError(f"Camunda REST API: {type(error).__name__}", transient=False) from None
         return PublishOutcome.PUBLISHED
 
 
