@@ -247,8 +247,26 @@ def test_context_masks_secret_values_that_reach_an_error_message() -> None:
     )
     with pytest.raises(ConnectorInputError) as caught:
         context.bind_variables(Request)
-    assert str(caught.value) == "Invalid input: priority: '***' is not one of Low, Normal, High"
+    # A value that came from a secret is not quoted at all, masked or not; the field is still named.
+    assert str(caught.value) == (
+        "Invalid input: priority: the value that came from a secret (not shown) is not one of Low, Normal, High"
+    )
     assert "Hidden-Queue" not in repr(caught.value)
+
+
+def test_a_long_secret_in_a_wrong_field_is_never_quoted_not_even_cut_short() -> None:
+    long_secret = "SNTL-long-" + "x" * 80
+    context = OutboundConnectorContext(
+        {**VALID_ADD, "queueName": "{{secrets.LONG}}", "deferDate": "{{secrets.LONG}}"},
+        secret_provider=MapSecretProvider({"LONG": long_secret}),
+    )
+    with pytest.raises(ConnectorInputError) as caught:
+        context.bind_variables(Request)
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        ("queueName", "must be at most 50 characters long, got a value that came from a secret (not shown)"),
+        ("deferDate", "the value that came from a secret (not shown) is not a yyyy-MM-dd date"),
+    ]
+    assert "SNTL" not in repr(caught.value)
 
 
 def test_context_accepts_json_text_and_reports_invalid_json_as_input() -> None:

@@ -25,6 +25,7 @@ from typing import cast
 
 import attrs
 
+from ..feel import evaluate, format_duration, parse_duration
 from ..sdk import (
     ConnectorError,
     ConnectorInputError,
@@ -38,8 +39,6 @@ from ..sdk import (
 )
 from ._masking import SecretMask
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
-from .feel import evaluate, parse_duration
-from .feel._temporal import format_duration
 
 __all__ = [
     "ERROR_EXPRESSION_HEADER",
