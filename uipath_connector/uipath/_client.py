@@ -22,7 +22,7 @@ import enum
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import TypeVar
 
@@ -222,14 +222,15 @@ class OrchestratorClient:
         Retried, authenticated and masked like every other request; an answer >= 400 raises
         :class:`OrchestratorError`. Used by the webhook reconciler to read items that reached a final state.
         """
+        requester = self._requester
         what = f"GET {QUEUE_ITEMS_PATH}"
         try:
-            response = self._send(
-                "GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, started=self._retrier.now()
+            response = requester.send(
+                "GET", QUEUE_ITEMS_PATH, params=dict(params), decide=decide_get, started=requester.retrier.now()
             )
         except requests.RequestException as error:
-            raise self._network_error(error, what) from None
-        return self._result(response, what)
+            raise requester.network_error(error, what) from None
+        return requester.result(response, what)
 
     def _get_queue_item(self, item_id: int) -> HttpResponse:
         requester = self._requester
