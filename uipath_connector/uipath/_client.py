@@ -19,16 +19,16 @@ import enum
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import TypeVar
 
 import attrs
 import requests
 
-from ..http import Clock, Requester, RetryPolicy, ThreadSessions, TokenCache
+from ..http import Clock, Requester, RetryPolicy, ThreadSessions, TokenCache, decide_get
 from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind, record_plan
-from ._add_settling import RECOVERED_HEADER, DuplicateSafeAdd
+from ._add_settling import QUEUE_ITEMS_PATH, RECOVERED_HEADER, DuplicateSafeAdd
 from ._auth import authenticator_for
 from ._errors import OrchestratorConnectionError, orchestrator_error
 from ._operations import OPERATIONS
@@ -226,3 +226,11 @@ class OrchestratorClient:
         """
         checked: GetQueueItemInput = bind({"itemId": item_id}, GetQueueItemInput)
         return self.run(checked)
+
+    def query_queue_items(self, params: Mapping[str, str]) -> HttpResponse:
+        """``GET /odata/QueueItems`` with the OData query options ``params`` (``$filter``, ``$orderby``, ``$top``...).
+
+        Retried, authenticated and masked like every other request; an answer >= 400 raises
+        :class:`OrchestratorError`. Used by the webhook reconciler to read items that reached a final state.
+        """
+        return self._requester.request("GET", QUEUE_ITEMS_PATH, params=dict(params), decide=decide_get)
