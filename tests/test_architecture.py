@@ -1,4 +1,4 @@
-"""The dependency rule of DESIGN.md, checked on the source: who may import what.
+"""The dependency rule (docs/index.md, "Architecture"), checked on the source: who may import what.
 
 * ``sdk`` imports no HTTP library and nothing else of the project;
 * ``runtime`` imports ``sdk`` only (worker libraries only lazily, inside functions, behind an extra);

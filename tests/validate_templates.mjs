@@ -1,5 +1,5 @@
 // Validates Camunda 8 element templates with the packages Camunda Modeler builds on
-// (reference/python-ecosystem.md §5). Usage: node tests/validate_templates.mjs FILE...
+// (@bpmn-io/element-templates-validator). Usage: node tests/validate_templates.mjs FILE...
 // Prints OK/FAIL per template and, for each error, the line, the JSON path, the property id/label it belongs to,
 // and the message. Exits 1 when any template is invalid, 2 on a usage or read error.
 import { readFileSync } from 'node:fs';

@@ -25,7 +25,7 @@ _WORKER_LOGGER = logging.getLogger("uipath_connector.worker")
 
 # Third-party loggers that print what may hold a secret below WARNING: pyzeebe and the REST SDK log job objects
 # (with variables) and failure messages; urllib3 logs each Orchestrator request line, whose path holds cloudOrg and
-# cloudTenant (often {{secrets.…}}, reference/camunda-connector.md §4.3); httpx/httpcore log every poll at INFO.
+# cloudTenant (often {{secrets.…}}, Camunda's connector secrets); httpx/httpcore log every poll at INFO.
 _QUIET_LOGGERS = ("pyzeebe", "grpc", "uipath_connector.runtime.camunda_sdk", "httpx", "httpcore", "urllib3")
 
 
@@ -175,7 +175,7 @@ def load_connector(spec: str, **options: Any) -> Any:
 
 
 def _pyzeebe_channel() -> Any:
-    """A gRPC channel from the conventional settings (reference/python-ecosystem.md §1, "Connecting").
+    """A gRPC channel from the conventional settings (pyzeebe 4.7 docs, "Connecting").
 
     ``CAMUNDA_CLUSTER_ID`` → Camunda SaaS; a client id plus an OAuth URL → self-managed with OAuth; otherwise
     ``ZEEBE_ADDRESS`` (default ``localhost:26500``) over TLS, or plaintext when ``ZEEBE_INSECURE_CONNECTION`` is

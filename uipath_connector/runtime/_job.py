@@ -1,14 +1,16 @@
 """One job in, one outcome out: Camunda's outbound connector job handling as a pure function.
 
-The steps and their order follow Camunda's ``SpringConnectorJobHandler`` (reference/camunda-connector.md §4.1):
+The steps and their order follow Camunda's ``SpringConnectorJobHandler`` (camunda/connectors):
 
 1. parse the ``retryBackoff`` header (ISO-8601); invalid → fail with 0 retries;
 2. validate the ``jobTimeout`` header (ISO-8601, positive); invalid → fail with 0 retries; a valid one is handed
    to the adapter's ``extend_timeout`` callback before the connector runs (the adapter owns the I/O);
 3. replace secrets in the variables, build the context; the connector binds and validates;
-4. execute; normalise the result; ``resultVariable`` / ``resultExpression`` build the output variables (§4.7);
-5. evaluate ``errorExpression`` after success and after failure (§4.8);
-6. map to exactly one outcome: throw error, fail (retries and backoff per §4.9), or complete.
+4. execute; normalise the result; ``resultVariable`` / ``resultExpression`` build the output variables (Camunda's
+   ConnectorResultHandler);
+5. evaluate ``errorExpression`` after success and after failure (Camunda's connector error handling);
+6. map to exactly one outcome: throw error, fail (retries and backoff as Camunda's OutboundConnectorExceptionHandler),
+   or complete.
 
 Nothing here does I/O besides calling the connector and the secret provider; adapters send the outcome.
 """
@@ -51,17 +53,18 @@ __all__ = [
     "run_job",
 ]
 
-# Header keys, as Camunda's runtime reads them (Keywords.java, reference/camunda-connector.md §4.1).
+# Header keys, as Camunda's runtime reads them (Keywords.java, Camunda's ConnectorJobHandler).
 RESULT_VARIABLE_HEADER = "resultVariable"
 RESULT_EXPRESSION_HEADER = "resultExpression"
 ERROR_EXPRESSION_HEADER = "errorExpression"
 RETRY_BACKOFF_HEADER = "retryBackoff"
 JOB_TIMEOUT_HEADER = "jobTimeout"
 
-# Camunda cuts error messages to this many characters (reference/camunda-connector.md §4.8, §4.9).
+# Camunda cuts error messages to this many characters (Camunda's connector error handling; Camunda's
+# OutboundConnectorExceptionHandler).
 MAX_ERROR_MESSAGE_LENGTH = 6000
 
-# Camunda replaces the message with this notice when it cannot know which values to mask (§4.3).
+# Camunda replaces the message with this notice when it cannot know which values to mask (Camunda's connector secrets).
 SECRETS_UNAVAILABLE_MESSAGE = "Fetching secrets failed, original error can't be displayed"
 
 
@@ -111,7 +114,7 @@ def run_job(
         header_backoff = _duration_header(headers, RETRY_BACKOFF_HEADER, allow_zero=True)
         job_timeout = _duration_header(headers, JOB_TIMEOUT_HEADER, allow_zero=False)
     except InvalidHeaderError as error:
-        # Camunda fails before anything else, without the error expression (§4.1 step 1-2, §4.9 last row).
+        # Camunda fails before anything else, without the error expression (ConnectorJobHandler steps 1-2).
         return _failure_outcome(error, retries=0, backoff=None, mask=SecretMask())
 
     context = OutboundConnectorContext(
@@ -127,7 +130,8 @@ def run_job(
         except ConnectorInputError:
             raise
         except Exception as error:
-            # The provider failed: which values to mask is unknown, so the message cannot be shown (§4.3).
+            # The provider failed: which values to mask is unknown, so the message cannot be shown (Camunda's connector
+            # secrets).
             raise _SecretsUnavailable(error) from error
         mask = SecretMask(context.secret_values)
         if job_timeout is not None and extend_timeout is not None:
@@ -150,7 +154,7 @@ def _duration_header(headers: Mapping[str, str], name: str, *, allow_zero: bool)
         stripped = str(text).strip()
         # jobTimeout: the reference does not say which format Camunda expects, so both an ISO-8601 duration
         # and a plain number of milliseconds (what UpdateJobTimeout takes) are accepted. Not for retryBackoff,
-        # which is ISO-8601 only (reference/camunda-connector.md §4.9).
+        # which is ISO-8601 only (Camunda's OutboundConnectorExceptionHandler).
         if name == JOB_TIMEOUT_HEADER and stripped.isdigit():
             value = timedelta(milliseconds=int(stripped))
         else:
@@ -166,7 +170,8 @@ def _duration_header(headers: Mapping[str, str], name: str, *, allow_zero: bool)
 
 
 def _output_variables(result: object, headers: Mapping[str, str]) -> dict[str, object]:
-    """``resultVariable`` and ``resultExpression`` (§4.7); both may be set, the expression's keys win."""
+    """``resultVariable`` and ``resultExpression`` (Camunda's ConnectorResultHandler); both may be set, the
+    expression's keys win."""
     output: dict[str, object] = {}
     result_variable = headers.get(RESULT_VARIABLE_HEADER, "").strip()
     if result_variable:
@@ -192,7 +197,8 @@ def _on_success(
 ) -> JobOutcome:
     expression = headers.get(ERROR_EXPRESSION_HEADER, "")
     if expression.strip():
-        # Camunda gives the expression the output variables when there are any, else the raw result (§4.8).
+        # Camunda gives the expression the output variables when there are any, else the raw result (Camunda's
+        # connector error handling).
         response: object = output if output else result
         try:
             outcome = _error_expression_outcome(expression, response, retries=retries, mask=mask)
@@ -226,7 +232,7 @@ def _on_failure(
 def _retries_and_backoff(
     error: Exception, *, retries: int, header_backoff: timedelta | None
 ) -> tuple[int, timedelta | None]:
-    """The table of reference/camunda-connector.md §4.9."""
+    """The table of Camunda's OutboundConnectorExceptionHandler."""
     if isinstance(error, ConnectorInputError) or isinstance(error.__cause__, ConnectorInputError):
         return 0, header_backoff
     if isinstance(error, ConnectorRetryError):
@@ -240,7 +246,7 @@ def _error_context(error: Exception, mask: SecretMask) -> dict[str, object]:
     """``{type, message, code?, variables?}``: what ``error`` is in the error expression and the Fail variables.
 
     ``type`` is the Python class name (Camunda's is the Java class name, e.g.
-    ``io.camunda.connector.api.error.ConnectorException``); the code is never masked (§4.3).
+    ``io.camunda.connector.api.error.ConnectorException``); the code is never masked (Camunda's connector secrets).
     """
     kind = type(error.cause if isinstance(error, _SecretsUnavailable) else error).__name__
     context: dict[str, object] = {"type": kind, "message": _error_message(error, mask)}
@@ -265,7 +271,8 @@ def _failure_outcome(error: Exception, *, retries: int, backoff: timedelta | Non
     code = context.get("code")
     if code is None:
         return Fail(message=_truncate(mask.text(message)), retries=retries, backoff=backoff, variables=variables)
-    # The code is never masked, in the message either (§4.3): mask the text around it. `"code": ` cannot occur
+    # The code is never masked, in the message either (Camunda's connector secrets): mask the text around it.
+    # `"code": ` cannot occur
     # earlier, inside the JSON strings of `type` and `message` (their quotes are escaped), so the first one is it.
     marker = f'"code": {_json_text(code)}'
     before, _, after = message.partition(marker)
@@ -297,7 +304,7 @@ def _error_expression_outcome(
     kind = value.get("errorType")
     if kind == "bpmnError":
         code = value.get("errorCode")
-        if code is None:  # Camunda ignores a BPMN error without a code (§4.8)
+        if code is None:  # Camunda ignores a BPMN error without a code (Camunda's connector error handling)
             return None
         return ThrowError(
             error_code=str(code),
@@ -307,7 +314,8 @@ def _error_expression_outcome(
     if kind == "jobError":
         message = _truncate(mask.text(str(value.get("errorMessage") or "")))
         variables = _variables_of(value)
-        variables["error"] = message  # Camunda adds (and overwrites) `error` with the message (§4.8)
+        # Camunda adds (and overwrites) `error` with the message (Camunda's connector error handling).
+        variables["error"] = message
         return Fail(
             message=message,
             retries=max(_int(value.get("retries")), 0),

@@ -1,8 +1,8 @@
 """Masking secret values in everything a job sends back: messages, variable strings and variable keys.
 
 Camunda masks the failure message and, recursively, the strings and map keys of the error variables, but never the
-error code, because boundary events match on it (reference/camunda-connector.md §4.3). This runtime masks the same
-way in *every* outcome, successful ones included (DESIGN.md: "secrets never reach job variables").
+error code, because boundary events match on it (Camunda's connector secrets). This runtime masks the same
+way in *every* outcome, successful ones included (this project's promise: secrets never reach job variables).
 
 A plain ``str.replace`` is not enough: replacing one secret can form another occurrence (secret ``x*`` in
 ``xx**`` leaves ``x****``), so replacement repeats until no secret is left. Each round removes at least one

@@ -1,7 +1,7 @@
 """Authentication: bearer tokens as given, OAuth 2.0 client-credentials tokens from a process-wide cache.
 
-Token cache (improving on reference/camunda-connector.md §4.10 and following reference/uipath-orchestrator-api.md
-§3.1, §11.8):
+Token cache (improving on Camunda's OAuth token cache and following UiPath: Authenticating with an External
+Application, whose tokens last one hour and cannot be refreshed):
 
 * one token per (token endpoint, client id, SHA-256 of the secret, scopes, client-authentication mode) for the
   whole process; keys are themselves hashed, so neither the client id nor the secret is kept in the key;
@@ -157,7 +157,8 @@ def token_cache_key(endpoint: str, auth: OAuthClientCredentialsAuthentication) -
 
 
 def token_request(auth: OAuthClientCredentialsAuthentication) -> tuple[dict[str, str], dict[str, str]]:
-    """Headers and form fields of the client-credentials request (reference/...-api.md §3.1, camunda §3).
+    """Headers and form fields of the client-credentials request (UiPath: Authenticating with an External Application,
+    Camunda's UiPath connector docs).
 
     ``basicAuthHeader`` sends ``Basic base64(id:secret)`` of the raw UTF-8 text, as Camunda's connector does;
     ``credentialsBody`` sends ``client_id`` and ``client_secret`` in the form instead.

@@ -1,15 +1,16 @@
 """The Orchestrator client: Add Queue Item and Get Queue Item by id over one ``requests.Session``.
 
-Requests are those of Camunda's connector (reference/camunda-connector.md §3) against the Orchestrator contract
-(reference/uipath-orchestrator-api.md §2, §5), with these deliberate choices:
+Requests are those of Camunda's connector (Camunda's UiPath connector docs) against the Orchestrator contract
+(UiPath: Building API Requests, folder headers; UiPath's Orchestrator OpenAPI v20), with these deliberate choices:
 
 * Dates go out as RFC 3339 date-times (``2023-01-12`` as ``2023-01-12T00:00:00Z``): the spec's format, and
   the same instant Orchestrator reads from the date alone (``_records.wire_date``).
 * Add sends only the keys that have a value (Camunda sends ``null`` for empty ones; Orchestrator accepts both),
   in Camunda's order: ``DeferDate, DueDate, Priority, Name, SpecificContent, Reference``.
 * Get sends ``$filter=Id eq N`` and ``$count=true`` to ``/odata/QueueItems``: the answer keeps the collection
-  shape of the seed (``value[1].Status`` in FEEL) including ``@odata.count``, which current Automation Cloud
-  only returns when asked (reference §5.3).
+  shape of Camunda's UiPath docs (``value[1].Status`` in FEEL) including ``@odata.count``, which current Automation
+  Cloud
+  only returns when asked (UiPath: Queue Items Requests).
 * Exactly one folder header; ``Content-Type`` only on requests with a body.
 * Every error message names the request relative to the Orchestrator base (``POST
   /odata/Queues/UiPathODataSvc.AddQueueItem``) and is masked with every secret value the client knows.
@@ -89,7 +90,7 @@ MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
 #: How much earlier than the first attempt (client clock) a found item may have been created and still count as
 #: this request's item: tolerates clock skew between client and Orchestrator.
 CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
-#: Statuses of items that no longer reserve their Reference (reference/uipath-orchestrator-api.md §8.2).
+#: Statuses of items that no longer reserve their Reference (UiPath: API Response Codes).
 _RELEASED_REFERENCE_STATUSES = frozenset({"Deleted", "Retried"})
 
 
@@ -128,7 +129,7 @@ def _input_error(message: str) -> ConnectorInputError:
 
 
 def _folder_header(configuration: Configuration) -> tuple[str, str]:
-    """The one folder header (reference/uipath-orchestrator-api.md §2)."""
+    """The one folder header (UiPath: Building API Requests, folder headers)."""
     if configuration.organization_unit_id is not None:
         return "X-UIPATH-OrganizationUnitId", str(configuration.organization_unit_id)
     if configuration.folder_key is not None:
@@ -180,7 +181,7 @@ class _Sends:
 def _unreadable_json(response: requests.Response, body: object) -> bool:
     """A body that says it is JSON (every Orchestrator answer does) but does not parse: a broken or cut answer.
 
-    Camunda's REST connector would hand such a body on as text (reference/camunda-connector.md §4.5), and a
+    Camunda's REST connector would hand such a body on as text (Camunda's HttpCommonResult), and a
     result expression such as ``response.body.Id`` would then quietly give null; here it is an error instead.
     ``body`` is the envelope's, which ``parse_body`` already read: parsed JSON needs no second parse, only the
     check that its bytes were UTF-8 (``parse_body`` decodes with replacement, ``json.loads`` would refuse).
@@ -415,7 +416,7 @@ class OrchestratorClient:
         """A 409/1016 answer to an Add with a reference: the earlier attempt's item when a re-sent Add meets it.
 
         Otherwise it raises :class:`DuplicateReferenceError` naming the item that holds the reference when a
-        look-up finds it (the idempotency key of reference/uipath-orchestrator-api.md §11.5: a retried job can
+        look-up finds it (the idempotency key of UiPath: Queue Items Requests: a retried job can
         carry on with that item). None for any other answer.
         """
         if response.status_code != 409 or not item.reference:
@@ -658,7 +659,7 @@ class OrchestratorClient:
         return error
 
     def _network_error(self, error: requests.RequestException, what: str) -> OrchestratorConnectionError:
-        """Camunda's codes and messages for transport failures (reference/camunda-connector.md §4.6)."""
+        """Camunda's codes and messages for transport failures (Camunda's ConnectorExceptionMapper)."""
         phase = transport_phase(error)
         if phase == "tls":
             code = "SSL_HANDSHAKE_FAILED"

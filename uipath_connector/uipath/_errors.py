@@ -14,7 +14,7 @@
     └── OrchestratorConnectionError     no HTTP answer: Camunda's network codes ("408", "500", "SSL_HANDSHAKE_FAILED")
         └── QueueItemMayExistError      an Add whose fate is unknown and could not be settled: code "408"
 
-``error_code`` is Camunda's code (the HTTP status as text for answers, reference/camunda-connector.md §4.6), so
+``error_code`` is Camunda's code (the HTTP status as text for answers, Camunda's ConnectorExceptionMapper), so
 error expressions written for Camunda's connector (``error.code = "404"``) keep working. UiPath's own numeric
 ``errorCode`` is :attr:`OrchestratorError.uipath_error_code`.
 """
@@ -43,7 +43,7 @@ __all__ = [
     "orchestrator_error",
 ]
 
-#: UiPath's errorCode for "Error creating Transaction. Duplicate Reference." (reference/...-api.md §8.2).
+#: UiPath's errorCode for "Error creating Transaction. Duplicate Reference." (UiPath: API Response Codes).
 DUPLICATE_REFERENCE = 1016
 #: The fields of the item holding a reference that a :class:`DuplicateReferenceError` names in ``existingItem``;
 #: never ``SpecificContent``, which may hold sensitive data.
@@ -80,7 +80,7 @@ def error_details(response: HttpResponse) -> UiPathErrorDetails:
     body = response.body
     if isinstance(body, Mapping):
         message = _lookup(body, "message")
-        nested = _lookup(body, "error")  # ABP: {"error": {"code", "message", "details"}} (reference §8.1)
+        nested = _lookup(body, "error")  # ABP: {"error": {"code", "message", "details"}} (UiPath: API Response Codes)
         if isinstance(nested, Mapping):
             inner = _lookup(nested, "message")
             details = _lookup(nested, "details")
@@ -118,7 +118,8 @@ def _shortened(text: str) -> str:
 
 
 def response_variables(response: HttpResponse) -> dict[str, object]:
-    """Camunda's error variables: ``{"response": {"headers": ..., "body": ...}}`` (reference §4.6)."""
+    """Camunda's error variables: ``{"response": {"headers": ..., "body": ...}}`` (Camunda's
+    ConnectorExceptionMapper)."""
     envelope = response.to_dict()
     return {"response": {"headers": envelope["headers"], "body": envelope["body"]}}
 
@@ -272,8 +273,8 @@ class TokenEndpointError(ConnectorError):
 
 
 class OrchestratorConnectionError(ConnectorError):
-    """No HTTP answer: refused, reset, timed out or a TLS failure, with Camunda's network codes (reference
-    §4.6). ``request_sent`` says whether the request may have reached the server."""
+    """No HTTP answer: refused, reset, timed out or a TLS failure, with Camunda's network codes (Camunda's
+    ConnectorExceptionMapper). ``request_sent`` says whether the request may have reached the server."""
 
     def __init__(self, error_code: str, message: str, *, request_sent: bool):
         super().__init__(error_code, message)

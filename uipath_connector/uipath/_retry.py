@@ -3,7 +3,7 @@
 The rest of the code asks one question per outcome, "retry this, and after how long?", through a *decision*
 function returning ``False`` (do not retry), ``True`` (retry after the policy's capped exponential backoff with
 jitter) or a number of seconds the server asked for (``Retry-After``). Only what the server cannot have processed
-is retried (reference/uipath-orchestrator-api.md §9):
+is retried (UiPath: Rate Limits):
 
 =========================================  ======  ======================================================
 outcome                                    GET     POST (Add Queue Item)
