@@ -53,9 +53,9 @@ ENABLING_COMMANDS = (
     ("node", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
     ("chromium", "npx playwright install chromium   (after npm ci)"),
     ("playwright", "npx playwright install chromium   (after npm ci)"),
-    ("pyzeebe", ".venv/bin/pip install -e '.[test]'   (or: pip install 'uipath-connector[pyzeebe]' from a clone)"),
+    ("pyzeebe", ".venv/bin/pip install -e '.[test]'   (pyzeebe comes with the test extra)"),
     ("grpc", ".venv/bin/pip install -e '.[test]'   (grpcio comes with pyzeebe)"),
-    ("camunda", ".venv/bin/pip install -e '.[test]'   (camunda-orchestration-sdk)"),
+    ("camunda-orchestration-sdk", ".venv/bin/pip install -e '.[test]'   (camunda-orchestration-sdk comes with it)"),
     ("build", ".venv/bin/pip install -e '.[test]'   (brings build and twine)"),
 )
 

@@ -218,7 +218,14 @@ class Retrier:
         delay = policy.backoff(retry_number, self._rng)
         if retry_number >= policy.attempts or self._clock() - started + delay > policy.max_total_seconds:
             return False
-        _LOG.info("waiting %.2f s before retry %d of %d", delay, retry_number, policy.attempts - 1)
+        # `wait_seconds` lets the command line show a long wait as progress even when it is not verbose.
+        _LOG.info(
+            "waiting %.2f s before retry %d of %d",
+            delay,
+            retry_number,
+            policy.attempts - 1,
+            extra={"wait_seconds": delay},
+        )
         self._sleep(delay)
         return True
 
@@ -274,12 +281,14 @@ class Retrier:
             return self._clock() - started + delay > policy.max_total_seconds
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
+            delay = plan(state)[0]
             _LOG.info(
                 "retrying %s in %.2f s (attempt %d of %d)",
                 what,
-                plan(state)[0],
+                delay,
                 state.attempt_number + 1,
                 policy.attempts,
+                extra={"wait_seconds": delay},
             )
 
         def give_back(state: tenacity.RetryCallState) -> _T:
