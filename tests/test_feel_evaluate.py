@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from uipath_connector.runtime.feel import (
+from uipath_connector.feel import (
     FeelError,
     FeelEvaluationError,
     evaluate,

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from feel_corpus import CASES, CONTEXTS, KNOWN_DIFFERENCES
 
-from uipath_connector.runtime.feel import FeelError, evaluate
-from uipath_connector.runtime.feel._temporal import format_date, format_datetime, format_duration
+from uipath_connector.feel import FeelError, evaluate
+from uipath_connector.feel._temporal import format_date, format_datetime, format_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 ORACLE = ROOT / "tests" / "feel_oracle.mjs"

@@ -25,15 +25,22 @@ from ._runtime_properties import (
     template_identity_properties,
 )
 
-__all__ = ["TEMPLATE_ID", "TEMPLATE_VERSION", "uipath_template", "uipath_template_path"]
+__all__ = ["DOCUMENTATION_REF", "TEMPLATE_ID", "TEMPLATE_VERSION", "uipath_template", "uipath_template_path"]
 
 #: Our own id (never Camunda's ``io.camunda.connectors.UIPath.v1``), stable across versions.
 TEMPLATE_ID = "uipath-connector.UiPath.v1"
 #: Goes up by one with every change a modeler can see (labels, defaults, fields, conditions, constraints, ...).
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 
-# Camunda's page describes the same fields and variables; docs/element-template.md covers what this adds.
-_DOCUMENTATION_REF = "https://docs.camunda.io/docs/components/connectors/out-of-the-box-connectors/uipath/"
+#: The project's page, shown by the Modeler as the template's documentation link. The project has no hosted docs
+#: site or repository URL in its metadata yet; its package page is what a user can open, and it shows the README,
+#: which leads to docs/element-template.md. Point this at the hosted page once ``[project.urls]`` names one
+#: (tests/test_template_uipath.py then insists on it).
+DOCUMENTATION_REF = "https://pypi.org/project/uipath-connector/"
+
+#: Appended to every step name: Camunda's own UiPath template offers steps with the same operation names, and
+#: with both templates installed the Modeler's menu would show "Add queue item" twice.
+_STEP_SUFFIX = " (uipath-connector)"
 
 _GROUPS = (
     Group("operation", "Operation"),
@@ -139,7 +146,7 @@ def uipath_template() -> ElementTemplate:
             "robot",
             "UiPath",
         ),
-        documentation_ref=_DOCUMENTATION_REF,
+        documentation_ref=DOCUMENTATION_REF,
         category=("connectors", "Connectors"),
         engines={"camunda": "^8.3"},
         icon=_icon(),
@@ -153,7 +160,12 @@ def uipath_template() -> ElementTemplate:
             *template_identity_properties(TEMPLATE_ID, TEMPLATE_VERSION),
         ),
         steps=tuple(
-            Step(label, f"{operation_id}_{value}", description=_STEPS[value][0], keywords=_STEPS[value][1])
+            Step(
+                label + _STEP_SUFFIX,
+                f"{operation_id}_{value}",
+                description=_STEPS[value][0],
+                keywords=_STEPS[value][1],
+            )
             for value, label in operations
         ),
         presets=tuple(Preset(f"{operation_id}_{value}", ((operation_id, value),)) for value, _ in operations),

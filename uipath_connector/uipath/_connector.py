@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import random
-import threading
-import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 import requests
 
+from ..http import RetryPolicy, ThreadSessions, TokenCache
 from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector, record_plan
-from ._auth import TokenCache
 from ._client import OrchestratorClient
 from ._records import AddQueueItemRequest, GetQueueItemRequest, OperationRequest
-from ._retry import RetryPolicy
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 
@@ -49,30 +45,22 @@ class UiPathConnector:
         allow_insecure_http: bool = False,
         token_cache: TokenCache | None = None,
         session_factory: Callable[[], requests.Session] = requests.Session,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-        rng: Callable[[], float] = random.random,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
+        rng: Callable[[], float] | None = None,
     ):
         self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
         self.allow_insecure_http = allow_insecure_http
         self._token_cache = token_cache
-        self._session_factory = session_factory
+        self._sessions = ThreadSessions(session_factory)
         self._sleep = sleep
         self._clock = clock
         self._wall_clock = wall_clock
         self._rng = rng
-        self._local = threading.local()
 
     def __repr__(self) -> str:
         return f"UiPathConnector(retry_policy={self.retry_policy!r}, allow_insecure_http={self.allow_insecure_http})"
-
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = self._session_factory()
-            self._local.session = session
-        return session
 
     def execute(self, context: OutboundConnectorContext) -> HttpResponse:
         """Run the job's operation; raises the client's errors, or ``ConnectorInputError`` for bad variables."""
@@ -80,7 +68,7 @@ class UiPathConnector:
         client = OrchestratorClient(
             request.configuration,
             request.authentication,
-            session=self._session(),
+            sessions=self._sessions,
             retry_policy=self.retry_policy,
             allow_insecure_http=self.allow_insecure_http,
             token_cache=self._token_cache,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 
 class FeelError(ValueError):
-    """Base class of every error raised by :mod:`uipath_connector.runtime.feel`."""
+    """Base class of every error raised by :mod:`uipath_connector.feel`."""
 
 
 class FeelSyntaxError(FeelError):
