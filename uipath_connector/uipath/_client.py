@@ -22,7 +22,7 @@ import enum
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import TypeVar
 
@@ -215,6 +215,22 @@ class OrchestratorClient:
         """
         checked: GetQueueItemInput = bind({"itemId": item_id}, GetQueueItemInput)
         return self._get_queue_item(checked.item_id)
+
+    def query_queue_items(self, params: Mapping[str, str]) -> HttpResponse:
+        """``GET /odata/QueueItems`` with the OData query options ``params`` (``$filter``, ``$orderby``, ``$top``...).
+
+        Retried, authenticated and masked like every other request; an answer >= 400 raises
+        :class:`OrchestratorError`. Used by the webhook reconciler to read items that reached a final state.
+        """
+        requester = self._requester
+        what = f"GET {QUEUE_ITEMS_PATH}"
+        try:
+            response = requester.send(
+                "GET", QUEUE_ITEMS_PATH, params=dict(params), decide=decide_get, started=requester.retrier.now()
+            )
+        except requests.RequestException as error:
+            raise requester.network_error(error, what) from None
+        return requester.result(response, what)
 
     def _get_queue_item(self, item_id: int) -> HttpResponse:
         requester = self._requester
