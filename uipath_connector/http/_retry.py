@@ -35,6 +35,7 @@ import requests
 import tenacity
 import urllib3.exceptions
 
+from ._bodies import ResponseTooLargeError
 from ._clock import Clock, current_clock
 
 __all__ = [
@@ -160,9 +161,14 @@ def _status_decision(response: requests.Response, *, gateway: bool, now: datetim
 
 
 def decide_get(outcome: requests.Response | BaseException, now: datetime) -> Decision:
-    """A GET changes nothing, so any transport failure, 429, 502, 503 and 504 are worth another try."""
+    """A GET changes nothing, so any transport failure, 429, 502, 503 and 504 are worth another try (not an answer
+    over the body cap: it would be as large again)."""
     if isinstance(outcome, BaseException):
-        return isinstance(outcome, requests.exceptions.RequestException) and transport_phase(outcome) != "tls"
+        return (
+            isinstance(outcome, requests.exceptions.RequestException)
+            and not isinstance(outcome, ResponseTooLargeError)
+            and transport_phase(outcome) != "tls"
+        )
     return _status_decision(outcome, gateway=True, now=now)
 
 

@@ -29,6 +29,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import logging
 import math
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -64,6 +65,10 @@ __all__ = [
     "read_headers",
     "run_job",
 ]
+
+#: ``error.type`` of the Fail that stands in for an unexpected exception (``run_job`` never raises).
+INTERNAL_ERROR_TYPE = "InternalError"
+_LOG = logging.getLogger("uipath_connector.runtime")
 
 # Header keys, as Camunda's runtime reads them (Keywords.java, Camunda's ConnectorJobHandler).
 RESULT_VARIABLE_HEADER = "resultVariable"
@@ -148,6 +153,40 @@ def run_job(
     >>> run_job(Echo(), variables={"text": "hi"}, custom_headers={"resultVariable": "out"}, retries=3)
     Complete(variables={'out': {'echo': 'hi'}})
     """
+    try:
+        return _run_job(
+            function,
+            variables=variables,
+            custom_headers=custom_headers,
+            retries=retries,
+            secret_provider=secret_provider,
+            job=job,
+            extend_timeout=extend_timeout,
+        )
+    except Exception as error:
+        # The contract is that a job always gets an outcome. Every known failure is mapped above; this is the
+        # net under a bug. No retries: the connector may already have changed something (an added item), and an
+        # incident lets a person look. The exception's text is not shown: nothing masked it.
+        _LOG.error("run_job: unexpected %s while handling a job; failing it without retries", type(error).__name__)
+        message = f"The connector runtime failed unexpectedly ({type(error).__name__}); see the worker's log"
+        return Fail(
+            message=message,
+            retries=0,
+            backoff=None,
+            variables={"error": {"type": INTERNAL_ERROR_TYPE, "message": message}},
+        )
+
+
+def _run_job(
+    function: OutboundConnectorFunction,
+    *,
+    variables: str | Mapping[str, object],
+    custom_headers: Mapping[str, str] | None,
+    retries: int,
+    secret_provider: SecretProvider | None,
+    job: JobInfo | None,
+    extend_timeout: Callable[[timedelta], None] | None,
+) -> JobOutcome:
     headers = dict(custom_headers or {})
     info = attrs.evolve(job, retries=retries) if job is not None else JobInfo(retries=retries)
 
@@ -247,6 +286,8 @@ def _expression_header(name: str, text: str) -> FeelExpression | None:
         raise InvalidHeaderError(
             f"Invalid {name} header '{_shown(text)}': the expression is nested too deeply"
         ) from None
+    except ValueError as error:  # a number literal beyond Python's int/str conversion limit (4,300 digits)
+        raise InvalidHeaderError(f"Invalid {name} header '{_shown(text)}': {str(error)[:200]}") from None
 
 
 def _check_retries(text: str) -> None:

@@ -28,7 +28,7 @@ import requests
 
 from ..http import Clock, Requester, RetryPolicy, ThreadSessions, TokenCache, decide_get
 from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind, record_plan
-from ._add_settling import QUEUE_ITEMS_PATH, RECOVERED_HEADER, DuplicateSafeAdd
+from ._add_settling import QUEUE_ITEMS_PATH, RECOVERED_HEADER, DuplicateSafeAdd, collection_problem
 from ._auth import authenticator_for
 from ._errors import OrchestratorConnectionError, orchestrator_error
 from ._operations import OPERATIONS
@@ -233,4 +233,6 @@ class OrchestratorClient:
         Retried, authenticated and masked like every other request; an answer >= 400 raises
         :class:`OrchestratorError`. Used by the webhook reconciler to read items that reached a final state.
         """
-        return self._requester.request("GET", QUEUE_ITEMS_PATH, params=dict(params), decide=decide_get)
+        return self._requester.request(
+            "GET", QUEUE_ITEMS_PATH, params=dict(params), decide=decide_get, expect=collection_problem
+        )
