@@ -3,7 +3,8 @@
 * ``sdk`` imports no HTTP library and nothing else of the project;
 * ``feel`` imports nothing of the project (it could be published on its own);
 * ``runtime`` imports ``sdk`` and ``feel`` only (worker libraries only lazily, inside functions, behind an extra);
-* ``uipath`` imports ``sdk``;
+* ``http`` imports ``sdk`` (and the HTTP libraries), nothing else of the project;
+* ``uipath`` imports ``sdk`` and ``http``: ``sdk <- http <- uipath``; only ``http`` touches ``tenacity``;
 * ``testing`` may import everything; nothing imports ``cli``.
 """
 
@@ -84,11 +85,30 @@ def test_runtime_imports_sdk_and_feel_only_and_worker_libraries_lazily(path: Pat
         assert _root(name) not in {"requests", "urllib3", "tenacity"}, f"{path} imports {name}"
 
 
-@pytest.mark.parametrize("path", _files("uipath"), ids=lambda p: p.name)
-def test_uipath_imports_the_sdk_and_itself_only(path: Path) -> None:
+@pytest.mark.parametrize("path", _files("http"), ids=lambda p: p.name)
+def test_http_imports_the_sdk_and_itself_only(path: Path) -> None:
     for name, _ in _imports(path):
         if _root(name) == "uipath_connector":
-            assert name.startswith(("uipath_connector.sdk", "uipath_connector.uipath")), f"{path} imports {name}"
+            assert name.startswith(("uipath_connector.sdk", "uipath_connector.http")), f"{path} imports {name}"
+
+
+@pytest.mark.parametrize("path", _files("uipath"), ids=lambda p: p.name)
+def test_uipath_imports_the_sdk_the_http_layer_and_itself_only(path: Path) -> None:
+    for name, _ in _imports(path):
+        if _root(name) == "uipath_connector":
+            allowed = ("uipath_connector.sdk", "uipath_connector.http", "uipath_connector.uipath")
+            assert name.startswith(allowed), f"{path} imports {name}"
+        # Retries, sessions and transports are the HTTP layer's: the connector asks it, never tenacity itself.
+        assert _root(name) not in {"tenacity", "urllib3"}, f"{path} imports {name}"
+
+
+def test_only_the_http_layer_uses_tenacity() -> None:
+    users = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if any(_root(name) == "tenacity" for name, _ in _imports(path))
+    )
+    assert users == ["http/_retry.py"]
 
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))

@@ -130,21 +130,32 @@ def test_result_expression_null_adds_nothing() -> None:
         ("[1, 2]", "array. Evaluated value: [1, 2]"),
     ],
 )
-def test_result_expression_that_is_not_a_context_is_an_input_error(expression: str, described: str) -> None:
+def test_result_expression_that_is_not_a_context_is_an_incident_naming_the_result(
+    expression: str, described: str
+) -> None:
     outcome = run(Returns(ENVELOPE), {"resultExpression": expression, "retryBackoff": "PT30S"})
-    message = f"Invalid input: Result expression must return a JSON object, but got {described}"
+    message = (
+        f"Invalid input: Result expression must return a JSON object, but got {described} (after the connector "
+        "call succeeded: response.body.Id 42; the job is not retried automatically, so that the call is not "
+        "repeated: fix the cause, then resolve the incident)"
+    )
     assert isinstance(outcome, Fail)
-    assert outcome.retries == 0
-    assert outcome.backoff == timedelta(seconds=30)
-    assert outcome.variables == {"error": {"type": "ConnectorInputError", "message": message}}
+    assert (outcome.retries, outcome.backoff) == (0, None)
+    assert outcome.variables == {
+        "error": {"type": "ConnectorInputError", "message": message, "variables": {"response": ENVELOPE_DICT}}
+    }
     assert outcome.message == f"{message} | Error variables: {json.dumps(outcome.variables, ensure_ascii=False)}"
 
 
-def test_result_expression_evaluation_failure_is_a_generic_error() -> None:
-    outcome = run(Returns(ENVELOPE), {"resultExpression": "={a: 1 +}", "retryBackoff": "PT5S"}, retries=3)
+def test_result_expression_with_a_syntax_error_is_refused_before_the_call() -> None:
+    connector = Returns(ENVELOPE)
+    outcome = run(connector, {"resultExpression": "={a: 1 +}", "retryBackoff": "PT5S"}, retries=3)
     assert isinstance(outcome, Fail)
-    assert (outcome.retries, outcome.backoff) == (2, timedelta(seconds=5))
-    assert outcome.variables["error"]["type"] == "FeelSyntaxError"  # type: ignore[index]
+    assert (outcome.retries, outcome.backoff) == (0, None)
+    assert outcome.variables["error"]["type"] == "InvalidHeaderError"  # type: ignore[index]
+    assert outcome.message.startswith("Invalid resultExpression header '={a: 1 +}': ")
+    assert "at position 8" in outcome.message
+    assert connector.contexts == []
 
 
 def test_json_results_are_kept_as_they_are() -> None:
@@ -166,14 +177,17 @@ def test_attrs_results_are_unstructured_and_enums_become_values() -> None:
     assert outcome == Complete({"r": {"item_id": 7, "priority": "High", "tags": ["a"]}, "p": "High"})
 
 
-def test_a_result_that_is_not_json_is_a_generic_failure() -> None:
+def test_a_result_that_is_not_json_is_an_incident_after_the_call() -> None:
     outcome = run(Returns(object()), {"resultVariable": "r"}, retries=2)
     assert isinstance(outcome, Fail)
-    assert outcome.retries == 1
+    assert outcome.retries == 0
     assert outcome.variables == {
         "error": {
             "type": "TypeError",
-            "message": "The connector returned a value of type object, which is not a JSON value",
+            "message": "The connector returned a value of type object, which is not a JSON value (after the "
+            "connector call succeeded; the job is not retried automatically, so that the call is not repeated: "
+            "fix the cause, then resolve the incident)",
+            "variables": {"response": None},
         }
     }
 

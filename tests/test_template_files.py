@@ -17,6 +17,7 @@ from uipath_connector.templates import (
     versioning_problems,
     write_template_files,
 )
+from uipath_connector.templates._uipath_template import TEMPLATE_VERSION
 
 
 def _text(version: int, name: str = "T") -> str:
@@ -138,7 +139,8 @@ def test_writing_a_changed_template_without_a_bump_fails(tmp_path: Path, capsys:
 
     assert main(["template", "--output", str(target)]) == 1
     error = capsys.readouterr().err
-    assert error.startswith(f"uipath-connector template: {target}: the template changed but its version is still 1")
+    still = f"the template changed but its version is still {TEMPLATE_VERSION}"
+    assert error.startswith(f"uipath-connector template: {target}: {still}")
 
     assert main(["template", "--same-version", "--output", str(target)]) == 0
     assert target.read_text(encoding="utf-8") == render_template(uipath_template())

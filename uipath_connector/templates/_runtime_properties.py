@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._generator import optional_pattern
 from ._model import Binding, Constraints, PropertyCondition, TemplateProperty
 
 __all__ = [
@@ -122,8 +123,11 @@ def retry_properties(*, retries: int = 3, backoff: str = "PT30S") -> tuple[Templ
             group="retries",
             type="String",
             optional=True,
+            # Empty is allowed (the worker's default): the properties panel tests the pattern on an empty field too.
             constraints=Constraints(
-                not_empty=False, pattern=POSITIVE_DURATION_PATTERN, pattern_message=_POSITIVE_DURATION_MESSAGE
+                not_empty=False,
+                pattern=optional_pattern(POSITIVE_DURATION_PATTERN),
+                pattern_message=_POSITIVE_DURATION_MESSAGE,
             ),
             binding=Binding.header("jobTimeout"),
         ),
