@@ -21,7 +21,7 @@ from uipath_connector.feel import (
     to_json_value,
 )
 
-# -- connector functions (reference/camunda-connector.md §4.8) ------------------------------------------
+# -- connector functions (Camunda's connector error handling) ------------------------------------------
 
 
 def test_bpmn_error_shape() -> None:

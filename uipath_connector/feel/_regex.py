@@ -1,7 +1,7 @@
 """Regular expressions for ``matches``, ``replace`` and ``split``, in bounded time on any input.
 
-FEEL's string functions take XML Schema / XPath regular expressions (DMN 1.5 §10.3.4.3 points to XQuery 1.0 and
-XPath 2.0 Functions and Operators §7.6). Running them on Python's backtracking ``re`` lets a pattern such as
+FEEL's string functions take XML Schema / XPath regular expressions (DMN 1.5, section 10.3.4.3, points to XQuery 1.0 and
+XPath 2.0 Functions and Operators, section 7.6). Running them on Python's backtracking ``re`` lets a pattern such as
 ``(a+)+$`` on 34 ``a`` and a ``!`` hold the GIL for seconds; response data is untrusted, so this module has its own
 engine instead:
 
@@ -521,7 +521,7 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
 
 
 def _strip_whitespace(pattern: str) -> str:
-    # Flag x: whitespace is removed, except inside a character class (XPath and XQuery Functions 3.1, §5.6.1).
+    # Flag x: whitespace is removed, except inside a character class (XPath and XQuery Functions 3.1, section 5.6.1).
     out: list[str] = []
     in_class = 0
     escaped = False
