@@ -8,6 +8,7 @@ Each command lives in its own module and adds its sub-parser; the heavy imports 
     uipath-connector emulator --port 8765      # the Orchestrator emulator on loopback
     uipath-connector template [--check]        # the element template from the records
     uipath-connector worker --client rest      # a Zeebe job worker
+    uipath-connector webhooks --queue Invoices # webhooks and reconciler -> Zeebe messages
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ._demo_command import add_demo_command
 from ._emulator_command import add_emulator_command
 from ._operation_commands import add_operation_commands
 from ._template_command import add_template_command
+from ._webhooks_command import add_webhooks_command
 from ._worker_command import add_worker_command, load_connector
 
 __all__ = ["build_parser", "load_connector", "main"]
@@ -34,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_emulator_command(commands)
     add_template_command(commands)
     add_worker_command(commands)
+    add_webhooks_command(commands)
     return parser
 
 
