@@ -452,8 +452,8 @@ def record_properties(
 ) -> tuple[TemplateProperty, ...]:
     """The template properties of a record, or of a union of records tagged by ``discriminator``'s dropdown.
 
-    >>> from uipath_connector.uipath import OPERATION_TYPE_PROPERTY, OperationRequest
-    >>> props = record_properties(OperationRequest, discriminator=OPERATION_TYPE_PROPERTY)
+    >>> from uipath_connector.uipath import OPERATIONS
+    >>> props = record_properties(OPERATIONS.request_type(), discriminator=OPERATIONS.dropdown())
     >>> props[0].binding.name
     'operationType'
     """

@@ -8,9 +8,10 @@ from datetime import datetime
 import requests
 
 from ..http import RetryPolicy, ThreadSessions, TokenCache
-from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector, record_plan
+from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector
+from . import _queue_items  # noqa: F401 - registers the operations it declares
 from ._client import OrchestratorClient
-from ._records import AddQueueItemRequest, GetQueueItemRequest, OperationRequest
+from ._operations import OPERATIONS
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 
@@ -19,9 +20,7 @@ __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 JOB_TYPE = "uipath-connector:uipath:1"
 
 #: Every top-level variable the records read: what a worker fetches for a job.
-INPUT_VARIABLES: tuple[str, ...] = tuple(
-    sorted(record_plan(AddQueueItemRequest).known | record_plan(GetQueueItemRequest).known)
-)
+INPUT_VARIABLES: tuple[str, ...] = OPERATIONS.input_variables()
 
 
 @outbound_connector(name="UiPath Connector", type=JOB_TYPE, input_variables=INPUT_VARIABLES)
@@ -64,7 +63,7 @@ class UiPathConnector:
 
     def execute(self, context: OutboundConnectorContext) -> HttpResponse:
         """Run the job's operation; raises the client's errors, or ``ConnectorInputError`` for bad variables."""
-        request = context.bind_variables(OperationRequest)
+        request = context.bind_variables(OPERATIONS.request_type())
         client = OrchestratorClient(
             request.configuration,
             request.authentication,
@@ -79,6 +78,6 @@ class UiPathConnector:
             secret_values=context.secret_values,
             _validated=True,
         )
-        if isinstance(request, AddQueueItemRequest):
-            return client.add_queue_item(request.input, _validated=True)
-        return client._get_queue_item(request.input.item_id)
+        result = OPERATIONS.for_request(request).handler(client, request.input)
+        assert isinstance(result, HttpResponse)
+        return result

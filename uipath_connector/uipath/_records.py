@@ -6,13 +6,16 @@ modeler who switches templates keeps what was entered. Every field carries compl
 
 Conventions the template generator relies on:
 
-* Property ids used in conditions: ``operationType`` (the operation dropdown, :data:`OPERATION_TYPE_PROPERTY`),
+* Property ids used in conditions: ``operationType`` (the operation dropdown, derived from the operation
+  registry ``OPERATIONS``: the request records are tagged with their operation id when it registers them),
   ``authenticationType`` (the ``authentication.type`` dropdown, described by the hints on the
   ``authentication`` field, whose record type is a union tagged on ``type``).
 * A field whose type is a tagged union (``authentication``) carries the hints of its discriminator dropdown; the
   dropdown binds ``<variable>.<discriminator>`` (``authentication.type``), the variants' fields bind
   ``authentication.<name>``.
 * ``embedded=True`` sections (configuration, input) read top-level variables, as Camunda's template does.
+* An input field needs no ``operationType`` condition: the generator shows it for the operations whose request
+  records read it.
 
 >>> from uipath_connector.sdk import bind
 >>> request = bind(
@@ -40,7 +43,6 @@ from ._urls import cloud_url_problem, orchestrator_urls, token_endpoint_problem
 __all__ = [
     "AUTHENTICATION_TYPE_PROPERTY",
     "MAX_TIMEOUT_SECONDS",
-    "OPERATION_TYPE_PROPERTY",
     "AddQueueItemInput",
     "AddQueueItemRequest",
     "Authentication",
@@ -60,24 +62,8 @@ __all__ = [
 #: this ceiling instead (docs/errors-and-retries.md).
 MAX_TIMEOUT_SECONDS = 300
 
-_ADD = Condition("operationType", ("addQueueItem",))
-_GET = Condition("operationType", ("getItemById",))
 _BEARER = Condition("authenticationType", ("bearer",))
 _OAUTH = Condition("authenticationType", ("oauth-client-credentials-flow",))
-
-#: The ``operationType`` dropdown. It is the discriminator of :data:`OperationRequest`, so it has no field of its
-#: own; the template generator takes its hints from here.
-OPERATION_TYPE_PROPERTY = TemplateHints(
-    label="Operation type",
-    description="The Orchestrator operation to run",
-    group="operation",
-    type="Dropdown",
-    choices=(
-        Choice("addQueueItem", "Add queue item"),
-        Choice("getItemById", "Get queue item result by ID"),
-    ),
-    property_id="operationType",
-)
 
 #: The ``authentication.type`` dropdown (also on the ``authentication`` fields of the request records).
 AUTHENTICATION_TYPE_PROPERTY = TemplateHints(
@@ -500,7 +486,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         "https://docs.uipath.com/orchestrator/docs/about-queues-and-transactions",
         group="input",
         type="String",
-        condition=_ADD,
     )
     defer_date: str | None = variable(
         "deferDate",
@@ -516,7 +501,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         group="input",
         type="String",
         optional=True,
-        condition=_ADD,
     )
     due_date: str | None = variable(
         "dueDate",
@@ -532,7 +516,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         group="input",
         type="String",
         optional=True,
-        condition=_ADD,
     )
     priority: Priority = variable(
         "priority",
@@ -543,7 +526,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         group="input",
         type="Dropdown",
         choices=(Choice("Low", "Low"), Choice("Normal", "Normal"), Choice("High", "High")),
-        condition=_ADD,
         property_id="priority",
     )
     specific_content: dict[str, Any] | None = variable(
@@ -558,7 +540,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         type="String",
         feel="required",
         optional=True,
-        condition=_ADD,
     )
     reference: str | None = variable(
         "reference",
@@ -570,7 +551,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         group="input",
         type="String",
         optional=True,
-        condition=_ADD,
     )
 
 
@@ -592,32 +572,30 @@ class GetQueueItemInput:
         group="input",
         type="String",
         feel="optional",
-        condition=_GET,
     )
 
 
 # --- whole requests --------------------------------------------------------------------------------------
 
 
-@discriminator("operationType", "addQueueItem")
 @attrs.frozen(kw_only=True)
 class AddQueueItemRequest:
-    """The job variables of an *Add queue item* task."""
+    """The job variables of an *Add queue item* task (tagged ``operationType`` by its operation's registration)."""
 
     authentication: Authentication = variable("authentication", template=AUTHENTICATION_TYPE_PROPERTY)
     configuration: Configuration = variable("configuration", embedded=True)
     input: AddQueueItemInput = variable("input", embedded=True)
 
 
-@discriminator("operationType", "getItemById")
 @attrs.frozen(kw_only=True)
 class GetQueueItemRequest:
-    """The job variables of a *Get queue item result by ID* task."""
+    """The job variables of a *Get queue item result by ID* task (tagged by its operation's registration)."""
 
     authentication: Authentication = variable("authentication", template=AUTHENTICATION_TYPE_PROPERTY)
     configuration: Configuration = variable("configuration", embedded=True)
     input: GetQueueItemInput = variable("input", embedded=True)
 
 
-#: What ``context.bind_variables`` gets: one request per operation, chosen by ``operationType``.
+#: The request records of the built-in operations, chosen by ``operationType`` (for type checkers and Python
+#: callers; the connector binds ``OPERATIONS.request_type()``, which includes every registered operation).
 OperationRequest: TypeAlias = AddQueueItemRequest | GetQueueItemRequest
