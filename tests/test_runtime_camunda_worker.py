@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip(
     "camunda_orchestration_sdk",
-    reason="camunda-orchestration-sdk is not installed: pip install 'uipath-connector[camunda]'",
+    reason="camunda-orchestration-sdk is not installed: pip install -e '.[camunda]'",
 )
 
 from uipath_connector.runtime import run_camunda_worker

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("pyzeebe", reason="pyzeebe is not installed: pip install 'uipath-connector[pyzeebe]'")
+pytest.importorskip("pyzeebe", reason="pyzeebe is not installed: pip install -e '.[pyzeebe]'")
 grpc = pytest.importorskip("grpc", reason="grpcio is not installed (comes with pyzeebe)")
 
 from pyzeebe import create_insecure_channel  # noqa: E402

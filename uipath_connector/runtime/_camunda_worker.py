@@ -1,6 +1,6 @@
 """Run a connector as a Camunda 8 REST job worker (extra ``[camunda]``: ``camunda-orchestration-sdk`` 10.x).
 
-How outcomes map (reference/python-ecosystem.md §2): :class:`Complete` → the handler returns the variables
+How outcomes map (camunda-orchestration-sdk README): :class:`Complete` → the handler returns the variables
 (``POST /v2/jobs/{key}/completion``); :class:`ThrowError` → ``raise JobError`` (``/error``); :class:`Fail` →
 ``raise JobFailure`` with explicit retries and backoff in ms (``/failure``). The SDK is imported only when used.
 

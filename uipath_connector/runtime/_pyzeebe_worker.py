@@ -1,6 +1,6 @@
 """Run a connector as a pyzeebe task (extra ``[pyzeebe]``, gRPC gateway). pyzeebe is imported only when used.
 
-How outcomes map (reference/python-ecosystem.md §1):
+How outcomes map (pyzeebe 4.7 docs):
 
 * :class:`Complete` → the task returns the variables; pyzeebe sends ``CompleteJob``;
 * :class:`ThrowError` → ``JobController.set_error_status(message, error_code, variables)``;

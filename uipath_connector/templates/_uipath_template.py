@@ -1,7 +1,7 @@
 """The UiPath connector's element template: the records' properties plus what only the template knows.
 
 Field properties come from :mod:`uipath_connector.uipath`'s records (:func:`record_properties`). This module adds
-the template-level facts of Camunda's v7 UiPath template (reference/camunda-connector.md §1-§2) in this project's
+the template-level facts of Camunda's v7 UiPath template (Camunda's UiPath template v7) in this project's
 own namespace: id, name, version, icon, groups, steps and presets per operation, the runtime's properties
 (result, errors, retries, identity headers), and the form-only folder selector.
 
