@@ -199,7 +199,7 @@ def test_outcomes_reach_the_gateway_as_exact_commands(gateway: tuple[FakeGateway
         "type": JOB_TYPE,
         "fetchVariable": ["text", "mode"],
         "maxJobsToActivate": 32,
-        "timeout": 30000,
+        "timeout": 300000,  # the echo connector states no worst case: the 5-minute fallback
     }
     commands = by_key(fake.commands())
     assert commands[1] == ("CompleteJob", {"jobKey": 1, "variables": {"echoed": "hi"}})

@@ -61,15 +61,23 @@ def add_worker_command(subparsers: Any) -> None:
     parser.add_argument(
         "--job-timeout-ms",
         type=positive_int,
-        # A string default goes through `type` too, so a bad environment value is refused like a bad flag.
-        default=os.environ.get("CAMUNDA_WORKER_TIMEOUT", "").strip() or "30000",
-        help="how long an activated job is reserved for this worker (default: CAMUNDA_WORKER_TIMEOUT or 30000)",
+        # A string default goes through `type` too, so a bad environment value is refused like a bad flag; unset,
+        # the adapters derive the timeout from the connector's worst case.
+        default=os.environ.get("CAMUNDA_WORKER_TIMEOUT", "").strip() or None,
+        help=(
+            "how long an activated job is reserved for this worker; the worker extends it while the job's call runs "
+            "(default: CAMUNDA_WORKER_TIMEOUT, else the connector's worst-case duration with a margin; a shorter "
+            "value is warned about)"
+        ),
     )
     parser.add_argument(
         "--max-jobs",
         type=positive_int,
         default=os.environ.get("CAMUNDA_WORKER_MAX_CONCURRENT_JOBS", "").strip() or "10",
-        help="jobs worked at once by this process (default: CAMUNDA_WORKER_MAX_CONCURRENT_JOBS or 10)",
+        help=(
+            "jobs worked at once by this process, one thread each; no more are activated than there are free "
+            "(default: CAMUNDA_WORKER_MAX_CONCURRENT_JOBS or 10)"
+        ),
     )
     parser.add_argument(
         "--name",
