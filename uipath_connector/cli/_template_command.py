@@ -1,4 +1,8 @@
-"""``uipath-connector template``: generate the element template from the records (see ``docs/element-template.md``)."""
+"""``uipath-connector template``: generate a connector's element template (see ``docs/element-template.md``).
+
+The connector is chosen like ``worker`` chooses it (``--connector MODULE:ATTR``, default the UiPath connector);
+its ``@outbound_connector`` declares the template factory and the file name under ``element-templates/``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from pathlib import Path
 
 __all__ = ["add_template_command"]
 
+DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
+
 
 def add_template_command(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subcommands.add_parser(
@@ -16,6 +22,12 @@ def add_template_command(subcommands: argparse._SubParsersAction[argparse.Argume
         description="Generate the UiPath connector's element template from its records and write it to "
         "element-templates/uipath-connector.json (freezing the previous version under versioned/ when the version "
         "goes up).",
+    )
+    parser.add_argument(
+        "--connector",
+        metavar="MODULE:ATTR",
+        default=DEFAULT_CONNECTOR,
+        help=f"the connector class, instance or factory whose template to write (default: {DEFAULT_CONNECTOR})",
     )
     parser.add_argument(
         "--output", type=Path, help="where to write it (default: element-templates/uipath-connector.json)", default=None
@@ -32,14 +44,29 @@ def add_template_command(subcommands: argparse._SubParsersAction[argparse.Argume
 
 
 def _run_template(arguments: argparse.Namespace) -> int:
-    from ..templates import TemplateFileError, render_template, uipath_template, uipath_template_path
+    from ..sdk import connector_metadata
+    from ..templates import ElementTemplate, TemplateFileError, render_template
     from ..templates import write_template_files as write_files
+    from ._worker_command import load_connector
 
-    generated = render_template(uipath_template())
+    try:
+        metadata = connector_metadata(load_connector(arguments.connector))
+    except (ImportError, AttributeError, ValueError, TypeError) as error:
+        print(f"uipath-connector template: cannot load the connector {arguments.connector!r}: {error}", file=sys.stderr)
+        return 2
+    template = metadata.element_template() if metadata.element_template is not None else None
+    if not isinstance(template, ElementTemplate) or metadata.template_file is None:
+        print(
+            f"uipath-connector template: the connector {arguments.connector!r} declares no element template "
+            "(element_template= and template_file= on its @outbound_connector)",
+            file=sys.stderr,
+        )
+        return 2
+    generated = render_template(template)
     if arguments.stdout:
         sys.stdout.write(generated)
         return 0
-    target: Path = arguments.output or uipath_template_path()
+    target: Path = arguments.output or Path("element-templates") / metadata.template_file
     if arguments.output is None and not target.parent.is_dir():
         # Run elsewhere, the default path would silently create a stray element-templates/ in the current folder.
         print(
