@@ -1,4 +1,4 @@
-"""run_job: every row of reference/camunda-connector.md §4.7-4.9, masking, truncation and invalid headers."""
+"""run_job: every row of Camunda's ConnectorResultHandler, masking, truncation and invalid headers."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def run(
     )
 
 
-# -- §4.7 result variable / result expression ------------------------------------------------------------------
+# -- result variable / result expression (Camunda's ConnectorResultHandler) ----------------------------------
 
 
 def test_no_headers_completes_with_no_variables() -> None:
@@ -197,7 +197,7 @@ def test_feel_temporal_values_become_iso_text() -> None:
     assert outcome == Complete({"d": "PT1M30S", "day": "2026-01-15"})
 
 
-# -- §4.9 failures, retries, backoff --------------------------------------------------------------------------
+# -- failures, retries, backoff (Camunda's OutboundConnectorExceptionHandler) ---------------------------------
 
 
 def test_generic_exception_uses_retries_minus_one_and_the_header_backoff() -> None:
@@ -314,7 +314,7 @@ def test_a_short_message_with_long_variables_is_truncated_as_a_whole() -> None:
     assert outcome.message.startswith('short | Error variables: {"error": {"type": "ConnectorError"')
 
 
-# -- invalid headers (§4.1 steps 1-2) ------------------------------------------------------------------------
+# -- invalid headers (Camunda's ConnectorJobHandler, steps 1-2) ------------------------------------------
 
 
 @pytest.mark.parametrize("header", ["30s", "PT", "P1Y", "-PT5S", "PTXS"])
@@ -379,7 +379,7 @@ def test_failing_timeout_extension_is_a_generic_failure() -> None:
     assert outcome.retries == 2
 
 
-# -- §4.8 error expression ------------------------------------------------------------------------------------
+# -- error expression (Camunda's connector error handling) ----------------------------------------------------
 
 
 def test_error_expression_on_failure_sees_error_response_and_job_retries() -> None:
@@ -497,7 +497,7 @@ def test_error_expression_returning_something_else_fails_with_zero_retries(expre
     assert got in outcome.message
 
 
-# -- secrets and masking (§4.3) -------------------------------------------------------------------------------
+# -- secrets and masking (Camunda's connector secrets) --------------------------------------------------------
 
 SECRET = "t0k3n-Sup3r"
 

@@ -65,7 +65,7 @@ __all__ = [
     "run_job",
 ]
 
-# Header keys, as Camunda's runtime reads them (Keywords.java, reference/camunda-connector.md §4.1).
+# Header keys, as Camunda's runtime reads them (Keywords.java, Camunda's ConnectorJobHandler).
 RESULT_VARIABLE_HEADER = "resultVariable"
 RESULT_EXPRESSION_HEADER = "resultExpression"
 ERROR_EXPRESSION_HEADER = "errorExpression"
@@ -81,10 +81,11 @@ _MAX_MILLISECONDS = 2**63 - 1
 _MAX_RETRIES = 2**31 - 1
 _MAX_HEADER_DIGITS = 30
 
-# Camunda cuts error messages to this many characters (reference/camunda-connector.md §4.8, §4.9).
+# Camunda cuts error messages to this many characters (Camunda's connector error handling and
+# OutboundConnectorExceptionHandler).
 MAX_ERROR_MESSAGE_LENGTH = 6000
 
-# Camunda replaces the message with this notice when it cannot know which values to mask (§4.3).
+# Camunda replaces the message with this notice when it cannot know which values to mask (Camunda's connector secrets).
 SECRETS_UNAVAILABLE_MESSAGE = "Fetching secrets failed, original error can't be displayed"
 
 
@@ -381,7 +382,7 @@ def _on_failure(error: Exception, headers: JobHeaders, *, retries: int, mask: Se
 def _retries_and_backoff(
     error: Exception, *, retries: int, header_backoff: timedelta | None
 ) -> tuple[int, timedelta | None]:
-    """The table of reference/camunda-connector.md §4.9."""
+    """The table of Camunda's OutboundConnectorExceptionHandler."""
     if isinstance(error, ConnectorInputError) or isinstance(error.__cause__, ConnectorInputError):
         return 0, header_backoff
     if isinstance(error, ConnectorRetryError):
@@ -395,7 +396,7 @@ def _error_context(error: Exception, mask: SecretMask) -> dict[str, object]:
     """``{type, message, code?, variables?}``: what ``error`` is in the error expression and the Fail variables.
 
     ``type`` is the Python class name (Camunda's is the Java class name, e.g.
-    ``io.camunda.connector.api.error.ConnectorException``); the code is never masked (§4.3).
+    ``io.camunda.connector.api.error.ConnectorException``); the code is never masked (Camunda's connector secrets).
     """
     kind = type(error.cause if isinstance(error, _SecretsUnavailable) else error).__name__
     context: dict[str, object] = {"type": kind, "message": _error_message(error, mask)}
@@ -420,7 +421,8 @@ def _failure_outcome(error: Exception, *, retries: int, backoff: timedelta | Non
     code = context.get("code")
     if code is None:
         return Fail(message=_truncate(mask.text(message)), retries=retries, backoff=backoff, variables=variables)
-    # The code is never masked, in the message either (§4.3): mask the text around it. `"code": ` cannot occur
+    # The code is never masked, in the message either (Camunda's connector secrets): mask the text around it.
+    # `"code": ` cannot occur
     # earlier, inside the JSON strings of `type` and `message` (their quotes are escaped), so the first one is it.
     marker = f'"code": {_json_text(code)}'
     before, _, after = message.partition(marker)
@@ -452,7 +454,7 @@ def _error_expression_outcome(
     kind = value.get("errorType")
     if kind == "bpmnError":
         code = value.get("errorCode")
-        if code is None:  # Camunda ignores a BPMN error without a code (§4.8)
+        if code is None:  # Camunda ignores a BPMN error without a code (Camunda's connector error handling)
             return None
         return ThrowError(
             error_code=str(code),
@@ -462,7 +464,8 @@ def _error_expression_outcome(
     if kind == "jobError":
         message = _truncate(mask.text(str(value.get("errorMessage") or "")))
         variables = _variables_of(value)
-        variables["error"] = message  # Camunda adds (and overwrites) `error` with the message (§4.8)
+        # Camunda adds (and overwrites) `error` with the message (Camunda's connector error handling).
+        variables["error"] = message
         return Fail(
             message=message,
             retries=max(_int(value.get("retries")), 0),

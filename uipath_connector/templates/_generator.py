@@ -1,6 +1,6 @@
 """Template properties generated from input records, the way Camunda's Java generator reads ``@TemplateProperty``.
 
-The records are the one source of truth (reference/camunda-connector.md §5): each field declared with
+The records are the one source of truth (Camunda's Connector SDK): each field declared with
 :func:`uipath_connector.sdk.variable` becomes a property whose label, group, type, FEEL mode, choices, default,
 constraints and condition come from its :class:`~uipath_connector.sdk.VariableSpec`. The walk follows the
 records' structure:
@@ -42,7 +42,7 @@ __all__ = [
     "template_pattern",
 ]
 
-#: A value the runtime replaces before binding (reference/camunda-connector.md §4.3), so any field may hold it.
+#: A value the runtime replaces before binding (Camunda's connector secrets), so any field may hold it.
 _SECRET_PLACEHOLDER = r"\{\{secrets\..+\}\}"  # noqa: S105 - a pattern, not a password
 #: Python-only regular-expression syntax that JavaScript (the Modeler) reads differently or not at all.
 _PYTHON_ONLY = re.compile(r"\(\?P[<=]|\\[AZ]|\(\?[aiLmsux]+[):]|\\z")

@@ -154,7 +154,7 @@ def model_task(
         kind = binding["type"]
         if kind == "zeebe:input":
             if value in ("", None) and prop.get("optional"):
-                continue  # no mapping at all (reference/python-ecosystem.md §5)
+                continue  # no mapping at all (@bpmn-io/element-templates-validator)
             if isinstance(value, str) and value.startswith("="):
                 if evaluate_feel is None:
                     raise ModelerError(f"{binding['name']}: FEEL value {value!r} needs evaluate_feel")

@@ -83,7 +83,7 @@ def _input_error(message: str) -> ConnectorInputError:
 
 
 def _folder_header(configuration: Configuration) -> tuple[str, str]:
-    """The one folder header (reference/uipath-orchestrator-api.md §2)."""
+    """The one folder header (UiPath: Building API Requests, folder headers)."""
     if configuration.organization_unit_id is not None:
         return "X-UIPATH-OrganizationUnitId", str(configuration.organization_unit_id)
     if configuration.folder_key is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import requests
 
@@ -72,6 +72,19 @@ class UiPathConnector:
 
     def __repr__(self) -> str:
         return f"UiPathConnector(retry_policy={self.retry_policy!r}, allow_insecure_http={self.allow_insecure_http})"
+
+    def worst_case_duration(self, connection_timeout_seconds: float = 20.0) -> timedelta:
+        """How long one job's call may take at most: what a worker's default job timeout is derived from.
+
+        Three logical requests (the token, the Add or Get, a look-up by reference or the re-send after a 401), each
+        bounded by the retry policy's total time plus one last attempt's connect and read timeouts (the default
+        ``connectionTimeoutInSeconds``; a job with a longer one relies on the worker extending its deadline).
+
+        >>> UiPathConnector().worst_case_duration()
+        datetime.timedelta(seconds=300)
+        """
+        per_request = self.retry_policy.max_total_seconds + 2 * connection_timeout_seconds
+        return timedelta(seconds=3 * per_request)
 
     def execute(self, context: OutboundConnectorContext) -> HttpResponse:
         """Run the job's operation; raises the client's errors, or ``ConnectorInputError`` for bad variables."""

@@ -1,6 +1,6 @@
 """Typed records of the connector's job variables: authentication, configuration and input per operation.
 
-Variable names and values are those of Camunda's own UiPath template (reference/camunda-connector.md §2), so a
+Variable names and values are those of Camunda's own UiPath template (Camunda's UiPath template v7), so a
 modeler who switches templates keeps what was entered. Every field carries complete element-template hints
 (label, group, FEEL mode, condition, choices, default); the template generator reads them, nothing else.
 
@@ -113,7 +113,7 @@ _DATE_PATTERN = r"\d{4}-\d{2}-\d{2}([Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?([Zz]|[+
 def parse_orchestrator_date(text: str) -> datetime | None:
     """Parse a ``yyyy-MM-dd`` date or an ISO-8601 date-time with offset; ``None`` when it is neither.
 
-    Up to 7 fractional digits are accepted, as Orchestrator writes them (reference/uipath-orchestrator-api.md §4).
+    Up to 7 fractional digits are accepted, as Orchestrator writes them (UiPath's Orchestrator OpenAPI v20).
 
     >>> parse_orchestrator_date("2023-01-20T10:13:20.6603953Z")
     datetime.datetime(2023, 1, 20, 10, 13, 20, 660395, tzinfo=datetime.timezone.utc)
@@ -153,8 +153,9 @@ def parse_orchestrator_date(text: str) -> datetime | None:
 def wire_date(text: str) -> str:
     """A valid ``deferDate``/``dueDate`` as sent: an RFC 3339 date-time meaning the same instant.
 
-    The OpenAPI spec types the dates ``date-time`` and reference/uipath-orchestrator-api.md §4 says "send Z or
-    ±hh:mm", so a date-only value goes out as midnight UTC (Orchestrator reads it so: the seed's 201 echoes
+    The OpenAPI spec types the dates ``date-time`` and UiPath's Orchestrator OpenAPI v20 says "send Z or
+    ±hh:mm", so a date-only value goes out as midnight UTC (Orchestrator reads it so: Camunda's UiPath docs show a 201
+    echoing
     ``2023-01-12`` as ``2023-01-12T00:00:00Z``), missing seconds as ``:00``, and ``t``/``z`` upper-cased. Digits,
     fractions and offsets are kept as given.
 
@@ -189,7 +190,8 @@ def _date_problem(value: str) -> str | None:
 _KEY_FORBIDDEN = ':.,@"'
 _ODATA_ANNOTATION = re.compile(r'[^:.,@"]+@odata\.type')
 _SIMPLE = (str, int, float, bool)
-#: Orchestrator's limit on SpecificContent (reference/uipath-orchestrator-api.md §5.2, §6.3).
+#: Orchestrator's limit on SpecificContent (UiPath: Queue Items, SpecificContent rules; UiPath: Rate Limits and Large
+#: Data Fields).
 _SPECIFIC_CONTENT_LIMIT = 500 * 1024
 
 
@@ -214,7 +216,7 @@ def _specific_content_problem(content: Mapping[str, object]) -> str | None:
             )
         if value is not None and not isinstance(value, _SIMPLE):
             kind = "an object" if isinstance(value, Mapping) else "a list" if isinstance(value, list) else "not JSON"
-            # Orchestrator's own wording (reference/uipath-orchestrator-api.md §5.2), then where.
+            # Orchestrator's own wording (UiPath: Queue Items, SpecificContent rules), then where.
             problems.append(f"Property values must be simple (like numbers or text): {key!r} is {kind}")
     if not problems and len(json.dumps(content, ensure_ascii=False).encode("utf-8")) > _SPECIFIC_CONTENT_LIMIT:
         problems.append("must be at most 500 KB as JSON (Orchestrator's limit)")
@@ -271,7 +273,8 @@ class BearerAuthentication:
 @discriminator("type", "oauth-client-credentials-flow")
 @attrs.frozen(kw_only=True)
 class OAuthClientCredentialsAuthentication:
-    """OAuth 2.0 client credentials of a confidential external application (reference/...-api.md §3.1).
+    """OAuth 2.0 client credentials of a confidential external application (UiPath: Authenticating with an External
+    Application).
 
     >>> OAuthClientCredentialsAuthentication(client_id="app", client_secret="s3cr3t")
     OAuthClientCredentialsAuthentication(client_id='***', client_secret='***', scopes='OR.Queues', \
