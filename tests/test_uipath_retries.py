@@ -193,7 +193,8 @@ def test_disabled_policy_makes_one_attempt(
         connector.execute(job("getItemById"))
     assert caught.value.error_code == "408"
     assert str(caught.value) == (
-        "An error occurred while executing the request, or the connection was aborted (GET /odata/QueueItems)"
+        "An error occurred while executing the request, or the connection was aborted (GET /odata/QueueItems; "
+        "host cloud.uipath.com; Failed to establish a new connection: [Errno 111] refused)"
     )
     assert caught.value.request_sent is False
     assert len(mocked.calls) == 1
