@@ -20,6 +20,8 @@ from typing import Any
 
 __all__ = ["add_template_command", "is_repository_root"]
 
+DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
+
 
 def add_template_command(subcommands: Any) -> None:
     parser = subcommands.add_parser(
@@ -29,6 +31,12 @@ def add_template_command(subcommands: Any) -> None:
         "without options it is printed to stdout, except in a clone of the repository, where the committed "
         "element-templates/uipath-connector.json is regenerated (freezing the previous version under versioned/ "
         "when the version goes up).",
+    )
+    parser.add_argument(
+        "--connector",
+        metavar="MODULE:ATTR",
+        default=DEFAULT_CONNECTOR,
+        help=f"the connector class, instance or factory whose template to write (default: {DEFAULT_CONNECTOR})",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -51,6 +59,12 @@ def add_template_command(subcommands: Any) -> None:
         help="maintainers: regenerate the committed template at PATH instead of "
         "element-templates/uipath-connector.json (with its versioning rules)",
     )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="the 'Wait for UiPath queue item' templates (catch event, receive task) instead; with --stdout, "
+        "--check or --same-version as above, at their committed paths",
+    )
     parser.set_defaults(run=_run_template)
 
 
@@ -69,10 +83,27 @@ def is_repository_root(folder: Path) -> bool:
 
 
 def _run_template(arguments: argparse.Namespace) -> int:
-    from ..templates import TemplateFileError, render_template, uipath_template, uipath_template_path
+    if arguments.wait:
+        return _run_wait_templates(arguments)
+    from ..sdk import connector_metadata
+    from ..templates import ElementTemplate, TemplateFileError, render_template
     from ..templates import write_template_files as write_files
+    from ._worker_command import load_connector
 
-    generated = render_template(uipath_template())
+    try:
+        metadata = connector_metadata(load_connector(arguments.connector))
+    except (ImportError, AttributeError, ValueError, TypeError) as error:
+        print(f"uipath-connector template: cannot load the connector {arguments.connector!r}: {error}", file=sys.stderr)
+        return 2
+    template = metadata.element_template() if metadata.element_template is not None else None
+    if not isinstance(template, ElementTemplate) or metadata.template_file is None:
+        print(
+            f"uipath-connector template: the connector {arguments.connector!r} declares no element template "
+            "(element_template= and template_file= on its @outbound_connector)",
+            file=sys.stderr,
+        )
+        return 2
+    generated = render_template(template)
     if arguments.out is not None and arguments.output is not None:
         print("uipath-connector template: --out and --output do not go together; use --out FILE", file=sys.stderr)
         return 2
@@ -80,7 +111,7 @@ def _run_template(arguments: argparse.Namespace) -> int:
         sys.stdout.write(generated)
         return 0
     if arguments.out is not None:
-        return _write_anywhere(Path(arguments.out), generated)
+        return _write_anywhere(Path(arguments.out), generated, metadata.template_file)
     maintainer_mode = arguments.output is not None or arguments.check or arguments.same_version
     if arguments.output is None and not is_repository_root(Path.cwd()):
         if maintainer_mode:
@@ -93,7 +124,7 @@ def _run_template(arguments: argparse.Namespace) -> int:
         # Outside a clone there is no committed file to regenerate: hand the template over, as a Unix tool does.
         sys.stdout.write(generated)
         return 0
-    target: Path = arguments.output or uipath_template_path()
+    target: Path = arguments.output or Path("element-templates") / metadata.template_file
     if arguments.check:
         committed = target.read_text(encoding="utf-8") if target.exists() else None
         if committed == generated:
@@ -113,10 +144,10 @@ def _run_template(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _write_anywhere(target: Path, generated: str) -> int:
+def _write_anywhere(target: Path, generated: str, file_name: str) -> int:
     """Write the template to ``target`` as it is (a user's copy: no versioning rules)."""
     if target.is_dir():
-        target = target / "uipath-connector.json"
+        target = target / file_name
     try:
         target.write_text(generated, encoding="utf-8")
     except OSError as error:
@@ -125,3 +156,39 @@ def _write_anywhere(target: Path, generated: str) -> int:
         return 2
     print(f"wrote {target}")
     return 0
+
+
+def _run_wait_templates(arguments: argparse.Namespace) -> int:
+    """``--wait``: print, check or regenerate both "Wait for UiPath queue item" templates (``docs/waiting.md``)."""
+    from ..templates import TemplateFileError, render_template, wait_template, wait_template_path
+    from ..templates import write_template_files as write_files
+
+    if arguments.out is not None or arguments.output is not None:
+        print("uipath-connector template: --wait prints (--stdout) or regenerates the committed files", file=sys.stderr)
+        return 2
+    generated = {element: render_template(wait_template(element)) for element in ("catch-event", "receive-task")}
+    if arguments.stdout or not is_repository_root(Path.cwd()):
+        if arguments.check or arguments.same_version:
+            print("uipath-connector template: --check and --same-version need a clone", file=sys.stderr)
+            return 2
+        sys.stdout.write("".join(generated.values()))
+        return 0
+    status = 0
+    for element, text in generated.items():
+        target = wait_template_path(element)  # type: ignore[arg-type]
+        if arguments.check:
+            if target.exists() and target.read_text(encoding="utf-8") == text:
+                print(f"{target} is up to date")
+            else:
+                print(f"{target} differs; run `uipath-connector template --wait` to regenerate it", file=sys.stderr)
+                status = 1
+            continue
+        try:
+            result = write_files(target, text, same_version=arguments.same_version)
+        except TemplateFileError as error:
+            print(f"uipath-connector template: {error}", file=sys.stderr)
+            return 1
+        for path in result.frozen:
+            print(f"froze the previous version as {path}")
+        print(f"wrote {target}" if result.written else f"{target} is up to date")
+    return status
