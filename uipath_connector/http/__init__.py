@@ -30,6 +30,7 @@ from ._errors import (
     TokenEndpointError,
     response_variables,
 )
+from ._hosts import CredentialHosts
 from ._requester import (
     AnswerError,
     Requester,
@@ -72,6 +73,7 @@ __all__ = [
     "Authenticator",
     "BearerAuthenticator",
     "Clock",
+    "CredentialHosts",
     "Decision",
     "HttpConnectionError",
     "IssuedToken",

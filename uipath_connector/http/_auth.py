@@ -185,7 +185,7 @@ def header_value_problem(value: str) -> str | None:
     HTTP/1.1 header values are Latin-1 octets without line breaks (RFC 9110, "Field Values"); ``requests`` would
     refuse a line break and ``http.client`` a character beyond Latin-1, both only while sending.
 
-    >>> header_value_problem("eyJ.abc"), header_value_problem("a\r\nX-Injected: 1")
+    >>> header_value_problem("eyJ.abc"), header_value_problem("a\\r\\nX-Injected: 1")
     (None, 'contains a line break or another control character')
     """
     if any((ord(character) < 0x20 and character != "\t") or character == "\x7f" for character in value):

@@ -337,7 +337,10 @@ def _output_variables(result: object, headers: JobHeaders) -> dict[str, object]:
     if headers.result_expression is not None:
         context: dict[str, object] = dict(result) if isinstance(result, dict) else {}
         context["response"] = result
-        mapped = _json_value(headers.result_expression.evaluate(context))
+        try:
+            mapped = _json_value(headers.result_expression.evaluate(context))
+        except ConnectorInputError as error:
+            raise ConnectorInputError(f"Result expression: {error.problems[0].message}") from None
         if mapped is None:
             return output
         if not isinstance(mapped, dict):
@@ -570,7 +573,11 @@ def _json_value(value: object) -> object:
         # string annotations), and nested values get the same treatment as everything else.
         fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
         return {field.name: _json_value(getattr(value, field.name)) for field in fields}
-    converted = to_json_value(value)  # FEEL's own values: decimals, years-and-months durations, ranges
+    try:
+        converted = to_json_value(value)  # FEEL's own values: decimals, years-and-months durations, ranges
+    except OverflowError as error:
+        # A FEEL number beyond what JSON (and the engine) can hold: the expression that made it is at fault.
+        raise ConnectorInputError(f"an expression produced a value that is not JSON: {error}") from None
     if converted is not value:
         return _json_value(converted)
     raise TypeError(f"The connector returned a value of type {type(value).__name__}, which is not a JSON value")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import requests
@@ -11,6 +11,7 @@ from ..http import RetryPolicy, ThreadSessions, TokenCache
 from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector
 from . import _queue_items  # noqa: F401 - registers the operations it declares
 from ._client import OrchestratorClient
+from ._hosts import credential_hosts as _credential_hosts
 from ._operations import OPERATIONS
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
@@ -47,6 +48,12 @@ class UiPathConnector:
     connections), and OAuth tokens come from the process-wide cache. ``retry_policy`` bounds retries
     (``RetryPolicy.disabled()`` in tests); ``allow_insecure_http`` permits ``http://`` URLs (the emulator on
     loopback) and cannot be switched on from job variables.
+
+    Credentials are only sent to hosts on an allow-list: UiPath's cloud hosts (``cloud.uipath.com``,
+    ``govcloud.uipath.us``, ``*.dedicated.uipath.com``), the hosts in the environment variable
+    ``UIPATH_CONNECTOR_CREDENTIAL_HOSTS``, and ``credential_hosts``; with ``allow_insecure_http`` also loopback.
+    A job whose ``cloudUrl`` or ``oauthTokenEndpoint`` points elsewhere fails before any request, with an input
+    error naming the host and the setting.
     """
 
     def __init__(
@@ -60,9 +67,13 @@ class UiPathConnector:
         clock: Callable[[], float] | None = None,
         wall_clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
+        credential_hosts: Iterable[str] = (),
     ):
         self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
         self.allow_insecure_http = allow_insecure_http
+        # Read once, when the worker starts: UiPath's cloud hosts, the operator's setting, and what is passed here.
+        # allow_insecure_http (never from job variables) also allows loopback: the emulator on 127.0.0.1.
+        self.credential_hosts = _credential_hosts(credential_hosts, loopback=allow_insecure_http)
         self._token_cache = token_cache
         self._sessions = ThreadSessions(session_factory)
         self._sleep = sleep
@@ -101,6 +112,7 @@ class UiPathConnector:
             wall_clock=self._wall_clock,
             rng=self._rng,
             secret_values=context.secret_values,
+            credential_hosts=self.credential_hosts,
             # The job's key makes an Add with a reference idempotent across the job's attempts (_add_settling).
             job_key=context.job.key or None,
             _validated=True,
