@@ -1,4 +1,4 @@
-"""The dependency rule of DESIGN.md, checked on the source: who may import what.
+"""The dependency rule (docs/index.md, "Architecture"), checked on the source: who may import what.
 
 * ``sdk`` imports no HTTP library and nothing else of the project;
 * ``feel`` imports nothing of the project (it could be published on its own);

@@ -19,7 +19,7 @@ from uipath_connector.feel import (
     parse_duration,
 )
 
-# -- connector functions (reference/camunda-connector.md §4.8) ------------------------------------------
+# -- connector functions (Camunda's connector error handling) ------------------------------------------
 
 
 def test_bpmn_error_shape() -> None:

@@ -1,4 +1,5 @@
-"""Differential tests: the FEEL subset against feelin (npm, pinned), the oracle named in DESIGN.md.
+"""Differential tests: the FEEL subset against feelin (npm, pinned), the cross-check ("oracle") that decides what
+the right answer is where it agrees with Camunda.
 
 The whole corpus (tests/feel_corpus.py) goes through ONE node process (tests/feel_oracle.mjs) per test
 session. Without node or node_modules/feelin the tests are skipped with a visible reason.

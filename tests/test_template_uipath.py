@@ -431,7 +431,7 @@ def test_whole_number_fields_flag_what_the_records_refuse(property_id: str, text
 
 
 class _Seed:
-    """A connector that answers every job with one of the seed's response envelopes."""
+    """A connector that answers every job with one of the response envelopes of Camunda's UiPath docs."""
 
     def __init__(self, name: str) -> None:
         self.envelope = json.loads((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Every committed template passes Camunda's own validator (reference/python-ecosystem.md §5).
+"""Every committed template passes Camunda's own validator (@bpmn-io/element-templates-validator).
 
 Runs ``tests/validate_templates.mjs`` with Node against ``@bpmn-io/element-templates-validator`` 2.26.0 and
 ``@camunda/zeebe-element-templates-json-schema`` 0.46.0 from ``node_modules`` (``npm ci``). Skipped, with the

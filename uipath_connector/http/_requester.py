@@ -198,6 +198,35 @@ class Requester:
             token = self._access_token()
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        decide: Callable[[requests.Response | BaseException, datetime], Decision],
+        what: str | None = None,
+    ) -> HttpResponse:
+        """:meth:`send`, then :meth:`result`: the envelope of a success or the mapped error, for requests that may
+        be retried per ``decide`` without further thought. ``what`` names the request in errors (default
+        ``"METHOD path"``).
+
+        >>> import responses
+        >>> from uipath_connector.http import BearerAuthenticator, decide_get
+        >>> requester = Requester("https://api.example", BearerAuthenticator("t"), timeout_seconds=5)
+        >>> with responses.RequestsMock() as mock:
+        ...     _ = mock.get("https://api.example/items", json={"value": []})
+        ...     requester.request("GET", "/items", decide=decide_get).body
+        {'value': []}
+        """
+        what = what or f"{method} {path}"
+        try:
+            response = self.send(method, path, params=params, body=body, decide=decide, started=self.retrier.now())
+        except requests.RequestException as error:
+            raise self.network_error(error, what) from None
+        return self.result(response, what)
+
     def post_form(self, url: str, headers: Mapping[str, str], form: Mapping[str, str]) -> HttpResponse:
         """POST a form to an absolute URL (a token endpoint): retried like a GET, answered as an envelope.
 

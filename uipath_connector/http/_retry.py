@@ -3,7 +3,7 @@
 The rest of the code asks one question per outcome, "retry this, and after how long?", through a *decision*
 function returning ``False`` (do not retry), ``True`` (retry after the policy's capped exponential backoff with
 jitter) or a number of seconds the server asked for (``Retry-After``). Only what the server cannot have processed
-is retried (reference/uipath-orchestrator-api.md §9):
+is retried (UiPath: Rate Limits):
 
 =========================================  ======  ======================================================
 outcome                                    GET     POST (Add Queue Item)
@@ -219,7 +219,14 @@ class Retrier:
         delay = policy.backoff(retry_number, clock.rng)
         if retry_number >= policy.attempts or clock.monotonic() - started + delay > policy.max_total_seconds:
             return False
-        self._log.info("waiting %.2f s before retry %d of %d", delay, retry_number, policy.attempts - 1)
+        # `wait_seconds` lets the command line show a long wait as progress even when it is not verbose.
+        self._log.info(
+            "waiting %.2f s before retry %d of %d",
+            delay,
+            retry_number,
+            policy.attempts - 1,
+            extra={"wait_seconds": delay},
+        )
         clock.sleep(delay)
         return True
 
@@ -288,12 +295,14 @@ class Retrier:
             return clock.monotonic() - started + delay > policy.max_total_seconds
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
+            delay = plan(state)[0]
             self._log.info(
                 "retrying %s in %.2f s (attempt %d of %d)",
                 what,
-                plan(state)[0],
+                delay,
                 state.attempt_number + 1,
                 policy.attempts,
+                extra={"wait_seconds": delay},
             )
 
         def give_back(state: tenacity.RetryCallState) -> _T:

@@ -20,6 +20,7 @@ from ._errors import ConnectorError, ConnectorInputError, ConnectorRetryError, I
 from ._fields import Choice, Condition, TemplateHints, VariableSpec, discriminator, record_discriminator, variable
 from ._function import ConnectorMetadata, OutboundConnectorFunction, connector_metadata, outbound_connector
 from ._masking import SecretMask, mask_secrets
+from ._operations import Operation, OperationRegistry, ResultPreset
 from ._secrets import (
     EnvironmentSecretProvider,
     MapSecretProvider,
@@ -40,8 +41,11 @@ __all__ = [
     "InputProblem",
     "JobInfo",
     "MapSecretProvider",
+    "Operation",
+    "OperationRegistry",
     "OutboundConnectorContext",
     "OutboundConnectorFunction",
+    "ResultPreset",
     "SecretMask",
     "SecretProvider",
     "SecretReplacement",

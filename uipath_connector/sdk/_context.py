@@ -1,7 +1,8 @@
 """The outbound connector context: one job's variables, custom headers and facts, and ``bind_variables``.
 
 ``bind_variables(Record)`` does what Java's ``OutboundConnectorContext.bindVariables`` does, in the same order
-(reference/camunda-connector.md §4.1, §4.3): (1) replace secrets in the serialized variables, (2) structure the
+(Camunda's ConnectorJobHandler; Camunda's connector secrets): (1) replace secrets in the serialized variables, (2)
+structure the
 variables into attrs records, (3) validate, raising one :class:`ConnectorInputError` for every failing field.
 """
 

@@ -1,7 +1,7 @@
 """Secret providers and the replacement of ``{{secrets.NAME}}`` / ``secrets.NAME`` in job variables.
 
 Camunda's runtime replaces secrets in the *serialized* variables JSON, once per job, before binding, with two
-patterns tried braced-first (reference/camunda-connector.md §4.3):
+patterns tried braced-first (Camunda's connector secrets):
 
 * braced ``{{secrets.NAME}}``, spaces allowed inside the braces, the name trimmed;
 * bare ``secrets.NAME`` where NAME is alphanumeric runs joined by ``/ . _ -``.

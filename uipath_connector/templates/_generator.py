@@ -1,6 +1,6 @@
 """Template properties generated from input records, the way Camunda's Java generator reads ``@TemplateProperty``.
 
-The records are the one source of truth (reference/camunda-connector.md §5): each field declared with
+The records are the one source of truth (Camunda's Connector SDK): each field declared with
 :func:`uipath_connector.sdk.variable` becomes a property whose label, group, type, FEEL mode, choices, default,
 constraints and condition come from its :class:`~uipath_connector.sdk.VariableSpec`. The walk follows the
 records' structure:
@@ -43,7 +43,7 @@ __all__ = [
     "template_pattern",
 ]
 
-#: A value the runtime replaces before binding (reference/camunda-connector.md §4.3), so any field may hold it.
+#: A value the runtime replaces before binding (Camunda's connector secrets), so any field may hold it.
 _SECRET_PLACEHOLDER = r"\{\{secrets\..+\}\}"  # noqa: S105 - a pattern, not a password
 #: What the properties panel tests a pattern against when a field is empty. bpmn-js-element-templates (2.37,
 #: the library of Camunda Modeler's panel) hands an empty field to its constraint check as ``undefined``, and the
@@ -462,8 +462,8 @@ def record_properties(
 ) -> tuple[TemplateProperty, ...]:
     """The template properties of a record, or of a union of records tagged by ``discriminator``'s dropdown.
 
-    >>> from uipath_connector.uipath import OPERATION_TYPE_PROPERTY, OperationRequest
-    >>> props = record_properties(OperationRequest, discriminator=OPERATION_TYPE_PROPERTY)
+    >>> from uipath_connector.uipath import OPERATIONS
+    >>> props = record_properties(OPERATIONS.request_type(), discriminator=OPERATIONS.dropdown())
     >>> props[0].binding.name
     'operationType'
     """

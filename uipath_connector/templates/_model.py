@@ -1,7 +1,7 @@
 """An element-template model for Camunda 8 (Zeebe) and its deterministic JSON form.
 
 The classes mirror the parts of ``@camunda/zeebe-element-templates-json-schema`` this project uses
-(reference/python-ecosystem.md §5, reference/camunda-connector.md §1-§2): template-level facts, groups, steps and
+(@bpmn-io/element-templates-validator, Camunda's UiPath template v7): template-level facts, groups, steps and
 presets, and properties with their binding, condition and constraints. :func:`render_template` writes the JSON the
 way the committed file must look: 2-space indent, keys in a fixed order, keywords sorted, a trailing newline.
 """

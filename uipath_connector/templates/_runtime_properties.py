@@ -1,7 +1,8 @@
 """Properties every connector template carries for the runtime, not for the connector's own records.
 
-They mirror Camunda's outbound-connector templates (reference/camunda-connector.md §2, rows 1, 25-27, 32-37) and
-the runtime's header contract (§4.1, §4.7-§4.9): the job type, result variable and expression, error expression,
+They mirror Camunda's outbound-connector templates (Camunda's UiPath template v7, rows 1, 25-27, 32-37) and
+the runtime's header contract (Camunda's ConnectorJobHandler and ConnectorResultHandler): the job type, result variable
+and expression, error expression,
 retries, retry backoff, job timeout, and the headers naming the template and its version.
 """
 

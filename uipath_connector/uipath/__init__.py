@@ -29,10 +29,10 @@ from ._errors import (
     QueueItemMayExistError,
     TokenEndpointError,
 )
+from ._operations import OPERATIONS
 from ._records import (
     AUTHENTICATION_TYPE_PROPERTY,
     MAX_TIMEOUT_SECONDS,
-    OPERATION_TYPE_PROPERTY,
     AddQueueItemInput,
     AddQueueItemRequest,
     Authentication,
@@ -53,7 +53,7 @@ __all__ = [
     "JOB_TYPE",
     "LIFETIME_WITHOUT_EXPIRES_IN",
     "MAX_TIMEOUT_SECONDS",
-    "OPERATION_TYPE_PROPERTY",
+    "OPERATIONS",
     "PROCESS_TOKEN_CACHE",
     "RECOVERED_HEADER",
     "REFRESH_SKEW_SECONDS",

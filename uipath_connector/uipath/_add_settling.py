@@ -190,7 +190,7 @@ class DuplicateSafeAdd:
         """A 409/1016 answer to an Add with a reference: the earlier attempt's item when a re-sent Add meets it.
 
         Otherwise it raises :class:`DuplicateReferenceError` naming the item that holds the reference when a
-        look-up finds it (the idempotency key of reference/uipath-orchestrator-api.md §11.5: a retried job can
+        look-up finds it (the idempotency key of UiPath: Queue Items Requests: a retried job can
         carry on with that item). None for any other answer.
         """
         if response.status_code != 409 or not item.reference:

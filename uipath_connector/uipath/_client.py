@@ -3,16 +3,13 @@
 Requests are those of Camunda's UiPath connector against the Orchestrator queue API ("Orchestrator API guide -
 Queue Items", UiPath), with these deliberate choices:
 
-* Get sends ``$filter=Id eq N`` and ``$count=true`` to ``/odata/QueueItems``: the answer keeps the collection
-  shape Camunda's documentation shows (``value[1].Status`` in FEEL) including ``@odata.count``, which current
-  Automation Cloud only returns when asked;
 * exactly one folder header (``X-UIPATH-OrganizationUnitId``, ``X-UIPATH-FolderKey``, ``X-UIPATH-FolderPath`` or
   its ``-Encoded`` form);
 * every error message names the request relative to the Orchestrator base (``POST
   /odata/Queues/UiPathODataSvc.AddQueueItem``) and is masked with every secret value the client knows.
 
 Sending, authentication, retries and masking are the HTTP layer's (:class:`uipath_connector.http.Requester`);
-the duplicate-safe Add is ``_add_settling``.
+the duplicate-safe Add is ``_add_settling``; each operation's handler is registered in ``OPERATIONS``.
 """
 
 from __future__ import annotations
@@ -22,7 +19,7 @@ import enum
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import TypeVar
 
@@ -34,6 +31,7 @@ from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind, record_
 from ._add_settling import QUEUE_ITEMS_PATH, RECOVERED_HEADER, DuplicateSafeAdd
 from ._auth import authenticator_for
 from ._errors import OrchestratorConnectionError, orchestrator_error
+from ._operations import OPERATIONS
 from ._records import (
     MAX_TIMEOUT_SECONDS,
     AddQueueItemInput,
@@ -85,7 +83,7 @@ def _input_error(message: str) -> ConnectorInputError:
 
 
 def _folder_header(configuration: Configuration) -> tuple[str, str]:
-    """The one folder header (reference/uipath-orchestrator-api.md §2)."""
+    """The one folder header (UiPath: Building API Requests, folder headers)."""
     if configuration.organization_unit_id is not None:
         return "X-UIPATH-OrganizationUnitId", str(configuration.organization_unit_id)
     if configuration.folder_key is not None:
@@ -192,21 +190,34 @@ class OrchestratorClient:
             server_name="Orchestrator",
             logger=_LOG,
         )
-        self._adds = DuplicateSafeAdd(self._requester)
+        self.adds = DuplicateSafeAdd(self._requester)
 
     def __repr__(self) -> str:
         masked_url = self._requester.mask(self.base_url)
         return f"OrchestratorClient(base_url={masked_url!r}, authentication={self._authentication!r})"
 
-    def add_queue_item(self, item: AddQueueItemInput, *, _validated: bool = False) -> HttpResponse:
+    @property
+    def requester(self) -> Requester:
+        """The HTTP layer's requester for this Orchestrator and these credentials (operation handlers use it)."""
+        return self._requester
+
+    def run(self, operation_input: object) -> HttpResponse:
+        """Run the operation whose input record ``operation_input`` is (any registered operation).
+
+        ``client.run(AddQueueItemInput(queue_name="Invoices"))`` is ``client.add_queue_item(...)``.
+        """
+        operation = OPERATIONS.for_input(operation_input)
+        result = operation.handler(self, _checked(operation_input))
+        assert isinstance(result, HttpResponse)
+        return result
+
+    def add_queue_item(self, item: AddQueueItemInput) -> HttpResponse:
         """Add one item to a queue; the envelope of Orchestrator's ``201`` (``body.Id`` is the new item's id).
 
         A request whose fate is unknown (sent, then a read timeout or a reset) is never re-sent blindly: with a
         ``reference`` the item is looked up first, without one :class:`QueueItemMayExistError` is raised.
         """
-        if not _validated:
-            item = _checked(item)
-        return self._adds.add(item)
+        return self.run(item)
 
     def get_queue_item(self, item_id: int | str) -> HttpResponse:
         """The queue item with this ``Id`` as the collection envelope (``body.value[0]``; FEEL ``value[1]``).
@@ -214,16 +225,12 @@ class OrchestratorClient:
         An unknown id is not an error: ``body.value`` is empty, as with Camunda's connector.
         """
         checked: GetQueueItemInput = bind({"itemId": item_id}, GetQueueItemInput)
-        return self._get_queue_item(checked.item_id)
+        return self.run(checked)
 
-    def _get_queue_item(self, item_id: int) -> HttpResponse:
-        requester = self._requester
-        params = {"$filter": f"Id eq {item_id}", "$count": "true"}
-        what = f"GET {QUEUE_ITEMS_PATH}"
-        try:
-            response = requester.send(
-                "GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, started=requester.retrier.now()
-            )
-        except requests.RequestException as error:
-            raise requester.network_error(error, what) from None
-        return requester.result(response, what)
+    def query_queue_items(self, params: Mapping[str, str]) -> HttpResponse:
+        """``GET /odata/QueueItems`` with the OData query options ``params`` (``$filter``, ``$orderby``, ``$top``...).
+
+        Retried, authenticated and masked like every other request; an answer >= 400 raises
+        :class:`OrchestratorError`. Used by the webhook reconciler to read items that reached a final state.
+        """
+        return self._requester.request("GET", QUEUE_ITEMS_PATH, params=dict(params), decide=decide_get)

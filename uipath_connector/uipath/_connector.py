@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import requests
 
 from ..http import RetryPolicy, ThreadSessions, TokenCache
-from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector, record_plan
+from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector
+from . import _queue_items  # noqa: F401 - registers the operations it declares
 from ._client import OrchestratorClient
-from ._records import AddQueueItemRequest, GetQueueItemRequest, OperationRequest
+from ._operations import OPERATIONS
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 
@@ -19,9 +20,7 @@ __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 JOB_TYPE = "uipath-connector:uipath:1"
 
 #: Every top-level variable the records read: what a worker fetches for a job.
-INPUT_VARIABLES: tuple[str, ...] = tuple(
-    sorted(record_plan(AddQueueItemRequest).known | record_plan(GetQueueItemRequest).known)
-)
+INPUT_VARIABLES: tuple[str, ...] = OPERATIONS.input_variables()
 
 
 @outbound_connector(name="UiPath Connector", type=JOB_TYPE, input_variables=INPUT_VARIABLES)
@@ -62,9 +61,22 @@ class UiPathConnector:
     def __repr__(self) -> str:
         return f"UiPathConnector(retry_policy={self.retry_policy!r}, allow_insecure_http={self.allow_insecure_http})"
 
+    def worst_case_duration(self, connection_timeout_seconds: float = 20.0) -> timedelta:
+        """How long one job's call may take at most: what a worker's default job timeout is derived from.
+
+        Three logical requests (the token, the Add or Get, a look-up by reference or the re-send after a 401), each
+        bounded by the retry policy's total time plus one last attempt's connect and read timeouts (the default
+        ``connectionTimeoutInSeconds``; a job with a longer one relies on the worker extending its deadline).
+
+        >>> UiPathConnector().worst_case_duration()
+        datetime.timedelta(seconds=300)
+        """
+        per_request = self.retry_policy.max_total_seconds + 2 * connection_timeout_seconds
+        return timedelta(seconds=3 * per_request)
+
     def execute(self, context: OutboundConnectorContext) -> HttpResponse:
         """Run the job's operation; raises the client's errors, or ``ConnectorInputError`` for bad variables."""
-        request = context.bind_variables(OperationRequest)
+        request = context.bind_variables(OPERATIONS.request_type())
         client = OrchestratorClient(
             request.configuration,
             request.authentication,
@@ -79,6 +91,6 @@ class UiPathConnector:
             secret_values=context.secret_values,
             _validated=True,
         )
-        if isinstance(request, AddQueueItemRequest):
-            return client.add_queue_item(request.input, _validated=True)
-        return client._get_queue_item(request.input.item_id)
+        result = OPERATIONS.for_request(request).handler(client, request.input)
+        assert isinstance(result, HttpResponse)
+        return result

@@ -15,7 +15,7 @@
         └── OrchestratorConnectionError     ... from Orchestrator ("408", "500", "SSL_HANDSHAKE_FAILED")
             └── QueueItemMayExistError      an Add whose fate is unknown and could not be settled: code "408"
 
-``error_code`` is Camunda's code (the HTTP status as text for answers, reference/camunda-connector.md §4.6), so
+``error_code`` is Camunda's code (the HTTP status as text for answers, Camunda's ConnectorExceptionMapper), so
 error expressions written for Camunda's connector (``error.code = "404"``) keep working. UiPath's own numeric
 ``errorCode`` is :attr:`OrchestratorError.uipath_error_code`.
 """
@@ -45,7 +45,7 @@ __all__ = [
     "orchestrator_error",
 ]
 
-#: UiPath's errorCode for "Error creating Transaction. Duplicate Reference." (reference/...-api.md §8.2).
+#: UiPath's errorCode for "Error creating Transaction. Duplicate Reference." (UiPath: API Response Codes).
 DUPLICATE_REFERENCE = 1016
 #: The fields of the item holding a reference that a :class:`DuplicateReferenceError` names in ``existingItem``;
 #: never ``SpecificContent``, which may hold sensitive data.
@@ -82,7 +82,7 @@ def error_details(response: HttpResponse) -> UiPathErrorDetails:
     body = response.body
     if isinstance(body, Mapping):
         message = _lookup(body, "message")
-        nested = _lookup(body, "error")  # ABP: {"error": {"code", "message", "details"}} (reference §8.1)
+        nested = _lookup(body, "error")  # ABP: {"error": {"code", "message", "details"}} (UiPath: API Response Codes)
         if isinstance(nested, Mapping):
             inner = _lookup(nested, "message")
             details = _lookup(nested, "details")

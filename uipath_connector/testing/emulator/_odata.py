@@ -1,4 +1,4 @@
-"""The OData query options the emulator honours on ``GET /odata/QueueItems`` (reference §5.3).
+"""The OData query options the emulator honours on ``GET /odata/QueueItems`` (UiPath: Queue Items Requests).
 
 Supported ``$filter``: comparisons ``<Field> eq <literal>`` joined by ``and``, optionally parenthesised, on
 ``Id``, ``QueueDefinitionId``, ``Reference``, ``Status`` (name or its number as a string), ``Key``,
@@ -18,7 +18,7 @@ import attrs
 from ._errors import InvalidODataError
 from ._model import Queue, QueueItem, QueueItemStatus
 
-# Reference §5.3: at most 100 filter expressions; $top at most 100 on current cloud.
+# UiPath: Queue Items Requests: at most 100 filter expressions; $top at most 100 on current cloud.
 MAX_FILTER_EXPRESSIONS = 100
 MAX_TOP = 100
 
@@ -107,7 +107,7 @@ _FIELDS = frozenset({"Id", "QueueDefinitionId", "Reference", "Status", "Key", "Q
 
 
 def _unquote(literal: str) -> str:
-    # Reference §11: a quote inside an OData string literal is written twice.
+    # UiPath: Queue Items Requests: a quote inside an OData string literal is written twice.
     return literal[1:-1].replace("''", "'")
 
 
@@ -195,7 +195,7 @@ def parse_query(params: Mapping[str, list[str]]) -> QueueItemsQuery:
     predicates = parse_filter(options["$filter"]) if "$filter" in options else []
     top = _non_negative(options, "$top")
     if top is not None and top > MAX_TOP:
-        # Reference §14 q5 leaves clamp-or-reject open; ASP.NET OData's MaxTop rejects, and so does the
+        # UiPath documents neither clamping nor rejecting; ASP.NET OData's MaxTop rejects, and so does the
         # emulator.
         raise InvalidODataError(f"$top {top} exceeds the limit of {MAX_TOP}")
     skip = _non_negative(options, "$skip") or 0

@@ -15,7 +15,7 @@ from ._http import EmulatorRequest, RequestProcessor
 if TYPE_CHECKING:
     from ._emulator import OrchestratorEmulator
 
-# Bounded waits (DESIGN.md): request bodies, socket reads and shutdown never hang a test.
+# Bounded waits (every wait has a limit): request bodies, socket reads and shutdown never hang a test.
 MAX_BODY_BYTES = 16 * 1024 * 1024
 SOCKET_TIMEOUT_SECONDS = 30.0
 SHUTDOWN_TIMEOUT_SECONDS = 5.0
