@@ -8,6 +8,7 @@ Each command lives in its own module and adds its sub-parser; the heavy imports 
     uipath-connector emulator --port 8765      # the Orchestrator emulator on loopback
     uipath-connector template --out FILE       # the element template for Camunda Modeler
     uipath-connector worker --client rest      # a Zeebe job worker
+    uipath-connector webhooks --queue Invoices # webhooks and reconciler -> Zeebe messages
 
 What every command gets from :func:`main` (shared helpers in ``_arguments.py``): ``--version``; ``-v``/``-vv``
 (the client's attempts, retries and waits as they happen, on stderr); a line on stderr for every wait longer than a
@@ -29,6 +30,7 @@ from ._demo_command import add_demo_command
 from ._emulator_command import add_emulator_command
 from ._operation_commands import add_operation_commands
 from ._template_command import add_template_command
+from ._webhooks_command import add_webhooks_command
 from ._worker_command import add_worker_command, load_connector
 
 __all__ = ["build_parser", "load_connector", "main"]
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_emulator_command(commands)
     add_template_command(commands)
     add_worker_command(commands)
+    add_webhooks_command(commands)
     for command in commands.choices.values():
         # Also after the command name (`uipath-connector demo -v`), where people type it.
         _add_verbose(command, default=argparse.SUPPRESS)

@@ -51,6 +51,12 @@ def add_template_command(subcommands: Any) -> None:
         help="maintainers: regenerate the committed template at PATH instead of "
         "element-templates/uipath-connector.json (with its versioning rules)",
     )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="the 'Wait for UiPath queue item' templates (catch event, receive task) instead; with --stdout, "
+        "--check or --same-version as above, at their committed paths",
+    )
     parser.set_defaults(run=_run_template)
 
 
@@ -69,6 +75,8 @@ def is_repository_root(folder: Path) -> bool:
 
 
 def _run_template(arguments: argparse.Namespace) -> int:
+    if arguments.wait:
+        return _run_wait_templates(arguments)
     from ..templates import TemplateFileError, render_template, uipath_template, uipath_template_path
     from ..templates import write_template_files as write_files
 
@@ -125,3 +133,39 @@ def _write_anywhere(target: Path, generated: str) -> int:
         return 2
     print(f"wrote {target}")
     return 0
+
+
+def _run_wait_templates(arguments: argparse.Namespace) -> int:
+    """``--wait``: print, check or regenerate both "Wait for UiPath queue item" templates (``docs/waiting.md``)."""
+    from ..templates import TemplateFileError, render_template, wait_template, wait_template_path
+    from ..templates import write_template_files as write_files
+
+    if arguments.out is not None or arguments.output is not None:
+        print("uipath-connector template: --wait prints (--stdout) or regenerates the committed files", file=sys.stderr)
+        return 2
+    generated = {element: render_template(wait_template(element)) for element in ("catch-event", "receive-task")}
+    if arguments.stdout or not is_repository_root(Path.cwd()):
+        if arguments.check or arguments.same_version:
+            print("uipath-connector template: --check and --same-version need a clone", file=sys.stderr)
+            return 2
+        sys.stdout.write("".join(generated.values()))
+        return 0
+    status = 0
+    for element, text in generated.items():
+        target = wait_template_path(element)  # type: ignore[arg-type]
+        if arguments.check:
+            if target.exists() and target.read_text(encoding="utf-8") == text:
+                print(f"{target} is up to date")
+            else:
+                print(f"{target} differs; run `uipath-connector template --wait` to regenerate it", file=sys.stderr)
+                status = 1
+            continue
+        try:
+            result = write_files(target, text, same_version=arguments.same_version)
+        except TemplateFileError as error:
+            print(f"uipath-connector template: {error}", file=sys.stderr)
+            return 1
+        for path in result.frozen:
+            print(f"froze the previous version as {path}")
+        print(f"wrote {target}" if result.written else f"{target} is up to date")
+    return status

@@ -29,7 +29,14 @@ __all__ = [
 
 SCHEMA_URL = "https://unpkg.com/@camunda/zeebe-element-templates-json-schema/resources/schema.json"
 
-BindingType = Literal["zeebe:input", "zeebe:taskHeader", "zeebe:taskDefinition", "zeebe:property"]
+BindingType = Literal[
+    "zeebe:input",
+    "zeebe:taskHeader",
+    "zeebe:taskDefinition",
+    "zeebe:property",
+    "bpmn:Message#property",
+    "bpmn:Message#zeebe:subscription#property",
+]
 PropertyKind = Literal["String", "Text", "Dropdown", "Boolean", "Number", "Hidden"]
 
 
@@ -270,6 +277,8 @@ class ElementTemplate:
     presets: tuple[Preset, ...] = attrs.field(default=(), converter=_tuple)
     applies_to: tuple[str, ...] = attrs.field(default=("bpmn:Task",), converter=_tuple)
     element_type: str = "bpmn:ServiceTask"
+    #: For an event element type: its event definition (``bpmn:MessageEventDefinition`` for a message catch event).
+    event_definition: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The template as a JSON object, keys in the order Camunda's own templates use."""
@@ -285,7 +294,8 @@ class ElementTemplate:
             "documentationRef": self.documentation_ref,
             "category": {"id": self.category[0], "name": self.category[1]},
             "appliesTo": list(self.applies_to),
-            "elementType": {"value": self.element_type},
+            "elementType": {"value": self.element_type}
+            | ({"eventDefinition": self.event_definition} if self.event_definition else {}),
             "groups": [group.to_json() for group in self.groups],
             "properties": [prop.to_json() for prop in in_group_order(self.properties, self.groups)],
         }
