@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ._errors import FeelSyntaxError
@@ -50,11 +51,8 @@ _TOKEN = re.compile(
 )
 
 
-def _make_token(fields: tuple[str, str, int]) -> Token:
-    return tuple.__new__(Token, fields)  # type: ignore[type-var]
-
-
-_make_token = functools.partial(tuple.__new__, Token)  # type: ignore[assignment]  # C-level: no Python __new__
+# Building tokens through tuple.__new__ skips NamedTuple's Python-level __new__: a third of the lexing time.
+_make_token: Callable[[tuple[str, str, int]], Token] = functools.partial(tuple.__new__, Token)
 
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
