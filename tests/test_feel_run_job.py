@@ -86,7 +86,7 @@ def test_one_argument_bpmn_error() -> None:
 
 def test_for_over_a_response_list_and_context_put_in_a_result_expression() -> None:
     expression = (
-        '{ids: for item in response.body.value return item.Id, '
+        "{ids: for item in response.body.value return item.Id, "
         'failed: context put({}, "count", count(response.body.value[Status = "Failed"])), '
         "total: sum(for item in response.body.value return item.Amount), "
         "late: some item in response.body.value satisfies item.Id > 2}"
