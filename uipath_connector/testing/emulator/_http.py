@@ -498,7 +498,7 @@ class RequestProcessor:
             raise InvalidRequestError("itemData: the field is required and is the only one accepted.")
         data = parse_item_data(body["itemData"])
         queue = self.model.queue_for(folder, data.name)
-        item = self.model.add_item(queue, data)
+        item = self.model.add_item(queue, data, _actor(call.grant))
         dto = {"@odata.context": f"{call.base}/odata/$metadata#QueueItems/$entity"}
         dto.update(item.to_dto(folder, with_folder_name=False))
         # Reference §4: the 201 body echoes the dates as sent; CreationTime shows seven fractional digits.
@@ -532,7 +532,7 @@ class RequestProcessor:
         if not isinstance(raw_items, list):
             raise InvalidRequestError("queueItems: an array is required.")
         queue = self.model.queue_for(folder, queue_name)
-        failures = self.model.bulk_add(queue, commit_type, raw_items)
+        failures = self.model.bulk_add(queue, commit_type, raw_items, _actor(call.grant))
         message = None if not failures else f"{len(failures)} of {len(raw_items)} queue items failed."
         return _json_response(
             200,
@@ -762,7 +762,9 @@ class RequestProcessor:
         for name, value in (("Output", output), ("Analytics", analytics)):
             if value is not None and not isinstance(value, dict):
                 raise InvalidRequestError(f"transactionResult.{name}: an object is required.")
-        actor = _actor(call.grant)
+        # The result of a robot's transaction is the robot's act (its webhook event names no user).
+        robot_id = self.model.item(item_id).robot_id
+        actor = _actor(call.grant) if robot_id is None else Actor(robot_id=robot_id, client_id=call.grant.client_id)
         # Orchestrator refuses a result for a transaction that was never started (the item must be InProgress);
         # the emulator answers that, like a result on a final item, with 409.
         if result["IsSuccessful"]:

@@ -268,7 +268,9 @@ class WebhookDispatcher:
     def get(self, webhook_id: int, *, org: str | None = None, tenant: str | None = None) -> Webhook:
         with self._lock:
             webhook = self._webhooks.get(webhook_id)
-            if webhook is None or (org is not None and (webhook.org, webhook.tenant) != _tenant_key(org, tenant)):
+            if webhook is None or (
+                org is not None and (webhook.org.lower(), webhook.tenant.lower()) != _tenant_key(org, tenant)
+            ):
                 raise EmulatorError(404, "Webhook does not exist.", 1002, resource_ids=True)
             return attrs.evolve(webhook)
 
