@@ -1,7 +1,7 @@
 """Per-call overhead of ``UiPathConnector.execute`` against a bare ``requests`` call, and the cost of binding.
 
 Both run in the same process against the same loopback HTTP/1.1 server (keep-alive), which answers every GET with
-the seed's Get Queue Item body. Run: ``python benchmarks/bench_connector.py``.
+the Get Queue Item body of Camunda's UiPath connector docs. Run: ``python benchmarks/bench_connector.py``.
 """
 
 from __future__ import annotations

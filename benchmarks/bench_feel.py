@@ -8,7 +8,7 @@ from __future__ import annotations
 import platform
 import timeit
 
-from uipath_connector.runtime.feel import evaluate, parse
+from uipath_connector.feel import evaluate, parse
 
 RESULT_EXPRESSION = "= {itemId: response.body.Id}"
 ERROR_EXPRESSION = '= if error.code = "404" then bpmnError("404", "Got a 404") else null'

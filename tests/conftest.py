@@ -45,6 +45,52 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.longrepr = f"{reason} (CI installs the Node tools, so this must not be skipped)"
 
 
+# -- what was skipped, and the command that would run it ------------------------------------------------------
+
+#: Skip reasons (matched case-insensitively) -> the command that installs what the skipped tests need.
+ENABLING_COMMANDS = (
+    ("node_modules", "npm ci --no-audit --no-fund   (from the repository root)"),
+    ("node", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
+    ("chromium", "npx playwright install chromium   (after npm ci)"),
+    ("playwright", "npx playwright install chromium   (after npm ci)"),
+    ("pyzeebe", ".venv/bin/pip install -e '.[test]'   (pyzeebe comes with the test extra)"),
+    ("grpc", ".venv/bin/pip install -e '.[test]'   (grpcio comes with pyzeebe)"),
+    ("camunda-orchestration-sdk", ".venv/bin/pip install -e '.[test]'   (camunda-orchestration-sdk comes with it)"),
+    ("build", ".venv/bin/pip install -e '.[test]'   (brings build and twine)"),
+)
+
+
+def enabling_command(reason: str) -> str | None:
+    """The command that would let a test skipped for ``reason`` run, if the reason is a known missing tool."""
+    lowered = reason.lower()
+    return next((command for needle, command in ENABLING_COMMANDS if needle in lowered), None)
+
+
+def skipped_summary(reasons: list[str]) -> list[str]:
+    """Lines for the end of the run: each skip reason with its count, then the commands that would enable them."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    lines = [f"{count:4d} skipped: {reason}" for reason, count in sorted(counts.items(), key=lambda kv: -kv[1])]
+    commands = sorted({command for reason in counts if (command := enabling_command(reason)) is not None})
+    if commands:
+        lines.append("To run them:")
+        lines += [f"  {command}" for command in commands]
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        reason = str(longrepr[2]) if isinstance(longrepr, tuple) else str(longrepr)
+        reasons.append(reason.removeprefix("Skipped: "))
+    if reasons:
+        terminalreporter.section("what was skipped, and how to run it")
+        for line in skipped_summary(reasons):
+            terminalreporter.write_line(line)
+
+
 # -- the emulator, in-process and on loopback ---------------------------------------------------------------
 
 CLOUD = "https://cloud.uipath.com"
@@ -116,7 +162,7 @@ TOKEN_URL = "https://cloud.uipath.com/identity_/connect/token"
 
 
 def seed(name: str) -> dict[str, Any]:
-    """One of the seed's two response examples (``add`` or ``get``), as the envelope the seed shows."""
+    """One of the two response examples of Camunda's UiPath connector docs (``add`` or ``get``), as shown there."""
     loaded: dict[str, Any] = json.loads((DATA / f"seed_{name}_queue_item_response.json").read_text("utf-8"))
     return loaded
 
@@ -213,7 +259,7 @@ def ordered() -> Iterator[responses.RequestsMock]:
         yield mock
 
 
-#: Framing headers are the transport's business: the seed's recorded content-length (878) belongs to a longer
+#: Framing headers are the transport's business: the docs' recorded content-length (878) belongs to a longer
 #: body than the one printed, and chunked transfer-encoding is decoded before a client sees the body.
 FRAMING = ("content-length", "transfer-encoding")
 

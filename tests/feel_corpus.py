@@ -438,7 +438,7 @@ CASES: list[tuple[str, str]] = [
     ('date("2024-02-29").year', "empty"),
     ('date("2024-02-29").month', "empty"),
     ('abs(duration("-PT5S"))', "empty"),
-    # connector result expressions (reference/camunda-connector.md §4.7)
+    # connector result expressions (Camunda's ConnectorResultHandler)
     ("{itemId: response.body.Id}", "response"),
     ("= {itemId: body.Id, itemKey: body.Key}", "response"),
     ("{status: response.status, ok: response.status < 300}", "response"),
@@ -450,7 +450,7 @@ CASES: list[tuple[str, str]] = [
     ),
     ("{location: response.headers.Location, missing: response.headers.Nope}", "response"),
     ("{priority: lower case(response.body.Priority)}", "response"),
-    # connector error expressions (reference/camunda-connector.md §4.8)
+    # connector error expressions (Camunda's connector error handling)
     ('if error.code = "404" then bpmnError("404", "Got a 404") else null', "error404"),
     ('if error.code = "404" then bpmnError("404", "Got a 404") else null', "error500"),
     ('if error.code = "404" then bpmnError("404", "Got a 404") else null', "response"),

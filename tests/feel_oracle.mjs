@@ -7,7 +7,7 @@
 // Encoding, shared with the Python side: durations {"$duration": iso}, dates {"$date": iso},
 // date-times {"$dateTime": iso}, functions {"$function": true}; everything else is plain JSON.
 // bpmnError / jobError / ignoreError are context functions with the shapes of
-// uipath_connector.runtime.feel (reference/camunda-connector.md §4.8).
+// uipath_connector.feel (Camunda's connector error handling).
 import { createInterface } from 'node:readline';
 import { evaluate, FeelDate, FeelDateTime, FeelDuration } from 'feelin';
 

@@ -1,8 +1,10 @@
-"""The dependency rule of DESIGN.md, checked on the source: who may import what.
+"""The dependency rule (docs/index.md, "Architecture"), checked on the source: who may import what.
 
 * ``sdk`` imports no HTTP library and nothing else of the project;
-* ``runtime`` imports ``sdk`` only (worker libraries only lazily, inside functions, behind an extra);
-* ``uipath`` imports ``sdk``;
+* ``feel`` imports nothing of the project (it could be published on its own);
+* ``runtime`` imports ``sdk`` and ``feel`` only (worker libraries only lazily, inside functions, behind an extra);
+* ``http`` imports ``sdk`` (and the HTTP libraries), nothing else of the project;
+* ``uipath`` imports ``sdk`` and ``http``: ``sdk <- http <- uipath``; only ``http`` touches ``tenacity``;
 * ``testing`` may import everything; nothing imports ``cli``.
 """
 
@@ -65,21 +67,48 @@ def test_sdk_imports_no_http_library_and_nothing_else_of_the_project(path: Path)
             assert name.startswith("uipath_connector.sdk"), f"{path.name} imports {name}"
 
 
+@pytest.mark.parametrize("path", _files("feel"), ids=lambda p: p.name)
+def test_feel_imports_nothing_of_the_project(path: Path) -> None:
+    for name, _ in _imports(path):
+        if _root(name) == "uipath_connector":
+            assert name.startswith("uipath_connector.feel"), f"{path.name} imports {name}"
+
+
 @pytest.mark.parametrize("path", _files("runtime"), ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_runtime_imports_sdk_only_and_worker_libraries_lazily(path: Path) -> None:
+def test_runtime_imports_sdk_and_feel_only_and_worker_libraries_lazily(path: Path) -> None:
     for name, top_level in _imports(path):
         if _root(name) == "uipath_connector":
-            assert name.startswith(("uipath_connector.sdk", "uipath_connector.runtime")), f"{path} imports {name}"
+            allowed = ("uipath_connector.sdk", "uipath_connector.feel", "uipath_connector.runtime")
+            assert name.startswith(allowed), f"{path} imports {name}"
         if _root(name) in OPTIONAL_WORKER_LIBRARIES:
             assert not top_level, f"{path} imports the optional {name} at import time"
         assert _root(name) not in {"requests", "urllib3", "tenacity"}, f"{path} imports {name}"
 
 
-@pytest.mark.parametrize("path", _files("uipath"), ids=lambda p: p.name)
-def test_uipath_imports_the_sdk_and_itself_only(path: Path) -> None:
+@pytest.mark.parametrize("path", _files("http"), ids=lambda p: p.name)
+def test_http_imports_the_sdk_and_itself_only(path: Path) -> None:
     for name, _ in _imports(path):
         if _root(name) == "uipath_connector":
-            assert name.startswith(("uipath_connector.sdk", "uipath_connector.uipath")), f"{path} imports {name}"
+            assert name.startswith(("uipath_connector.sdk", "uipath_connector.http")), f"{path} imports {name}"
+
+
+@pytest.mark.parametrize("path", _files("uipath"), ids=lambda p: p.name)
+def test_uipath_imports_the_sdk_the_http_layer_and_itself_only(path: Path) -> None:
+    for name, _ in _imports(path):
+        if _root(name) == "uipath_connector":
+            allowed = ("uipath_connector.sdk", "uipath_connector.http", "uipath_connector.uipath")
+            assert name.startswith(allowed), f"{path} imports {name}"
+        # Retries, sessions and transports are the HTTP layer's: the connector asks it, never tenacity itself.
+        assert _root(name) not in {"tenacity", "urllib3"}, f"{path} imports {name}"
+
+
+def test_only_the_http_layer_uses_tenacity() -> None:
+    users = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if any(_root(name) == "tenacity" for name, _ in _imports(path))
+    )
+    assert users == ["http/_retry.py"]
 
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))

@@ -407,7 +407,8 @@ def test_folder_precedence_is_path_then_key_then_id(orchestrator: Orchestrator) 
         {"X-UIPATH-FolderPath-Encoded": "not base64!"},
         {"X-UIPATH-FolderPath-Encoded": base64.b64encode("/../Shared".encode("utf-16-le")).decode()},
         {"X-UIPATH-FolderKey": "00000000-0000-4000-8000-000000000000"},
-        # Reference §2: only the encoded header takes relative paths; the plain one names the folder as it is.
+        # UiPath: Building API Requests, folder headers: only the encoded header takes relative paths; the plain one
+        # names the folder as it is.
         {"X-UIPATH-FolderPath": "/Shared"},
         {"X-UIPATH-FolderPath": "Shared/"},
         {"X-UIPATH-FolderPath": "Other/../Shared"},

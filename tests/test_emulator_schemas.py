@@ -104,7 +104,7 @@ def test_empty_collection_page_validates(orchestrator: Orchestrator) -> None:
 
 
 def test_request_bodies_the_tests_send_validate(orchestrator: Orchestrator) -> None:
-    # The emulator accepts what the spec accepts: the body of §5.1's sample is valid on both sides.
+    # The emulator accepts what the spec accepts: the body of the AddQueueItem sample is valid on both sides.
     body = {
         "itemData": {
             "DeferDate": "2021-03-11T14:19:56.4407392Z",

@@ -130,7 +130,7 @@ class EmulatorMachine(RuleBasedStateMachine):
         assert len(open_keys) == len(set(open_keys))
 
     def _live_references(self) -> list[str]:
-        # Reference §8.2: deleted and retried items (a manually retried Failed item keeps its status and is
+        # UiPath: API Response Codes: deleted and retried items (a manually retried Failed item keeps its status and is
         # marked by its review status) release their reference.
         return [
             i.reference

@@ -17,7 +17,7 @@ import requests
 from uipath_connector.testing import DEMO, ManualClock, OrchestratorEmulator
 from uipath_connector.testing.emulator._webhooks import EVENT_TYPES, sign
 
-SECRET = "whsec-emulator-test"  # noqa: S105 - a test secret
+SECRET = "whsec-emulator-test"
 
 
 class Receiver:
@@ -194,7 +194,8 @@ def test_signed_deliveries_for_each_state_change(emulator: OrchestratorEmulator,
         "OrganizationUnitId",
         "UserId",
     }
-    assert len(added["EventId"]) == 32 and int(added["EventId"], 16) >= 0
+    assert len(added["EventId"]) == 32
+    assert int(added["EventId"], 16) >= 0
     assert added["Timestamp"] == "2024-05-02T10:11:12.3456780Z"
     assert (added["TenantId"], added["OrganizationUnitId"]) == (1, DEMO.folder_id)
     assert added["Queue"] == {
@@ -219,7 +220,8 @@ def test_signed_deliveries_for_each_state_change(emulator: OrchestratorEmulator,
         "SpecificContent": {"Amount": 5},
     }
     # A robot's changes name no user (UiPath's "Webhooks" page: UserId is absent for robot-triggered events).
-    assert "UserId" not in start and "UserId" not in completed
+    assert "UserId" not in start
+    assert "UserId" not in completed
     assert start["QueueItem"]["Status"] == "InProgress"
     assert start["QueueItem"]["Robot"]["Name"] == DEMO.robot_name
     assert (completed["QueueItem"]["Status"], completed["QueueItem"]["Output"]) == ("Successful", {"Paid": True})

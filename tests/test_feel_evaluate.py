@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from uipath_connector.runtime.feel import (
+from uipath_connector.feel import (
     FeelError,
     FeelEvaluationError,
     evaluate,
@@ -19,7 +19,7 @@ from uipath_connector.runtime.feel import (
     parse_duration,
 )
 
-# -- connector functions (reference/camunda-connector.md §4.8) ------------------------------------------
+# -- connector functions (Camunda's connector error handling) ------------------------------------------
 
 
 def test_bpmn_error_shape() -> None:

@@ -1,4 +1,5 @@
-"""Differential tests: the FEEL subset against feelin (npm, pinned), the oracle named in DESIGN.md.
+"""Differential tests: the FEEL subset against feelin (npm, pinned), the cross-check ("oracle") that decides what
+the right answer is where it agrees with Camunda.
 
 The whole corpus (tests/feel_corpus.py) goes through ONE node process (tests/feel_oracle.mjs) per test
 session. Without node or node_modules/feelin the tests are skipped with a visible reason.
@@ -15,8 +16,8 @@ from pathlib import Path
 import pytest
 from feel_corpus import CASES, CONTEXTS, KNOWN_DIFFERENCES
 
-from uipath_connector.runtime.feel import FeelError, evaluate
-from uipath_connector.runtime.feel._temporal import format_date, format_datetime, format_duration
+from uipath_connector.feel import FeelError, evaluate
+from uipath_connector.feel._temporal import format_date, format_datetime, format_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 ORACLE = ROOT / "tests" / "feel_oracle.mjs"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import uipath_connector.runtime.feel as feel
-from uipath_connector.runtime.feel import (
+import uipath_connector.feel as feel
+from uipath_connector.feel import (
     FeelError,
     FeelSyntaxError,
     FeelUnsupportedError,
@@ -23,6 +23,7 @@ def test_public_names_are_exactly_the_documented_api() -> None:
         "FeelSyntaxError",
         "FeelUnsupportedError",
         "evaluate",
+        "format_duration",
         "parse",
         "parse_duration",
     }

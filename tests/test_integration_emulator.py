@@ -374,7 +374,7 @@ def test_duplicate_reference_when_the_look_up_fails_is_the_plain_duplicate(targe
 
 
 def test_duplicate_reference_of_a_purged_item_is_the_plain_duplicate(target: Target) -> None:
-    # Purged items keep their reference but are listed no more (reference §8.2): the look-up finds nothing.
+    # Purged items keep their reference but are listed no more (UiPath: API Response Codes): the look-up finds nothing.
     target.add(queueName=DEMO.unique_queue_name, reference="INV-3")
     target.emulator.start(1)
     target.emulator.complete(1)

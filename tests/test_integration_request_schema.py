@@ -87,8 +87,9 @@ def test_add_request_body_validates_and_is_accepted(emulator: OrchestratorEmulat
 
 
 def test_dates_are_sent_as_rfc3339_date_times_meaning_the_same_instant(emulator: OrchestratorEmulator) -> None:
-    # reference/uipath-orchestrator-api.md §4: "Send Z or ±hh:mm"; the spec's format is date-time, so a date-only
-    # value goes out as midnight UTC (what Orchestrator makes of it: the seed's 201 echoes 2023-01-12T00:00:00Z).
+    # UiPath's Orchestrator OpenAPI v20: "Send Z or ±hh:mm"; the spec's format is date-time, so a date-only
+    # value goes out as midnight UTC (what Orchestrator makes of it: the 201 in Camunda's UiPath docs echoes
+    # 2023-01-12T00:00:00Z).
     cases = {
         "2023-01-12": "2023-01-12T00:00:00Z",
         "2026-01-15T09:30Z": "2026-01-15T09:30:00Z",

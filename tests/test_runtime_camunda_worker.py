@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip(
     "camunda_orchestration_sdk",
-    reason="camunda-orchestration-sdk is not installed: pip install 'uipath-connector[camunda]'",
+    reason="camunda-orchestration-sdk is not installed: pip install -e '.[camunda]'",
 )
 
 from uipath_connector.runtime import run_camunda_worker
@@ -194,7 +194,7 @@ def test_outcomes_reach_the_rest_api_as_exact_requests(camunda: tuple[FakeCamund
     activation = next(body for method, path, body in fake.calls if path == "/v2/jobs/activation")
     assert activation["type"] == JOB_TYPE
     assert activation["fetchVariable"] == ["text", "mode"]
-    assert (activation["timeout"], activation["worker"], activation["maxJobsToActivate"]) == (30000, "test-worker", 8)
+    assert (activation["timeout"], activation["worker"], activation["maxJobsToActivate"]) == (300000, "test-worker", 8)
 
     commands = by_key(fake.commands())
     assert commands["1"] == ("POST /completion", {"variables": {"echoed": "hi"}})
@@ -269,5 +269,6 @@ def test_a_job_outliving_the_drain_timeout_is_not_reported(
 
     with caplog.at_level(logging.INFO, logger="uipath_connector.runtime"):
         asyncio.run(scenario())
-    assert fake.commands() == []
-    assert "jobs still running after 0.01s are not reported" in caplog.text
+    # The handler thread sends its own outcome, so a job that finishes after the drain may still be reported, once.
+    assert fake.commands() in ([], [("POST", "/v2/jobs/11/completion", {"variables": {"r": {"echo": "slow"}}})])
+    assert "jobs still running after 0.01s are not waited for" in caplog.text

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip(
     "camunda_orchestration_sdk",
-    reason="camunda-orchestration-sdk is not installed: pip install 'uipath-connector[camunda]'",
+    reason="camunda-orchestration-sdk is not installed: pip install -e '.[camunda]'",
 )
 
 from test_runtime_camunda_worker import JOB_TYPE, FakeCamunda, serving
@@ -193,7 +193,7 @@ AN_INSTANCE = UiPathConnector()
 
 
 def test_the_pyzeebe_client_works_jobs_from_zeebe_settings_and_stops_on_sigint() -> None:
-    pytest.importorskip("pyzeebe", reason="pyzeebe is not installed: pip install 'uipath-connector[pyzeebe]'")
+    pytest.importorskip("pyzeebe", reason="pyzeebe is not installed: pip install -e '.[pyzeebe]'")
     from concurrent import futures
 
     import grpc

@@ -1,4 +1,4 @@
-"""run_job: every row of reference/camunda-connector.md §4.7-4.9, masking, truncation and invalid headers."""
+"""run_job: every row of Camunda's ConnectorResultHandler, masking, truncation and invalid headers."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def run(
     )
 
 
-# -- §4.7 result variable / result expression ------------------------------------------------------------------
+# -- result variable / result expression (Camunda's ConnectorResultHandler) ----------------------------------
 
 
 def test_no_headers_completes_with_no_variables() -> None:
@@ -130,21 +130,32 @@ def test_result_expression_null_adds_nothing() -> None:
         ("[1, 2]", "array. Evaluated value: [1, 2]"),
     ],
 )
-def test_result_expression_that_is_not_a_context_is_an_input_error(expression: str, described: str) -> None:
+def test_result_expression_that_is_not_a_context_is_an_incident_naming_the_result(
+    expression: str, described: str
+) -> None:
     outcome = run(Returns(ENVELOPE), {"resultExpression": expression, "retryBackoff": "PT30S"})
-    message = f"Invalid input: Result expression must return a JSON object, but got {described}"
+    message = (
+        f"Invalid input: Result expression must return a JSON object, but got {described} (after the connector "
+        "call succeeded: response.body.Id 42; the job is not retried automatically, so that the call is not "
+        "repeated: fix the cause, then resolve the incident)"
+    )
     assert isinstance(outcome, Fail)
-    assert outcome.retries == 0
-    assert outcome.backoff == timedelta(seconds=30)
-    assert outcome.variables == {"error": {"type": "ConnectorInputError", "message": message}}
+    assert (outcome.retries, outcome.backoff) == (0, None)
+    assert outcome.variables == {
+        "error": {"type": "ConnectorInputError", "message": message, "variables": {"response": ENVELOPE_DICT}}
+    }
     assert outcome.message == f"{message} | Error variables: {json.dumps(outcome.variables, ensure_ascii=False)}"
 
 
-def test_result_expression_evaluation_failure_is_a_generic_error() -> None:
-    outcome = run(Returns(ENVELOPE), {"resultExpression": "={a: 1 +}", "retryBackoff": "PT5S"}, retries=3)
+def test_result_expression_with_a_syntax_error_is_refused_before_the_call() -> None:
+    connector = Returns(ENVELOPE)
+    outcome = run(connector, {"resultExpression": "={a: 1 +}", "retryBackoff": "PT5S"}, retries=3)
     assert isinstance(outcome, Fail)
-    assert (outcome.retries, outcome.backoff) == (2, timedelta(seconds=5))
-    assert outcome.variables["error"]["type"] == "FeelSyntaxError"  # type: ignore[index]
+    assert (outcome.retries, outcome.backoff) == (0, None)
+    assert outcome.variables["error"]["type"] == "InvalidHeaderError"  # type: ignore[index]
+    assert outcome.message.startswith("Invalid resultExpression header '={a: 1 +}': ")
+    assert "at position 8" in outcome.message
+    assert connector.contexts == []
 
 
 def test_json_results_are_kept_as_they_are() -> None:
@@ -166,14 +177,17 @@ def test_attrs_results_are_unstructured_and_enums_become_values() -> None:
     assert outcome == Complete({"r": {"item_id": 7, "priority": "High", "tags": ["a"]}, "p": "High"})
 
 
-def test_a_result_that_is_not_json_is_a_generic_failure() -> None:
+def test_a_result_that_is_not_json_is_an_incident_after_the_call() -> None:
     outcome = run(Returns(object()), {"resultVariable": "r"}, retries=2)
     assert isinstance(outcome, Fail)
-    assert outcome.retries == 1
+    assert outcome.retries == 0
     assert outcome.variables == {
         "error": {
             "type": "TypeError",
-            "message": "The connector returned a value of type object, which is not a JSON value",
+            "message": "The connector returned a value of type object, which is not a JSON value (after the "
+            "connector call succeeded; the job is not retried automatically, so that the call is not repeated: "
+            "fix the cause, then resolve the incident)",
+            "variables": {"response": None},
         }
     }
 
@@ -183,7 +197,7 @@ def test_feel_temporal_values_become_iso_text() -> None:
     assert outcome == Complete({"d": "PT1M30S", "day": "2026-01-15"})
 
 
-# -- §4.9 failures, retries, backoff --------------------------------------------------------------------------
+# -- failures, retries, backoff (Camunda's OutboundConnectorExceptionHandler) ---------------------------------
 
 
 def test_generic_exception_uses_retries_minus_one_and_the_header_backoff() -> None:
@@ -300,7 +314,7 @@ def test_a_short_message_with_long_variables_is_truncated_as_a_whole() -> None:
     assert outcome.message.startswith('short | Error variables: {"error": {"type": "ConnectorError"')
 
 
-# -- invalid headers (§4.1 steps 1-2) ------------------------------------------------------------------------
+# -- invalid headers (Camunda's ConnectorJobHandler, steps 1-2) ------------------------------------------
 
 
 @pytest.mark.parametrize("header", ["30s", "PT", "P1Y", "-PT5S", "PTXS"])
@@ -365,7 +379,7 @@ def test_failing_timeout_extension_is_a_generic_failure() -> None:
     assert outcome.retries == 2
 
 
-# -- §4.8 error expression ------------------------------------------------------------------------------------
+# -- error expression (Camunda's connector error handling) ----------------------------------------------------
 
 
 def test_error_expression_on_failure_sees_error_response_and_job_retries() -> None:
@@ -483,7 +497,7 @@ def test_error_expression_returning_something_else_fails_with_zero_retries(expre
     assert got in outcome.message
 
 
-# -- secrets and masking (§4.3) -------------------------------------------------------------------------------
+# -- secrets and masking (Camunda's connector secrets) --------------------------------------------------------
 
 SECRET = "t0k3n-Sup3r"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("pyzeebe", reason="pyzeebe is not installed: pip install 'uipath-connector[pyzeebe]'")
+pytest.importorskip("pyzeebe", reason="pyzeebe is not installed: pip install -e '.[pyzeebe]'")
 grpc = pytest.importorskip("grpc", reason="grpcio is not installed (comes with pyzeebe)")
 
 from pyzeebe import create_insecure_channel  # noqa: E402
@@ -199,7 +199,7 @@ def test_outcomes_reach_the_gateway_as_exact_commands(gateway: tuple[FakeGateway
         "type": JOB_TYPE,
         "fetchVariable": ["text", "mode"],
         "maxJobsToActivate": 32,
-        "timeout": 30000,
+        "timeout": 300000,  # the echo connector states no worst case: the 5-minute fallback
     }
     commands = by_key(fake.commands())
     assert commands[1] == ("CompleteJob", {"jobKey": 1, "variables": {"echoed": "hi"}})

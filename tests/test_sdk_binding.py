@@ -181,7 +181,7 @@ def test_every_failing_field_is_listed_once_in_one_error() -> None:
     with pytest.raises(ConnectorInputError) as caught:
         bind(data, Request)
     assert str(caught.value) == (
-        "Invalid input (11 problems):\n"
+        "Invalid input (10 problems):\n"
         " - authentication.clientId: is required\n"
         " - authentication.clientSecret: is required\n"
         " - authentication.clientid: unknown field; did you mean 'clientId'?\n"
@@ -191,8 +191,7 @@ def test_every_failing_field_is_listed_once_in_one_error() -> None:
         " - priority: 'Urgent' is not one of Low, Normal, High\n"
         " - deferDate: '15.01.2026' is not a yyyy-MM-dd date\n"
         " - tags[1]: expected an integer, got 'a'\n"
-        " - tags[2]: expected an integer, got 2.5\n"
-        " - queuename: unknown field; did you mean 'queueName'?"
+        " - tags[2]: expected an integer, got 2.5"
     )
     assert caught.value.paths[0] == "authentication.clientId"
 
@@ -227,9 +226,22 @@ def test_tagged_unions_name_the_allowed_tags(data: dict[str, object], problem: s
     assert _problems(data) == [problem]
 
 
-def test_variables_of_the_sibling_operation_are_tolerated_but_typos_are_not() -> None:
-    assert bind({**VALID_ADD, "itemId": 3}, Request).queue_name == "Invoices"
-    assert _problems({**VALID_ADD, "itemid": 3}) == ["itemid: unknown field; did you mean 'itemId'?"]
+def test_unknown_top_level_variables_are_ignored_as_camunda_ignores_them() -> None:
+    # A process carries variables the connector never reads (orderId, the sibling operation's itemId, ...).
+    assert bind({**VALID_ADD, "itemId": 3, "orderId": "A-1", "itemid": 3}, Request).queue_name == "Invoices"
+
+
+def test_a_missing_required_variable_names_a_close_unknown_one() -> None:
+    data = {key: value for key, value in VALID_ADD.items() if key != "queueName"} | {"queueNmae": "Invoices"}
+    assert _problems(data) == ["queueName: is required; a variable 'queueNmae' was given: did you mean 'queueName'?"]
+
+
+def test_unknown_keys_inside_a_declared_section_stay_input_errors() -> None:
+    data = {**VALID_ADD, "authentication": {"type": "bearer", "token": "t0k3n", "tokne": "x"}}
+    assert _problems(data) == ["authentication.tokne: unknown field; did you mean 'token'?"]
+    assert _problems({**VALID_ADD, "authentication.tokne": "x"}) == [
+        "authentication.tokne: unknown field; did you mean 'token'?"
+    ]
 
 
 def test_a_secret_field_never_shows_its_value_in_errors_or_repr() -> None:
@@ -247,8 +259,26 @@ def test_context_masks_secret_values_that_reach_an_error_message() -> None:
     )
     with pytest.raises(ConnectorInputError) as caught:
         context.bind_variables(Request)
-    assert str(caught.value) == "Invalid input: priority: '***' is not one of Low, Normal, High"
+    # A value that came from a secret is not quoted at all, masked or not; the field is still named.
+    assert str(caught.value) == (
+        "Invalid input: priority: the value that came from a secret (not shown) is not one of Low, Normal, High"
+    )
     assert "Hidden-Queue" not in repr(caught.value)
+
+
+def test_a_long_secret_in_a_wrong_field_is_never_quoted_not_even_cut_short() -> None:
+    long_secret = "SNTL-long-" + "x" * 80
+    context = OutboundConnectorContext(
+        {**VALID_ADD, "queueName": "{{secrets.LONG}}", "deferDate": "{{secrets.LONG}}"},
+        secret_provider=MapSecretProvider({"LONG": long_secret}),
+    )
+    with pytest.raises(ConnectorInputError) as caught:
+        context.bind_variables(Request)
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        ("queueName", "must be at most 50 characters long, got a value that came from a secret (not shown)"),
+        ("deferDate", "the value that came from a secret (not shown) is not a yyyy-MM-dd date"),
+    ]
+    assert "SNTL" not in repr(caught.value)
 
 
 def test_context_accepts_json_text_and_reports_invalid_json_as_input() -> None:
@@ -444,10 +474,8 @@ def test_a_dotted_name_and_an_object_that_agree_are_combined() -> None:
 
 
 def test_names_with_an_empty_part_are_unknown_names_not_nested_ones() -> None:
-    assert _problems({"auth..token": "t", ".auth": 1}, WithSection) == [
-        "auth..token: unknown field",
-        ".auth: unknown field; did you mean 'auth'?",
-    ]
+    # Unknown top-level names are ignored, so these neither nest nor fail: the section stays as given.
+    assert bind({"auth..token": "x", ".auth": 1, "auth.token": "t"}, WithSection).auth == Nested(token="t")
 
 
 # -- leaves: numbers Python holds but JSON or the target cannot --------------------------------------------
@@ -489,13 +517,15 @@ def test_huge_integers_inside_lists_are_input_errors_or_kept_whole() -> None:
     [
         (None, "expected an object, got null"),
         ([{"count": 1}], "expected an object, got a list"),
-        ({1: "x", (2, 3): "y"}, "1: unknown field"),
-        ({1: "x", "a.b": 1}, "1: unknown field"),
     ],
 )
 def test_data_that_is_no_json_object_is_an_input_error(data: object, problem: str) -> None:
-    # Before: a non-text key crashed with TypeError while looking for dotted names.
     assert _problems(data, Numbers)[0] == problem
+
+
+def test_keys_that_are_not_text_are_ignored_at_the_top_level() -> None:
+    # Before: a non-text key crashed with TypeError while looking for dotted names.
+    assert bind({1: "x", (2, 3): "y", "a.b": 1}, Numbers) == Numbers()
 
 
 def test_context_reports_variables_nested_too_deeply_as_input() -> None:

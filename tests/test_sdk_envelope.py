@@ -1,4 +1,4 @@
-"""The response envelope against the seed's two response examples, and header/body rules."""
+"""The response envelope against the two response examples of Camunda's UiPath connector docs, and header/body rules."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ def test_the_envelope_built_from_the_wire_matches_the_seed_example(name: str) ->
     expected = dict(seed, reason=None)
     expected_headers = dict(headers)
     if "content-length" in expected_headers:
-        # The seed prints content-length as the number 878; header values are text on the wire and Camunda's
-        # HeadersHelper keeps them as text (reference/camunda-connector.md §4.5), so the envelope says "878".
+        # Camunda's docs print content-length as the number 878; header values are text on the wire and Camunda's
+        # HeadersHelper keeps them as text (Camunda's HttpCommonResult), so the envelope says "878".
         assert expected_headers["content-length"] == 878
         expected_headers["content-length"] = "878"
     expected["headers"] = expected_headers

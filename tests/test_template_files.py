@@ -17,6 +17,7 @@ from uipath_connector.templates import (
     versioning_problems,
     write_template_files,
 )
+from uipath_connector.templates._uipath_template import TEMPLATE_VERSION
 
 
 def _text(version: int, name: str = "T") -> str:
@@ -138,7 +139,8 @@ def test_writing_a_changed_template_without_a_bump_fails(tmp_path: Path, capsys:
 
     assert main(["template", "--output", str(target)]) == 1
     error = capsys.readouterr().err
-    assert error.startswith(f"uipath-connector template: {target}: the template changed but its version is still 1")
+    still = f"the template changed but its version is still {TEMPLATE_VERSION}"
+    assert error.startswith(f"uipath-connector template: {target}: {still}")
 
     assert main(["template", "--same-version", "--output", str(target)]) == 0
     assert target.read_text(encoding="utf-8") == render_template(uipath_template())
@@ -154,13 +156,15 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
     assert "template" in capsys.readouterr().err
 
 
-def test_the_default_path_is_refused_outside_the_repository(
+def test_outside_the_repository_it_prints_the_template_and_check_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["template"]) == 2
-    assert capsys.readouterr().err == (
-        "uipath-connector template: no element-templates/ here; run it from the repository root or pass --output\n"
-    )
+    assert main(["template"]) == 0
+    assert capsys.readouterr().out == render_template(uipath_template())
     assert main(["template", "--check"]) == 2
+    assert capsys.readouterr().err == (
+        "uipath-connector template: --check and --same-version compare the repository's committed template; "
+        "run them in a clone or pass --output PATH\n"
+    )
     assert list(tmp_path.iterdir()) == []

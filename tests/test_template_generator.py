@@ -14,6 +14,7 @@ from uipath_connector.templates import (
     Binding,
     ElementTemplate,
     Group,
+    ModelerError,
     PropertyCondition,
     Selector,
     SelectorChoice,
@@ -104,6 +105,8 @@ def test_the_union_becomes_a_dropdown_and_each_field_a_property_in_order() -> No
         "label": "Operation",
         "group": "op",
         "type": "Dropdown",
+        # No default in the hints: the first choice, so a task applied without a step never sends an empty op.
+        "value": "paint",
         "choices": [{"name": "Paint", "value": "paint"}, {"name": "Wash", "value": "wash"}],
         "binding": {"type": "zeebe:input", "name": "op"},
     }
@@ -138,15 +141,17 @@ def test_hints_become_type_value_feel_and_constraints() -> None:
     assert props["colour"]["type"] == "Dropdown"
     assert props["colour"]["value"] == "red"
     assert props["colour"]["choices"] == [{"name": "red", "value": "red"}, {"name": "blue", "value": "blue"}]
-    # Optional with constraints needs an explicit notEmpty: false (the schema says so); ^-patterns are kept.
+    # Optional with constraints needs an explicit notEmpty: false (the schema says so); ^-patterns are kept, with
+    # an empty alternative in front, because the properties panel tests the pattern on an empty field too.
     assert props["timeout"]["constraints"] == {
         "notEmpty": False,
-        "pattern": {"value": r"^(=.*|[0-9]+)$", "message": r"Must match ^(=.*|[0-9]+)$"},
+        "pattern": {"value": r"^$|^(=.*|[0-9]+)$", "message": r"Must match ^$|^(=.*|[0-9]+)$"},
     }
     assert props["timeout"]["optional"] is True
-    # A field without a FEEL mode still accepts `=...`: Zeebe evaluates any input mapping that starts with `=`.
+    # A field without a FEEL mode still accepts `=...`: Zeebe evaluates any input mapping that starts with `=`;
+    # an optional field's pattern accepts the empty value (the trailing `?`).
     assert props["day"]["constraints"]["pattern"] == {
-        "value": r"^(=.*|\{\{secrets\..+\}\}|(?:\d{4}-\d{2}-\d{2}))$",
+        "value": r"^(=.*|\{\{secrets\..+\}\}|(?:\d{4}-\d{2}-\d{2}))?$",
         "message": "Must be yyyy-MM-dd",
     }
     # A required field without a default must not be left empty; an int typed as text must be a whole number.
@@ -286,13 +291,20 @@ def test_a_selector_shows_one_alternative_and_makes_it_required() -> None:
         "choices": [{"name": "By ID", "value": "id"}, {"name": "By path", "value": "path"}],
         "binding": {"type": "zeebe:property", "name": "folderBy"},
     }
-    assert props[1]["condition"] == {"property": "folderBy", "equals": "id"}
+    # The default choice's field is shown while no other alternative is, not while folderBy equals "id": a task
+    # changed from a template without the selector has no folderBy yet when the Modeler evaluates conditions.
+    assert props[1]["condition"] == {"property": "folderPath", "isActive": False}
     assert props[1]["constraints"]["notEmpty"] is True
     assert "optional" not in props[1]
     assert props[2]["condition"] == {"property": "folderBy", "equals": "path"}
 
     template = {"properties": props}
     assert model_task(template, values={"folderId": "7"}).variables == {"folderId": "7"}
+    with pytest.raises(ModelerError, match=r"^folderId: must not be empty$"):
+        model_task(template)
+    # A task without the selector's value (as after "Change template") still shows the default alternative only.
+    no_selector = {"properties": [{**props[0], "value": ""}, *props[1:]]}
+    assert model_task(no_selector, values={"folderId": "7"}).variables == {"folderId": "7"}
     task = model_task(template, values={"folderBy": "path", "folderPath": "Shared"})
     assert (task.variables, task.extension_properties) == ({"folderPath": "Shared"}, {"folderBy": "path"})
 

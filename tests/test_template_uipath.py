@@ -23,7 +23,15 @@ from uipath_connector.sdk import (
     record_plan,
     replace_secrets,
 )
-from uipath_connector.templates import ModelerError, model_task, render_template, uipath_template, versioning_problems
+from uipath_connector.templates import (
+    ModelerError,
+    model_task,
+    render_template,
+    uipath_template,
+    uipath_template_path,
+    versioning_problems,
+)
+from uipath_connector.templates._uipath_template import TEMPLATE_VERSION
 from uipath_connector.uipath import (
     INPUT_VARIABLES,
     JOB_TYPE,
@@ -266,7 +274,7 @@ def test_each_preset_with_defaults_binds(preset: str, auth: str, folder: str) ->
     assert task.headers == {
         "resultExpression": task.headers["resultExpression"],
         "retryBackoff": "PT30S",
-        "elementTemplateVersion": "1",
+        "elementTemplateVersion": str(TEMPLATE_VERSION),
         "elementTemplateId": "uipath-connector.UiPath.v1",
     }
 
@@ -423,7 +431,7 @@ def test_whole_number_fields_flag_what_the_records_refuse(property_id: str, text
 
 
 class _Seed:
-    """A connector that answers every job with one of the seed's response envelopes."""
+    """A connector that answers every job with one of the response envelopes of Camunda's UiPath docs."""
 
     def __init__(self, name: str) -> None:
         self.envelope = json.loads((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
@@ -514,3 +522,93 @@ def test_the_docs_field_table_matches_the_template() -> None:
             documented_default = re.fullmatch(r"`([^`]+)`", default)
             if documented_default:
                 assert by_name[name].get("value") == documented_default.group(1), name
+
+
+# --- what a modeler meets in a real Modeler (issue: migration, false errors, order, menu) ---------------------
+
+CAMUNDA_TEMPLATES = ROOT / "node_modules" / "@camunda" / "connectors-element-templates" / "src" / "element-templates"
+
+
+def _committed() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(uipath_template_path(ROOT).read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_every_optional_pattern_accepts_the_empty_value_the_panel_tests() -> None:
+    # The properties panel tests a pattern against an empty field too; every field a modeler may leave empty
+    # (no notEmpty) must accept "" or a fresh task shows red errors on fields the modeler never needs.
+    checked = []
+    for prop in _committed()["properties"]:
+        constraints = prop.get("constraints", {})
+        if "pattern" in constraints and not constraints.get("notEmpty"):
+            assert re.search(constraints["pattern"]["value"], "") is not None, prop["id"]
+            assert re.search(constraints["pattern"]["value"], "not valid") is None, prop["id"]
+            checked.append(prop["id"])
+    assert checked == [
+        "deferDate",
+        "dueDate",
+        "connectionTimeoutInSeconds",
+        "jobTimeout",
+    ]
+
+
+def test_sections_come_in_camundas_order_input_output_error_handling() -> None:
+    template = _committed()
+    order: list[str] = []
+    for prop in template["properties"]:
+        group = prop.get("group")
+        if group and prop["type"] != "Hidden" and group not in order:
+            order.append(group)
+    assert order == ["operation", "authentication", "configuration", "input", "output", "errors", "retries"]
+    assert [group["id"] for group in template["groups"]] == [
+        "operation",
+        "authentication",
+        "configuration",
+        "input",
+        "connector",
+        "output",
+        "errors",
+        "retries",
+    ]
+
+
+def test_applied_without_a_step_the_operation_is_add_queue_item() -> None:
+    operation = next(p for p in _committed()["properties"] if p.get("id") == "operationType")
+    assert operation["value"] == "addQueueItem"
+    task = model_task(_committed(), values={"organizationUnitId": "1", "queueName": "Q", "authentication.token": "t"})
+    assert task.variables["operationType"] == "addQueueItem"
+
+
+def test_the_organization_unit_id_does_not_depend_on_the_folder_selector_value() -> None:
+    # Changing a task from Camunda's template evaluates our conditions before folderSelection exists.
+    unit = next(p for p in _committed()["properties"] if p.get("id") == "organizationUnitId")
+    assert unit["condition"] == {
+        "allMatch": [{"property": "folderPath", "isActive": False}, {"property": "folderKey", "isActive": False}]
+    }
+
+
+def test_documentation_ref_is_the_projects_own_page() -> None:
+    ref = _committed()["documentationRef"]
+    assert not ref.startswith("https://docs.camunda.io"), "the link must lead to this project's documentation"
+    # [project.urls] entries (read without tomllib, which Python 3.10 lacks): Documentation, then Homepage/Repository.
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    section = re.search(r"^\[project\.urls\]\n((?:(?!\[).*\n)*)", pyproject, re.MULTILINE)
+    urls = dict(re.findall(r'^"?(\w+)"?\s*=\s*"([^"]+)"', section.group(1), re.MULTILINE)) if section else {}
+    home = urls.get("Documentation") or urls.get("Homepage") or urls.get("Repository")
+    if home:
+        assert ref.startswith(home.rstrip("/")), f"documentationRef should point under [project.urls]: {home}"
+    else:
+        assert ref == "https://pypi.org/project/uipath-connector/"
+
+
+@pytest.mark.skipif(
+    not CAMUNDA_TEMPLATES.is_dir(),
+    reason="Camunda's templates come from node_modules (run `npm ci`): node check",
+)
+def test_step_names_differ_from_camundas_uipath_steps() -> None:
+    camunda = json.loads((CAMUNDA_TEMPLATES / "uipath-connector.json").read_text(encoding="utf-8"))
+    theirs = {step["name"] for version in camunda for step in version.get("steps", [])}
+    ours = [step["name"] for step in _committed()["steps"]]
+    assert theirs == {"Add queue item", "Get queue item result by ID"}
+    assert ours == ["Add queue item (uipath-connector)", "Get queue item result by ID (uipath-connector)"]
+    assert not theirs & set(ours)

@@ -1,4 +1,4 @@
-"""Every committed template passes Camunda's own validator (reference/python-ecosystem.md §5).
+"""Every committed template passes Camunda's own validator (@bpmn-io/element-templates-validator).
 
 Runs ``tests/validate_templates.mjs`` with Node against ``@bpmn-io/element-templates-validator`` 2.26.0 and
 ``@camunda/zeebe-element-templates-json-schema`` 0.46.0 from ``node_modules`` (``npm ci``). Skipped, with the
@@ -103,3 +103,27 @@ def test_the_json_schema_check_catches_a_broken_dropdown() -> None:
     index = next(i for i, p in enumerate(template["properties"]) if p.get("id") == "priority")
     del template["properties"][index]["choices"]
     assert list(Draft7Validator(schema).iter_errors(template))
+
+
+@needs_node
+def test_warnings_are_printed_and_only_unavoidable_ones_pass(tmp_path: Path) -> None:
+    latest = ROOT / "element-templates" / "uipath-connector.json"
+    result = _validate(latest)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stdout
+    assert not [line for line in lines if line.startswith("  warning:")], result.stdout
+    assert lines[-1] == "  11 warnings, 0 avoidable"
+    assert any("(property 17: deferDate) [needed: engines.camunda ^8.3 includes versions" in line for line in lines)
+
+    # The same template declared for Camunda 8.8+ only: `optional` is then the template's own warning.
+    template = json.loads(latest.read_text(encoding="utf-8"))
+    template["engines"] = {"camunda": "^8.8"}
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    result = _validate(newer)
+    assert result.returncode == 1
+    assert "  11 warnings, 9 avoidable" in result.stdout.splitlines()
+    assert any(
+        line.startswith("  warning: /properties/17 'optional' with 'zeebe:input' binding is deprecated")
+        for line in result.stdout.splitlines()
+    )

@@ -12,13 +12,13 @@ import requests
 import responses
 from conftest import ITEMS_URL, OAUTH, TOKEN_URL, FakeTime, job, make_connector
 
+from uipath_connector.http import IssuedToken, TokenWaitTimeout
 from uipath_connector.uipath import (
     OrchestratorAuthenticationError,
     TokenCache,
     TokenEndpointError,
     UiPathConnector,
 )
-from uipath_connector.uipath._auth import IssuedToken, TokenWaitTimeout
 
 TOKEN = {"access_token": "access-1", "expires_in": 3600, "token_type": "Bearer", "scope": "OR.Queues"}
 EMPTY = {"value": []}

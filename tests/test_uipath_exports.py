@@ -19,7 +19,7 @@ def test_all_is_sorted_and_complete() -> None:
 def test_doc_examples_of_records_run() -> None:
     import doctest
 
-    from uipath_connector.uipath import _auth, _client, _errors, _records, _retry, _urls
+    from uipath_connector.uipath import _add_settling, _auth, _client, _errors, _records, _urls
 
-    for module in (_records, _urls, _retry, _errors, _auth, _client):
+    for module in (_records, _urls, _errors, _auth, _add_settling, _client):
         assert doctest.testmod(module).failed == 0, module.__name__

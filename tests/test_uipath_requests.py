@@ -66,7 +66,7 @@ def test_get_queue_item_exact_request_and_seed_envelope(
     assert request.headers["Authorization"] == "Bearer bearer-token-1"
     assert request.headers["X-UIPATH-OrganizationUnitId"] == "1964413"
     assert "Content-Type" not in request.headers
-    # The seed's result expression `response.body.value[1].Status` (FEEL is 1-based).
+    # The result expression of Camunda's template `response.body.value[1].Status` (FEEL is 1-based).
     assert envelope["body"]["value"][0]["Status"] == "New"  # type: ignore[index]
 
 

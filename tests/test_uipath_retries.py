@@ -289,7 +289,7 @@ def test_duplicate_reference_on_first_attempt_names_the_item_holding_it(
     [
         {"json": {"message": "An unexpected error occurred.", "errorCode": 0}, "status": 500},
         {"json": {"@odata.context": "x#QueueItems", "value": []}},
-        {"json": found(Status="Deleted")},  # a deleted item no longer holds its reference (reference §8.2)
+        {"json": found(Status="Deleted")},  # a deleted item no longer holds its reference (UiPath: API Response Codes)
         {"json": {"message": "You are not authorized!", "errorCode": 0}, "status": 403},  # e.g. no read scope
     ],
     ids=["500", "not-found", "deleted", "403"],

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ADD_RESULT_EXPRESSION", "GET_RESULT_EXPRESSION", "add_demo_command", "run_demo"]
 
-#: The element template's prefilled result expressions (Camunda's template v7, the seed).
+#: The element template's prefilled result expressions (Camunda's UiPath template v7 and docs).
 ADD_RESULT_EXPRESSION = "={itemId: response.body.Id}"
 GET_RESULT_EXPRESSION = "={itemStatus: response.body.value[1].Status}"
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from ._arguments import host, port_or_zero
+
 __all__ = ["add_emulator_command"]
 
 
@@ -15,8 +17,10 @@ def add_emulator_command(commands: Any) -> None:
         help="serve the UiPath Orchestrator emulator on loopback",
         description="Serve the Orchestrator queue API emulator until Ctrl+C or SIGTERM.",
     )
-    emulator.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    emulator.add_argument("--port", type=int, default=8765, help="port to bind, 0 for a free one (default 8765)")
+    emulator.add_argument("--host", type=host, default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    emulator.add_argument(
+        "--port", type=port_or_zero, default=8765, help="port to bind, 0 for a free one (default 8765)"
+    )
     emulator.add_argument("--empty", action="store_true", help="start without the demo org, folder, queues, client")
     emulator.add_argument(
         "--config",
@@ -41,8 +45,8 @@ def add_emulator_command(commands: Any) -> None:
 
 
 def _emulator(args: argparse.Namespace) -> int:
-    from ..testing.emulator._config import EmulatorConfigError
     from ..testing import run_emulator_server
+    from ..testing.emulator._config import EmulatorConfigError
 
     if args.max_items < 0:
         print("uipath-connector emulator: --max-items is 0 (keep every item) or more", file=sys.stderr)

@@ -40,32 +40,54 @@ CREDENTIAL_ENVIRONMENT: dict[str, str] = {
 
 
 def add_operation_commands(commands: Any) -> None:
-    add = commands.add_parser(
-        "add-queue-item",
-        help="add one item to an Orchestrator queue (or the emulator's) and print the response envelope",
-        description="Add Queue Item, as the connector runs it in a process. Credentials come from "
-        "UIPATH_CLIENT_ID/UIPATH_CLIENT_SECRET (OAuth) or UIPATH_TOKEN (bearer), or the matching flags.",
-    )
-    _connection_arguments(add)
-    item = add.add_argument_group("queue item")
-    item.add_argument("--queue", help="queue name (queueName)")
-    item.add_argument("--reference", help="reference; makes retries duplicate-safe on a unique-reference queue")
-    item.add_argument("--priority", help="Low (default), Normal or High")
-    item.add_argument("--defer-date", help="yyyy-MM-dd or an ISO-8601 date-time with offset")
-    item.add_argument("--due-date", help="yyyy-MM-dd or an ISO-8601 date-time with offset")
-    item.add_argument(
-        "--content", metavar="JSON", help="specific content, a JSON object of simple values: '{\"A\": 1}'"
-    )
-    add.set_defaults(run=_run_add)
+    """One subcommand per registered operation with a command name, its flags derived from the input record.
 
-    get = commands.add_parser(
-        "get-queue-item",
-        help="read one queue item by id (status, output) and print the response envelope",
-        description="Get Queue Item result by ID, as the connector runs it in a process.",
-    )
-    _connection_arguments(get)
-    get.add_argument("--item-id", help="the queue item's Id (itemId)")
-    get.set_defaults(run=_run_get)
+    Each variable of the operation's input record becomes ``--<variable in kebab case>`` (``itemId`` ->
+    ``--item-id``), plus the operation's declared aliases (``queueName`` -> ``--queue``); the values go to the
+    binding as text, so a bad value gets the connector's own message.
+    """
+    from ..sdk import record_plan
+    from ..uipath import OPERATIONS
+
+    for operation in OPERATIONS:
+        if operation.command is None or operation.input is None:
+            continue
+        parser = commands.add_parser(
+            operation.command,
+            help=f"{operation.label}: {operation.description} (prints the response envelope)",
+            description=f"{operation.label}, as the connector runs it in a process. Credentials come from "
+            "UIPATH_CLIENT_ID/UIPATH_CLIENT_SECRET (OAuth) or UIPATH_TOKEN (bearer), or the matching flags.",
+        )
+        _connection_arguments(parser)
+        group = parser.add_argument_group(operation.label.lower())
+        variables: list[str] = []
+        for field in record_plan(operation.input).fields:
+            name = field.spec.name
+            hints = field.spec.template
+            flags = [_flag(name)]
+            alias = operation.cli_aliases.get(name)
+            if alias is not None and alias not in flags:
+                flags.insert(0, alias)
+            text = hints.label or name
+            group.add_argument(*flags, dest=_dest(name), metavar=name, help=f"{text} ({name})")
+            variables.append(name)
+        parser.set_defaults(run=_runner(operation.id, tuple(variables)))
+
+
+def _flag(variable: str) -> str:
+    return "--" + "".join(f"-{c.lower()}" if c.isupper() else c for c in variable).lstrip("-")
+
+
+def _dest(variable: str) -> str:
+    return "operation_" + variable
+
+
+def _runner(operation_id: str, variables: tuple[str, ...]) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        values = {name: getattr(args, _dest(name)) for name in variables}
+        return run_operation(operation_id, values, args, os.environ, sys.stdout, sys.stderr)
+
+    return run
 
 
 def _connection_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,23 +117,6 @@ def _connection_arguments(parser: argparse.ArgumentParser) -> None:
     credentials.add_argument("--client-secret", help="OAuth client secret (default: $UIPATH_CLIENT_SECRET)")
     credentials.add_argument("--scopes", help="OAuth scopes (default: $UIPATH_SCOPES, else OR.Queues)")
     credentials.add_argument("--token", help="bearer token, e.g. a personal access token (default: $UIPATH_TOKEN)")
-
-
-def _run_add(args: argparse.Namespace) -> int:
-    item = {
-        "queueName": args.queue,
-        "reference": args.reference,
-        "priority": args.priority,
-        "deferDate": args.defer_date,
-        "dueDate": args.due_date,
-        # The JSON text goes to the binding as it is, so a bad value gets the connector's own message.
-        "specificContent": args.content,
-    }
-    return run_operation("addQueueItem", item, args, os.environ, sys.stdout, sys.stderr)
-
-
-def _run_get(args: argparse.Namespace) -> int:
-    return run_operation("getItemById", {"itemId": args.item_id}, args, os.environ, sys.stdout, sys.stderr)
 
 
 def run_operation(

@@ -1,52 +1,107 @@
-"""``uipath-connector template``: generate the element template from the records (see ``docs/element-template.md``)."""
+"""``uipath-connector template``: the element template for Camunda Modeler (see ``docs/element-template.md``).
+
+Two audiences:
+
+* a **user** with an installed wheel wants the file: ``uipath-connector template --out uipath-connector.json``
+  writes it anywhere, and outside the repository plain ``uipath-connector template`` prints it to stdout. The
+  template is generated from the connector's records, so it is the same file the wheel ships under
+  ``uipath_connector/element-templates/`` (a test compares them);
+* a **maintainer** in a clone regenerates the committed file: ``uipath-connector template`` writes
+  ``element-templates/uipath-connector.json`` (freezing the previous version under ``versioned/`` when the version
+  goes up), ``--check`` compares, ``--output PATH`` does the same at another path.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
-__all__ = ["add_template_command"]
+__all__ = ["add_template_command", "is_repository_root"]
 
 
-def add_template_command(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_template_command(subcommands: Any) -> None:
     parser = subcommands.add_parser(
         "template",
         help="write the element template for Camunda Modeler",
-        description="Generate the UiPath connector's element template from its records and write it to "
-        "element-templates/uipath-connector.json (freezing the previous version under versioned/ when the version "
-        "goes up).",
-    )
-    parser.add_argument(
-        "--output", type=Path, help="where to write it (default: element-templates/uipath-connector.json)", default=None
+        description="Write the UiPath connector's element template for Camunda Modeler. --out FILE writes it anywhere; "
+        "without options it is printed to stdout, except in a clone of the repository, where the committed "
+        "element-templates/uipath-connector.json is regenerated (freezing the previous version under versioned/ "
+        "when the version goes up).",
     )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file differs")
+    mode.add_argument(
+        "-o", "--out", metavar="FILE", help="write the template to FILE ('-' for stdout); works from any folder"
+    )
+    mode.add_argument("--stdout", action="store_true", help="print the template (same as --out -)")
+    mode.add_argument(
+        "--check", action="store_true", help="in a clone: write nothing; exit 1 when the committed file differs"
+    )
     mode.add_argument(
         "--same-version",
         action="store_true",
-        help="allow changing the file without bumping its version (only while that version is unreleased)",
+        help="in a clone: allow changing the file without bumping its version (only while that version is unreleased)",
     )
-    mode.add_argument("--stdout", action="store_true", help="print the template instead of writing it")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="PATH",
+        default=None,
+        help="maintainers: regenerate the committed template at PATH instead of "
+        "element-templates/uipath-connector.json (with its versioning rules)",
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="the 'Wait for UiPath queue item' templates (catch event, receive task) instead; with --stdout, "
+        "--check or --same-version as above, at their committed paths",
+    )
     parser.set_defaults(run=_run_template)
 
 
+def is_repository_root(folder: Path) -> bool:
+    """Whether ``folder`` is the root of a uipath-connector clone (its pyproject.toml and element-templates/).
+
+    >>> is_repository_root(Path("/"))
+    False
+    """
+    pyproject = folder / "pyproject.toml"
+    try:
+        declares_us = 'name = "uipath-connector"' in pyproject.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return declares_us and (folder / "element-templates").is_dir()
+
+
 def _run_template(arguments: argparse.Namespace) -> int:
+    if arguments.wait:
+        return _run_wait_templates(arguments)
     from ..templates import TemplateFileError, render_template, uipath_template, uipath_template_path
     from ..templates import write_template_files as write_files
 
     generated = render_template(uipath_template())
-    if arguments.stdout:
+    if arguments.out is not None and arguments.output is not None:
+        print("uipath-connector template: --out and --output do not go together; use --out FILE", file=sys.stderr)
+        return 2
+    if arguments.stdout or arguments.out == "-":
+        sys.stdout.write(generated)
+        return 0
+    if arguments.out is not None:
+        return _write_anywhere(Path(arguments.out), generated)
+    maintainer_mode = arguments.output is not None or arguments.check or arguments.same_version
+    if arguments.output is None and not is_repository_root(Path.cwd()):
+        if maintainer_mode:
+            print(
+                "uipath-connector template: --check and --same-version compare the repository's committed template; "
+                "run them in a clone or pass --output PATH",
+                file=sys.stderr,
+            )
+            return 2
+        # Outside a clone there is no committed file to regenerate: hand the template over, as a Unix tool does.
         sys.stdout.write(generated)
         return 0
     target: Path = arguments.output or uipath_template_path()
-    if arguments.output is None and not target.parent.is_dir():
-        # Run elsewhere, the default path would silently create a stray element-templates/ in the current folder.
-        print(
-            f"uipath-connector template: no {target.parent}/ here; run it from the repository root or pass --output",
-            file=sys.stderr,
-        )
-        return 2
     if arguments.check:
         committed = target.read_text(encoding="utf-8") if target.exists() else None
         if committed == generated:
@@ -64,3 +119,53 @@ def _run_template(arguments: argparse.Namespace) -> int:
         print(f"froze the previous version as {path}")
     print(f"wrote {target}" if result.written else f"{target} is up to date")
     return 0
+
+
+def _write_anywhere(target: Path, generated: str) -> int:
+    """Write the template to ``target`` as it is (a user's copy: no versioning rules)."""
+    if target.is_dir():
+        target = target / "uipath-connector.json"
+    try:
+        target.write_text(generated, encoding="utf-8")
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        print(f"uipath-connector template: cannot write {target}: {reason}", file=sys.stderr)
+        return 2
+    print(f"wrote {target}")
+    return 0
+
+
+def _run_wait_templates(arguments: argparse.Namespace) -> int:
+    """``--wait``: print, check or regenerate both "Wait for UiPath queue item" templates (``docs/waiting.md``)."""
+    from ..templates import TemplateFileError, render_template, wait_template, wait_template_path
+    from ..templates import write_template_files as write_files
+
+    if arguments.out is not None or arguments.output is not None:
+        print("uipath-connector template: --wait prints (--stdout) or regenerates the committed files", file=sys.stderr)
+        return 2
+    generated = {element: render_template(wait_template(element)) for element in ("catch-event", "receive-task")}
+    if arguments.stdout or not is_repository_root(Path.cwd()):
+        if arguments.check or arguments.same_version:
+            print("uipath-connector template: --check and --same-version need a clone", file=sys.stderr)
+            return 2
+        sys.stdout.write("".join(generated.values()))
+        return 0
+    status = 0
+    for element, text in generated.items():
+        target = wait_template_path(element)  # type: ignore[arg-type]
+        if arguments.check:
+            if target.exists() and target.read_text(encoding="utf-8") == text:
+                print(f"{target} is up to date")
+            else:
+                print(f"{target} differs; run `uipath-connector template --wait` to regenerate it", file=sys.stderr)
+                status = 1
+            continue
+        try:
+            result = write_files(target, text, same_version=arguments.same_version)
+        except TemplateFileError as error:
+            print(f"uipath-connector template: {error}", file=sys.stderr)
+            return 1
+        for path in result.frozen:
+            print(f"froze the previous version as {path}")
+        print(f"wrote {target}" if result.written else f"{target} is up to date")
+    return status

@@ -18,6 +18,8 @@ import socket
 import sys
 from typing import Any
 
+from ._arguments import non_negative_float, positive_int
+
 __all__ = ["add_worker_command", "load_connector"]
 
 DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
@@ -25,7 +27,7 @@ _WORKER_LOGGER = logging.getLogger("uipath_connector.worker")
 
 # Third-party loggers that print what may hold a secret below WARNING: pyzeebe and the REST SDK log job objects
 # (with variables) and failure messages; urllib3 logs each Orchestrator request line, whose path holds cloudOrg and
-# cloudTenant (often {{secrets.…}}, reference/camunda-connector.md §4.3); httpx/httpcore log every poll at INFO.
+# cloudTenant (often {{secrets.…}}, Camunda's connector secrets); httpx/httpcore log every poll at INFO.
 _QUIET_LOGGERS = ("pyzeebe", "grpc", "uipath_connector.runtime.camunda_sdk", "httpx", "httpcore", "urllib3")
 
 
@@ -58,15 +60,24 @@ def add_worker_command(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--job-timeout-ms",
-        type=int,
-        default=_int_env("CAMUNDA_WORKER_TIMEOUT", 30_000),
-        help="how long an activated job is reserved for this worker (default: CAMUNDA_WORKER_TIMEOUT or 30000)",
+        type=positive_int,
+        # A string default goes through `type` too, so a bad environment value is refused like a bad flag; unset,
+        # the adapters derive the timeout from the connector's worst case.
+        default=os.environ.get("CAMUNDA_WORKER_TIMEOUT", "").strip() or None,
+        help=(
+            "how long an activated job is reserved for this worker; the worker extends it while the job's call runs "
+            "(default: CAMUNDA_WORKER_TIMEOUT, else the connector's worst-case duration with a margin; a shorter "
+            "value is warned about)"
+        ),
     )
     parser.add_argument(
         "--max-jobs",
-        type=int,
-        default=_int_env("CAMUNDA_WORKER_MAX_CONCURRENT_JOBS", 10),
-        help="jobs worked at once by this process (default: CAMUNDA_WORKER_MAX_CONCURRENT_JOBS or 10)",
+        type=positive_int,
+        default=os.environ.get("CAMUNDA_WORKER_MAX_CONCURRENT_JOBS", "").strip() or "10",
+        help=(
+            "jobs worked at once by this process, one thread each; no more are activated than there are free "
+            "(default: CAMUNDA_WORKER_MAX_CONCURRENT_JOBS or 10)"
+        ),
     )
     parser.add_argument(
         "--name",
@@ -75,7 +86,7 @@ def add_worker_command(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--drain-timeout",
-        type=float,
+        type=non_negative_float,
         default=30.0,
         help="seconds to wait for jobs in flight after SIGINT/SIGTERM (default: 30)",
     )
@@ -144,7 +155,15 @@ def _worker(args: argparse.Namespace) -> int:
         asyncio.run(work())
     except ImportError as error:
         extra = "pyzeebe" if args.client == "pyzeebe" else "camunda"
-        _WORKER_LOGGER.error("%s; install it with: pip install 'uipath-connector[%s]'", error, extra)
+        # The package is not on PyPI yet, so `pip install 'uipath-connector[extra]'` would fail: name what works.
+        _WORKER_LOGGER.error(
+            "%s; install the [%s] extra: in a clone `pip install -e '.[%s]'`, or from a built wheel "
+            "`pip install 'uipath_connector-<version>-py3-none-any.whl[%s]'` (docs/getting-started.md)",
+            error,
+            extra,
+            extra,
+            extra,
+        )
         return 2
     _WORKER_LOGGER.info("worker %s stopped", args.name)
     return 0
@@ -175,7 +194,7 @@ def load_connector(spec: str, **options: Any) -> Any:
 
 
 def _pyzeebe_channel() -> Any:
-    """A gRPC channel from the conventional settings (reference/python-ecosystem.md §1, "Connecting").
+    """A gRPC channel from the conventional settings (pyzeebe 4.7 docs, "Connecting").
 
     ``CAMUNDA_CLUSTER_ID`` → Camunda SaaS; a client id plus an OAuth URL → self-managed with OAuth; otherwise
     ``ZEEBE_ADDRESS`` (default ``localhost:26500``) over TLS, or plaintext when ``ZEEBE_INSECURE_CONNECTION`` is
@@ -194,8 +213,3 @@ def _pyzeebe_channel() -> Any:
     if insecure or not env.get("ZEEBE_ADDRESS"):
         return pyzeebe.create_insecure_channel()
     return pyzeebe.create_secure_channel()
-
-
-def _int_env(name: str, default: int) -> int:
-    text = os.environ.get(name, "").strip()
-    return int(text) if text.isdigit() else default

@@ -1,14 +1,24 @@
 """One job in, one outcome out: Camunda's outbound connector job handling as a pure function.
 
-The steps and their order follow Camunda's ``SpringConnectorJobHandler`` (reference/camunda-connector.md §4.1):
+The steps and their order follow Camunda's ``SpringConnectorJobHandler`` (Camunda connectors,
+``connector-runtime-spring``), with one addition: everything that can be refused is refused *before* the
+connector runs, because a connector call may have a side effect (a queue item added) that a retry would repeat.
 
-1. parse the ``retryBackoff`` header (ISO-8601); invalid → fail with 0 retries;
-2. validate the ``jobTimeout`` header (ISO-8601, positive); invalid → fail with 0 retries; a valid one is handed
-   to the adapter's ``extend_timeout`` callback before the connector runs (the adapter owns the I/O);
-3. replace secrets in the variables, build the context; the connector binds and validates;
-4. execute; normalise the result; ``resultVariable`` / ``resultExpression`` build the output variables (§4.7);
-5. evaluate ``errorExpression`` after success and after failure (§4.8);
-6. map to exactly one outcome: throw error, fail (retries and backoff per §4.9), or complete.
+1. preflight the custom headers: ``retryBackoff`` (ISO-8601), ``jobTimeout`` (ISO-8601 or milliseconds,
+   positive), ``retries`` (a whole number), ``resultVariable``, and ``resultExpression`` / ``errorExpression``
+   parsed as FEEL. Any refusal fails the job with 0 retries (an incident) naming the header and, for an
+   expression, the position. Parsed headers are cached per text, so preflight costs a dictionary look-up per job;
+2. a valid ``jobTimeout`` is handed to the adapter's ``extend_timeout`` callback before the connector runs (the
+   adapter owns the I/O);
+3. replace secrets in the variables, build the context; the connector binds and validates (before its first
+   request);
+4. execute; normalise the result; ``resultVariable`` / ``resultExpression`` build the output variables;
+5. evaluate ``errorExpression`` after success and after failure;
+6. map to exactly one outcome: throw error, fail (retries and backoff as Camunda's exception handler), or complete.
+
+After a successful call nothing may lead the engine to run the call again by itself: a result or error expression
+that fails on the result fails the job with 0 retries (an incident), and its message and variables carry the
+result (for an Add Queue Item, the created item's ``Id``). See ``docs/runtime.md``.
 
 Nothing here does I/O besides calling the connector and the secret provider; adapters send the outcome.
 """
@@ -17,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -25,6 +36,7 @@ from typing import cast
 
 import attrs
 
+from ..feel import FeelError, FeelExpression, format_duration, parse, parse_duration
 from ..sdk import (
     ConnectorError,
     ConnectorInputError,
@@ -38,8 +50,6 @@ from ..sdk import (
 )
 from ._masking import SecretMask
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
-from .feel import evaluate, parse_duration
-from .feel._temporal import format_duration
 
 __all__ = [
     "ERROR_EXPRESSION_HEADER",
@@ -47,26 +57,60 @@ __all__ = [
     "MAX_ERROR_MESSAGE_LENGTH",
     "RESULT_EXPRESSION_HEADER",
     "RESULT_VARIABLE_HEADER",
+    "RETRIES_HEADER",
     "RETRY_BACKOFF_HEADER",
+    "InvalidHeaderError",
+    "JobHeaders",
+    "read_headers",
     "run_job",
 ]
 
-# Header keys, as Camunda's runtime reads them (Keywords.java, reference/camunda-connector.md §4.1).
+# Header keys, as Camunda's runtime reads them (Keywords.java, Camunda's ConnectorJobHandler).
 RESULT_VARIABLE_HEADER = "resultVariable"
 RESULT_EXPRESSION_HEADER = "resultExpression"
 ERROR_EXPRESSION_HEADER = "errorExpression"
 RETRY_BACKOFF_HEADER = "retryBackoff"
 JOB_TIMEOUT_HEADER = "jobTimeout"
+# Camunda's templates bind retries to the task definition, not a header; a ``retries`` header is still checked, so
+# that a typo there is an incident before the call rather than silently ignored.
+RETRIES_HEADER = "retries"
 
-# Camunda cuts error messages to this many characters (reference/camunda-connector.md §4.8, §4.9).
+# Zeebe holds a job timeout and a retry backoff in a signed 64-bit number of milliseconds, and retries in a 32-bit
+# int (gateway.proto, UpdateJobTimeoutRequest / FailJobRequest); anything larger is refused as input.
+_MAX_MILLISECONDS = 2**63 - 1
+_MAX_RETRIES = 2**31 - 1
+_MAX_HEADER_DIGITS = 30
+
+# Camunda cuts error messages to this many characters (Camunda's connector error handling and
+# OutboundConnectorExceptionHandler).
 MAX_ERROR_MESSAGE_LENGTH = 6000
 
-# Camunda replaces the message with this notice when it cannot know which values to mask (§4.3).
+# Camunda replaces the message with this notice when it cannot know which values to mask (Camunda's connector secrets).
 SECRETS_UNAVAILABLE_MESSAGE = "Fetching secrets failed, original error can't be displayed"
 
 
 class InvalidHeaderError(ValueError):
-    """An invalid ``retryBackoff`` or ``jobTimeout`` header: the job fails at once with 0 retries."""
+    """An invalid custom header: the job fails at once with 0 retries, before the connector runs."""
+
+
+@attrs.frozen
+class JobHeaders:
+    """A job's custom headers, checked and parsed (see :func:`read_headers`)."""
+
+    result_variable: str = ""
+    result_expression: FeelExpression | None = None
+    error_expression: FeelExpression | None = None
+    retry_backoff: timedelta | None = None
+    job_timeout: timedelta | None = None
+
+
+class _AfterSuccess(Exception):
+    """A result or error expression failed on a successful call's result: never retried automatically."""
+
+    def __init__(self, cause: Exception, result: object):
+        super().__init__(str(cause))
+        self.cause = cause
+        self.result = result
 
 
 class _SecretsUnavailable(Exception):
@@ -108,10 +152,10 @@ def run_job(
     info = attrs.evolve(job, retries=retries) if job is not None else JobInfo(retries=retries)
 
     try:
-        header_backoff = _duration_header(headers, RETRY_BACKOFF_HEADER, allow_zero=True)
-        job_timeout = _duration_header(headers, JOB_TIMEOUT_HEADER, allow_zero=False)
+        parsed = read_headers(headers)
     except InvalidHeaderError as error:
-        # Camunda fails before anything else, without the error expression (§4.1 step 1-2, §4.9 last row).
+        # Refused before anything else, without the error expression (Camunda fails an invalid retryBackoff or
+        # jobTimeout the same way; here every header is checked, expressions included, before the call).
         return _failure_outcome(error, retries=0, backoff=None, mask=SecretMask())
 
     context = OutboundConnectorContext(
@@ -127,55 +171,132 @@ def run_job(
         except ConnectorInputError:
             raise
         except Exception as error:
-            # The provider failed: which values to mask is unknown, so the message cannot be shown (§4.3).
+            # The provider failed: which values to mask is unknown, so the message cannot be shown.
             raise _SecretsUnavailable(error) from error
         mask = SecretMask(context.secret_values)
-        if job_timeout is not None and extend_timeout is not None:
-            extend_timeout(job_timeout)
-        result = _json_value(function.execute(context))
-        output = _output_variables(result, headers)
+        if parsed.job_timeout is not None and extend_timeout is not None:
+            extend_timeout(parsed.job_timeout)
+        returned = function.execute(context)
     except Exception as error:
-        return _on_failure(error, headers, retries=retries, header_backoff=header_backoff, mask=mask)
-    return _on_success(result, output, headers, retries=retries, mask=mask)
+        return _on_failure(error, parsed, retries=retries, mask=mask)
+    return _on_success(returned, parsed, retries=retries, mask=mask)
+
+
+def read_headers(headers: Mapping[str, str]) -> JobHeaders:
+    """Check and parse a job's custom headers; :class:`InvalidHeaderError` names the first bad one.
+
+    Parsing is cached per header text, so a worker pays for each distinct set of headers once.
+
+    >>> read_headers({"retryBackoff": "PT30S", "resultExpression": "={itemId: response.body.Id}"}).retry_backoff
+    datetime.timedelta(seconds=30)
+    >>> read_headers({"resultExpression": "={itemId: response.body.Id"})
+    Traceback (most recent call last):
+    ...
+    uipath_connector.runtime._job.InvalidHeaderError: Invalid resultExpression header '={itemId: response.body.Id': ...
+    """
+    return _read_headers(
+        _text(headers, RESULT_VARIABLE_HEADER),
+        _text(headers, RESULT_EXPRESSION_HEADER),
+        _text(headers, ERROR_EXPRESSION_HEADER),
+        _text(headers, RETRY_BACKOFF_HEADER),
+        _text(headers, JOB_TIMEOUT_HEADER),
+        _text(headers, RETRIES_HEADER),
+    )
+
+
+def _text(headers: Mapping[str, str], name: str) -> str:
+    value = headers.get(name)
+    return "" if value is None else str(value)
+
+
+@functools.lru_cache(maxsize=512)
+def _read_headers(
+    result_variable: str,
+    result_expression: str,
+    error_expression: str,
+    retry_backoff: str,
+    job_timeout: str,
+    retries: str,
+) -> JobHeaders:
+    _check_retries(retries)
+    return JobHeaders(
+        result_variable=result_variable.strip(),
+        result_expression=_expression_header(RESULT_EXPRESSION_HEADER, result_expression),
+        error_expression=_expression_header(ERROR_EXPRESSION_HEADER, error_expression),
+        retry_backoff=_duration_header(RETRY_BACKOFF_HEADER, retry_backoff, allow_zero=True),
+        job_timeout=_duration_header(JOB_TIMEOUT_HEADER, job_timeout, allow_zero=False),
+    )
 
 
 # -- headers -------------------------------------------------------------------------------------------------
 
 
-def _duration_header(headers: Mapping[str, str], name: str, *, allow_zero: bool) -> timedelta | None:
-    text = headers.get(name)
-    if text is None or not str(text).strip():
+def _shown(text: str) -> str:
+    """A header's text for a message: whole when short, else its start (a header may be a long expression)."""
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _expression_header(name: str, text: str) -> FeelExpression | None:
+    if not text.strip():
         return None
     try:
-        stripped = str(text).strip()
-        # jobTimeout: the reference does not say which format Camunda expects, so both an ISO-8601 duration
-        # and a plain number of milliseconds (what UpdateJobTimeout takes) are accepted. Not for retryBackoff,
-        # which is ISO-8601 only (reference/camunda-connector.md §4.9).
-        if name == JOB_TIMEOUT_HEADER and stripped.isdigit():
+        return parse(text)
+    except FeelError as error:
+        raise InvalidHeaderError(f"Invalid {name} header '{_shown(text)}': {error}") from None
+    except RecursionError:
+        raise InvalidHeaderError(
+            f"Invalid {name} header '{_shown(text)}': the expression is nested too deeply"
+        ) from None
+
+
+def _check_retries(text: str) -> None:
+    stripped = text.strip()
+    if not stripped:
+        return
+    if not (stripped.isascii() and stripped.isdigit()) or len(stripped) > 10 or int(stripped) > _MAX_RETRIES:
+        raise InvalidHeaderError(
+            f"Invalid {RETRIES_HEADER} header '{_shown(text)}': expected a whole number from 0 to {_MAX_RETRIES}"
+        )
+
+
+def _duration_header(name: str, text: str, *, allow_zero: bool) -> timedelta | None:
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        if len(stripped) > _MAX_HEADER_DIGITS + 8:
+            raise ValueError("the value is too long to be a duration Zeebe accepts")
+        # jobTimeout: both an ISO-8601 duration and a plain number of milliseconds (what UpdateJobTimeout takes)
+        # are accepted. Not for retryBackoff, which is ISO-8601 only (Java's Duration.parse in Camunda's runtime).
+        if name == JOB_TIMEOUT_HEADER and stripped.isascii() and stripped.isdigit():
             value = timedelta(milliseconds=int(stripped))
         else:
             value = parse_duration(stripped)
+        if value // timedelta(milliseconds=1) > _MAX_MILLISECONDS:
+            raise OverflowError
+    except OverflowError:
+        raise InvalidHeaderError(
+            f"Invalid {name} header '{_shown(text)}': the duration is larger than Zeebe accepts"
+        ) from None
     except ValueError as error:
-        raise InvalidHeaderError(f"Invalid {name} header '{text}': {error}") from None
+        raise InvalidHeaderError(f"Invalid {name} header '{_shown(text)}': {error}") from None
     if value < timedelta(0) or (value == timedelta(0) and not allow_zero):
-        raise InvalidHeaderError(f"Invalid {name} header '{text}': the duration must be positive")
+        raise InvalidHeaderError(f"Invalid {name} header '{_shown(text)}': the duration must be positive")
     return value
 
 
 # -- success -------------------------------------------------------------------------------------------------
 
 
-def _output_variables(result: object, headers: Mapping[str, str]) -> dict[str, object]:
-    """``resultVariable`` and ``resultExpression`` (§4.7); both may be set, the expression's keys win."""
+def _output_variables(result: object, headers: JobHeaders) -> dict[str, object]:
+    """``resultVariable`` and ``resultExpression``; both may be set, the expression's keys win."""
     output: dict[str, object] = {}
-    result_variable = headers.get(RESULT_VARIABLE_HEADER, "").strip()
-    if result_variable:
-        output[result_variable] = result
-    expression = headers.get(RESULT_EXPRESSION_HEADER, "")
-    if expression.strip():
+    if headers.result_variable:
+        output[headers.result_variable] = result
+    if headers.result_expression is not None:
         context: dict[str, object] = dict(result) if isinstance(result, dict) else {}
         context["response"] = result
-        mapped = _json_value(evaluate(expression, context))
+        mapped = _json_value(headers.result_expression.evaluate(context))
         if mapped is None:
             return output
         if not isinstance(mapped, dict):
@@ -187,46 +308,81 @@ def _output_variables(result: object, headers: Mapping[str, str]) -> dict[str, o
     return output
 
 
-def _on_success(
-    result: object, output: dict[str, object], headers: Mapping[str, str], *, retries: int, mask: SecretMask
-) -> JobOutcome:
-    expression = headers.get(ERROR_EXPRESSION_HEADER, "")
-    if expression.strip():
-        # Camunda gives the expression the output variables when there are any, else the raw result (§4.8).
+def _on_success(returned: object, headers: JobHeaders, *, retries: int, mask: SecretMask) -> JobOutcome:
+    result: object = None
+    try:
+        result = _json_value(returned)
+        output = _output_variables(result, headers)
+    except Exception as error:
+        return _after_success_failure(_AfterSuccess(error, result), mask)
+    if headers.error_expression is not None:
+        # Camunda gives the expression the output variables when there are any, else the raw result.
         response: object = output if output else result
         try:
-            outcome = _error_expression_outcome(expression, response, retries=retries, mask=mask)
+            outcome = _error_expression_outcome(headers.error_expression, response, retries=retries, mask=mask)
         except ErrorExpressionError as error:
-            return _failure_outcome(error, retries=0, backoff=None, mask=mask)
+            return _after_success_failure(_AfterSuccess(error, result), mask)
         if outcome is not None:
             return outcome
     return Complete(mask.variables(output))
 
 
+def _after_success_failure(failure: _AfterSuccess, mask: SecretMask) -> Fail:
+    """The call succeeded but its result could not be mapped: an incident (0 retries) that shows the result.
+
+    Failing with ``retries - 1`` would let the engine run the call again and repeat its side effect (a second
+    queue item); the incident keeps the result in its message and in ``error.variables.response``.
+    """
+    cause = failure.cause
+    summary = _result_summary(failure.result)
+    note = (
+        f" (after the connector call succeeded{summary}; the job is not retried automatically, so that the call "
+        "is not repeated: fix the cause, then resolve the incident)"
+    )
+    wrapped = ConnectorRetryError(
+        cause.error_code if isinstance(cause, ConnectorError) else None,
+        f"{_error_message(cause, mask)}{note}",
+        {"response": failure.result},
+        retries=0,
+    )
+    outcome = _failure_outcome(wrapped, retries=0, backoff=None, mask=mask)
+    error_context = dict(cast("dict[str, object]", outcome.variables["error"]))
+    error_context["type"] = type(cause).__name__
+    variables: dict[str, object] = {"error": error_context}
+    message = f"{error_context['message']} | Error variables: {_json_text(variables)}"
+    return Fail(message=_truncate(mask.text(message)), retries=0, backoff=None, variables=variables)
+
+
+def _result_summary(result: object) -> str:
+    """``: body.Id 436141352`` for an HTTP envelope whose body names the created resource's ``Id``."""
+    body = result.get("body") if isinstance(result, dict) else None
+    identifier = body.get("Id") if isinstance(body, dict) else None
+    if isinstance(identifier, (int, str)) and not isinstance(identifier, bool):
+        return f": response.body.Id {_json_text(identifier)}"
+    return ""
+
+
 # -- failure -------------------------------------------------------------------------------------------------
 
 
-def _on_failure(
-    error: Exception, headers: Mapping[str, str], *, retries: int, header_backoff: timedelta | None, mask: SecretMask
-) -> JobOutcome:
-    expression = headers.get(ERROR_EXPRESSION_HEADER, "")
-    if expression.strip():
+def _on_failure(error: Exception, headers: JobHeaders, *, retries: int, mask: SecretMask) -> JobOutcome:
+    if headers.error_expression is not None:
         try:
             outcome = _error_expression_outcome(
-                expression, {"error": _error_context(error, mask)}, retries=retries, mask=mask
+                headers.error_expression, {"error": _error_context(error, mask)}, retries=retries, mask=mask
             )
         except ErrorExpressionError as expression_error:
             return _failure_outcome(expression_error, retries=0, backoff=None, mask=mask)
         if outcome is not None:
             return outcome
-    failed_retries, backoff = _retries_and_backoff(error, retries=retries, header_backoff=header_backoff)
+    failed_retries, backoff = _retries_and_backoff(error, retries=retries, header_backoff=headers.retry_backoff)
     return _failure_outcome(error, retries=failed_retries, backoff=backoff, mask=mask)
 
 
 def _retries_and_backoff(
     error: Exception, *, retries: int, header_backoff: timedelta | None
 ) -> tuple[int, timedelta | None]:
-    """The table of reference/camunda-connector.md §4.9."""
+    """The table of Camunda's OutboundConnectorExceptionHandler."""
     if isinstance(error, ConnectorInputError) or isinstance(error.__cause__, ConnectorInputError):
         return 0, header_backoff
     if isinstance(error, ConnectorRetryError):
@@ -240,7 +396,7 @@ def _error_context(error: Exception, mask: SecretMask) -> dict[str, object]:
     """``{type, message, code?, variables?}``: what ``error`` is in the error expression and the Fail variables.
 
     ``type`` is the Python class name (Camunda's is the Java class name, e.g.
-    ``io.camunda.connector.api.error.ConnectorException``); the code is never masked (§4.3).
+    ``io.camunda.connector.api.error.ConnectorException``); the code is never masked (Camunda's connector secrets).
     """
     kind = type(error.cause if isinstance(error, _SecretsUnavailable) else error).__name__
     context: dict[str, object] = {"type": kind, "message": _error_message(error, mask)}
@@ -265,7 +421,8 @@ def _failure_outcome(error: Exception, *, retries: int, backoff: timedelta | Non
     code = context.get("code")
     if code is None:
         return Fail(message=_truncate(mask.text(message)), retries=retries, backoff=backoff, variables=variables)
-    # The code is never masked, in the message either (§4.3): mask the text around it. `"code": ` cannot occur
+    # The code is never masked, in the message either (Camunda's connector secrets): mask the text around it.
+    # `"code": ` cannot occur
     # earlier, inside the JSON strings of `type` and `message` (their quotes are escaped), so the first one is it.
     marker = f'"code": {_json_text(code)}'
     before, _, after = message.partition(marker)
@@ -277,14 +434,14 @@ def _failure_outcome(error: Exception, *, retries: int, backoff: timedelta | Non
 
 
 def _error_expression_outcome(
-    expression: str, response: object, *, retries: int, mask: SecretMask
+    expression: FeelExpression, response: object, *, retries: int, mask: SecretMask
 ) -> JobOutcome | None:
     """Evaluate ``errorExpression``; ``None`` means "no error". Raises :class:`ErrorExpressionError`."""
     context: dict[str, object] = dict(response) if isinstance(response, dict) else {}
     context["response"] = response
     context["job"] = {"retries": retries}
     try:
-        value = evaluate(expression, context)
+        value = expression.evaluate(context)
     except Exception as error:
         raise ErrorExpressionError(f"Failed to evaluate the error expression: {error}") from error
     if value is None or value == {}:
@@ -297,7 +454,7 @@ def _error_expression_outcome(
     kind = value.get("errorType")
     if kind == "bpmnError":
         code = value.get("errorCode")
-        if code is None:  # Camunda ignores a BPMN error without a code (§4.8)
+        if code is None:  # Camunda ignores a BPMN error without a code (Camunda's connector error handling)
             return None
         return ThrowError(
             error_code=str(code),
@@ -307,7 +464,8 @@ def _error_expression_outcome(
     if kind == "jobError":
         message = _truncate(mask.text(str(value.get("errorMessage") or "")))
         variables = _variables_of(value)
-        variables["error"] = message  # Camunda adds (and overwrites) `error` with the message (§4.8)
+        # Camunda adds (and overwrites) `error` with the message (Camunda's connector error handling).
+        variables["error"] = message
         return Fail(
             message=message,
             retries=max(_int(value.get("retries")), 0),

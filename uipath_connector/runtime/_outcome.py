@@ -1,6 +1,6 @@
 """The three things a job can end in: complete, throw a BPMN error, or fail.
 
-Exactly one of these is sent to the engine per job (reference/camunda-connector.md §4.1 step 6). The records hold
+Exactly one of these is sent to the engine per job (Camunda's ConnectorJobHandler step 6). The records hold
 plain JSON values only, already masked (secret values replaced with ``***``), so an adapter sends them as they are.
 """
 

@@ -19,12 +19,13 @@ from ._envelope import HttpResponse, flatten_headers, parse_body
 from ._errors import ConnectorError, ConnectorInputError, ConnectorRetryError, InputProblem
 from ._fields import Choice, Condition, TemplateHints, VariableSpec, discriminator, record_discriminator, variable
 from ._function import ConnectorMetadata, OutboundConnectorFunction, connector_metadata, outbound_connector
+from ._masking import SecretMask, mask_secrets
+from ._operations import Operation, OperationRegistry, ResultPreset
 from ._secrets import (
     EnvironmentSecretProvider,
     MapSecretProvider,
     SecretProvider,
     SecretReplacement,
-    mask_secrets,
     replace_secrets,
 )
 
@@ -40,8 +41,12 @@ __all__ = [
     "InputProblem",
     "JobInfo",
     "MapSecretProvider",
+    "Operation",
+    "OperationRegistry",
     "OutboundConnectorContext",
     "OutboundConnectorFunction",
+    "ResultPreset",
+    "SecretMask",
     "SecretProvider",
     "SecretReplacement",
     "TemplateHints",

@@ -15,12 +15,18 @@ target        accepted                                       refused (examples)
 ``datetime``  ISO-8601 date-time text with an offset         offset-less local times, other text
 enums         a member's value, any letter case (as          anything else, with the allowed values listed
               Jackson binds enums in Camunda's runtime)
-records       objects; dotted names (``authentication.token``)  unknown fields (with a "did you mean")
+records       objects; dotted names (``authentication.token``);  unknown fields inside a section (with a "did
+              unknown top-level variables are ignored        you mean")
 unions        records tagged with :func:`discriminator`      a missing or unknown tag, with the allowed ones
 ============  =============================================  ==============================================
 
 Every problem is collected (not just the first) and reported once as a :class:`ConnectorInputError` whose
 entries name the variable path (``authentication.clientId``, ``items[2].name``) and what is wrong.
+
+At the top level (the job's variables) unknown names are ignored, as Camunda's runtime ignores process variables
+it does not bind (Jackson's ``FAIL_ON_UNKNOWN_PROPERTIES`` is off in Camunda's connector object mapper): a process
+carries many variables a connector never reads. A required variable that is missing while a close name is present
+says so ("did you mean"), so a typo in a top-level name is still found.
 """
 
 from __future__ import annotations
@@ -263,6 +269,7 @@ class Binder:
     def __init__(self) -> None:
         self.converter = cattrs.Converter()
         self._plans: dict[type, _RecordPlan] = {}
+        self._unions: dict[object, tuple[str, dict[str, _RecordPlan], str, frozenset[str]]] = {}
         conv = self.converter
         conv.register_structure_hook(str, _structure_str)
         conv.register_structure_hook(int, _structure_int)
@@ -283,6 +290,13 @@ class Binder:
     def bind(self, data: object, target: type[_T] | Any) -> _T:
         """Structure and validate ``data``; raise :class:`ConnectorInputError` listing every problem."""
         try:
+            if isinstance(data, Mapping) and attrs.has(target):
+                record = self._structure_record(
+                    _expand_dotted(data), self.plan(target), tolerated=frozenset(), top_level=True
+                )
+                return typing.cast("_T", record)
+            if isinstance(data, Mapping) and self._is_tagged_union(target):
+                return typing.cast("_T", self._structure_union(data, target, top_level=True))
             return self.converter.structure(data, target)  # type: ignore[no-any-return]
         except _Problems as problems:
             raise ConnectorInputError(problems.problems) from None
@@ -384,31 +398,44 @@ class Binder:
         return structure
 
     def _union_hook(self, target: object) -> Callable[[object, Any], Any]:
+        self._union_plans(target)  # a union whose members disagree on the tag fails when it is registered
+
+        def structure(value: object, _: object) -> object:
+            return self._structure_union(value, target, top_level=False)
+
+        return structure
+
+    def _union_plans(self, target: object) -> tuple[str, dict[str, _RecordPlan], str, frozenset[str]]:
+        """The tag's name, the plan per folded tag value, the allowed values as text, and every member's names."""
+        cached = self._unions.get(target)
+        if cached is not None:
+            return cached
         members = typing.cast("tuple[type, ...]", self._union_members(target))
         tags = {typing.cast("tuple[str, str]", record_discriminator(member)) for member in members}
         tag_names = {name for name, _ in tags}
         if len(tag_names) != 1:
             raise TypeError(f"the members of {target} must share one discriminator variable")
         (tag_name,) = tag_names
-        by_value = {record_discriminator(m)[1].casefold(): m for m in members}  # type: ignore[index]
+        by_value = {record_discriminator(m)[1].casefold(): self.plan(m) for m in members}  # type: ignore[index]
         allowed = ", ".join(record_discriminator(m)[1] for m in members)  # type: ignore[index]
-        plans = {member: self.plan(member) for member in members}
-        every_name = frozenset().union(*(plan.known for plan in plans.values()))
+        every_name = frozenset().union(*(plan.known for plan in by_value.values()))
+        cached = (tag_name, by_value, allowed, every_name)
+        self._unions[target] = cached
+        return cached
 
-        def structure(value: object, _: object) -> object:
-            if not isinstance(value, Mapping):
-                raise _Invalid(f"expected an object, got {_kind(value)}")
-            data = _expand_dotted(value)
-            tag = data.get(tag_name)
-            if tag is None:
-                raise _Problems([InputProblem(tag_name, f"is required: one of {allowed}")])
-            member = by_value.get(tag.casefold()) if isinstance(tag, str) else None
-            if member is None:
-                raise _Problems([InputProblem(tag_name, f"{_describe(tag)} is not one of {allowed}")])
-            # Variables of the sibling variants are tolerated: a process may carry them from an earlier task.
-            return self._structure_record(data, plans[member], tolerated=every_name)
-
-        return structure
+    def _structure_union(self, value: object, target: object, *, top_level: bool) -> object:
+        tag_name, by_value, allowed, every_name = self._union_plans(target)
+        if not isinstance(value, Mapping):
+            raise _Invalid(f"expected an object, got {_kind(value)}")
+        data = _expand_dotted(value)
+        tag = data.get(tag_name)
+        if tag is None:
+            raise _Problems([InputProblem(tag_name, f"is required: one of {allowed}")])
+        plan = by_value.get(tag.casefold()) if isinstance(tag, str) else None
+        if plan is None:
+            raise _Problems([InputProblem(tag_name, f"{_describe(tag)} is not one of {allowed}")])
+        # Variables of the sibling variants are tolerated: a process may carry them from an earlier task.
+        return self._structure_record(data, plan, tolerated=every_name, top_level=top_level)
 
     def _record_hook(self, cls: type) -> Callable[[object, Any], Any]:
         plan = self.plan(cls)
@@ -416,7 +443,7 @@ class Binder:
         def structure(value: object, _: object) -> object:
             if not isinstance(value, Mapping):
                 raise _Invalid(f"expected an object, got {_kind(value)}")
-            return self._structure_record(_expand_dotted(value), plan, tolerated=frozenset())
+            return self._structure_record(_expand_dotted(value), plan, tolerated=frozenset(), top_level=False)
 
         return structure
 
@@ -453,14 +480,22 @@ class Binder:
             )
         return _RecordPlan(cls=cls, fields=tuple(fields), known=frozenset(known), tag=tag)
 
-    def _structure_record(self, data: Mapping[str, object], plan: _RecordPlan, *, tolerated: frozenset[str]) -> object:
+    def _structure_record(
+        self, data: Mapping[str, object], plan: _RecordPlan, *, tolerated: frozenset[str], top_level: bool
+    ) -> object:
         problems: list[InputProblem] = []
         instance = self._fill(data, plan, problems)
         unknown = [str(key) for key in data if key not in plan.known and key not in tolerated]
-        for key in unknown:
-            close = difflib.get_close_matches(key, sorted(plan.known | tolerated), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(InputProblem(key, f"unknown field{hint}"))
+        if top_level:
+            # Ignored (a process's other variables), but a missing required name with a close unknown one is
+            # most likely a typo: say so in that problem.
+            if problems and unknown:
+                problems = [_with_typo_hint(problem, unknown) for problem in problems]
+        else:
+            for key in unknown:
+                close = difflib.get_close_matches(key, sorted(plan.known | tolerated), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(InputProblem(key, f"unknown field{hint}"))
         if problems:
             raise _Problems(problems)
         return instance
@@ -522,6 +557,15 @@ class Binder:
         except (ValueError, TypeError) as invalid:  # an attrs validator on the record itself
             problems.append(InputProblem("", str(invalid)))
             return None
+
+
+def _with_typo_hint(problem: InputProblem, unknown: list[str]) -> InputProblem:
+    if problem.message != "is required" or "." in problem.path:
+        return problem
+    close = difflib.get_close_matches(problem.path, unknown, n=1)
+    if not close:
+        return problem
+    return InputProblem(problem.path, f"is required; a variable '{close[0]}' was given: did you mean '{problem.path}'?")
 
 
 def _is_constrained(spec: VariableSpec) -> bool:

@@ -1,7 +1,8 @@
 """The outbound connector context: one job's variables, custom headers and facts, and ``bind_variables``.
 
 ``bind_variables(Record)`` does what Java's ``OutboundConnectorContext.bindVariables`` does, in the same order
-(reference/camunda-connector.md §4.1, §4.3): (1) replace secrets in the serialized variables, (2) structure the
+(Camunda's ConnectorJobHandler; Camunda's connector secrets): (1) replace secrets in the serialized variables, (2)
+structure the
 variables into attrs records, (3) validate, raising one :class:`ConnectorInputError` for every failing field.
 """
 
@@ -15,10 +16,10 @@ import attrs
 
 from ._binding import bind
 from ._errors import ConnectorInputError, InputProblem
+from ._masking import SecretMask
 from ._secrets import (
     MapSecretProvider,
     SecretProvider,
-    mask_secrets,
     replace_secrets,
     secret_names_in,
 )
@@ -112,11 +113,30 @@ class OutboundConnectorContext:
         except ConnectorInputError as error:
             if not self._secret_values:
                 raise
+            # A value that came from a secret is never quoted, not even cut short or in repr form: the problem
+            # keeps its field and what was expected, and the mask covers what is left.
+            secret_paths = self._secret_paths()
+            mask = SecretMask(self._secret_values)
             masked = [
-                InputProblem(mask_secrets(p.path, self._secret_values), mask_secrets(p.message, self._secret_values))
+                InputProblem(
+                    mask.text(p.path),
+                    mask.text(_without_value(p.message) if _holds_secret(p.path, secret_paths) else p.message),
+                )
                 for p in error.problems
             ]
             raise ConnectorInputError(masked) from None
+
+    def _secret_paths(self) -> frozenset[str]:
+        """The variable paths whose text referred to a secret placeholder (before replacement)."""
+        raw = self._raw
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except (ValueError, RecursionError):
+                return frozenset()
+        paths: set[str] = set()
+        _collect_secret_paths(raw, "", paths)
+        return frozenset(paths)
 
     def _resolve(self) -> None:
         if self._variables is not None:
@@ -164,6 +184,40 @@ _TOO_DEEP = "the job's variables are nested too deeply"
 
 def _unserializable(value: object) -> object:
     raise ConnectorInputError(f"the job's variables must be JSON values, got {type(value).__name__}")
+
+
+def _collect_secret_paths(variables: object, path: str, paths: set[str]) -> None:
+    if isinstance(variables, str):
+        if "secrets." in variables and secret_names_in(json.dumps(variables, ensure_ascii=False)):
+            paths.add(path)
+    elif isinstance(variables, Mapping):
+        for key, value in variables.items():
+            _collect_secret_paths(value, f"{path}.{key}" if path else str(key), paths)
+    elif isinstance(variables, list):
+        for index, value in enumerate(variables):
+            _collect_secret_paths(value, f"{path}[{index}]", paths)
+
+
+def _holds_secret(problem_path: str, secret_paths: frozenset[str]) -> bool:
+    """Whether a problem's field is, or lies inside or around, a value that referred to a secret."""
+    for path in secret_paths:
+        if not path or problem_path == path or problem_path.startswith((path + ".", path + "[")):
+            return True
+        if path.startswith((problem_path + ".", problem_path + "[")) or not problem_path:
+            return True
+    return False
+
+
+def _without_value(message: str) -> str:
+    """An input problem's message with the offending value left out (it came from a secret)."""
+    expected, got, _ = message.partition(", got ")
+    if got and expected.startswith(("expected ", "must be ")):
+        return f"{expected}, got a value that came from a secret (not shown)"
+    # "'<value>' is not one of ...", "'<value>' has no time zone offset": keep what is wrong, drop the value.
+    verb = max(message.rfind(" is "), message.rfind(" has "))
+    if verb > 0:
+        return f"the value that came from a secret (not shown){message[verb:]}"
+    return "is not valid (the value came from a secret and is not shown)"
 
 
 def _where(variables: object, secret_name: str, path: str = "") -> str:

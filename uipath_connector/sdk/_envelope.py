@@ -1,12 +1,12 @@
 """The HTTP response envelope, in the exact shape Camunda's REST connector returns.
 
-``{"status": 201, "headers": {...}, "body": {...}, "reason": "Created"}`` (reference/camunda-connector.md §4.5):
+``{"status": 201, "headers": {...}, "body": {...}, "reason": "Created"}`` (Camunda's HttpCommonResult):
 
 * ``body`` is the text decoded as UTF-8, parsed when it is JSON, kept as text otherwise, ``null`` when blank;
 * ``headers`` keep the server's casing (Camunda ≥ 8.6); a header sent once is a string, a header sent several
   times is a list of its values in order, a header without a value is ``""``.
 
-The seed's response examples (``seeds/``) show this shape; process expressions such as
+The response examples of Camunda's UiPath connector docs show this shape; process expressions such as
 ``response.body.value[1].Status`` and ``response.headers.location`` depend on it.
 """
 

@@ -8,7 +8,8 @@
     └── ConnectorInputError       problems (path, message)        -> zero retries: an incident at once
 
 ``ConnectorInputError`` is deliberately *not* a ``ConnectorError``: in Camunda's runtime an input exception
-means "retrying cannot help", so it never consumes retries (reference/camunda-connector.md §4.2, §4.9).
+means "retrying cannot help", so it never consumes retries (Camunda's ConnectorJobHandler; Camunda's
+OutboundConnectorExceptionHandler).
 None of these types ever renders a value it was not given as text, so as long as callers build messages from
 field names (as the binding layer does), their ``str`` and ``repr`` stay free of secret values.
 """

@@ -3,7 +3,7 @@
 An input record is an attrs class whose fields are declared with :func:`variable`. The metadata drives three
 things from one place: binding (the JSON variable name, secret handling, parsing), validation (required,
 not empty, choices, pattern, length, range, custom checks) and the element template (labels, groups, choices,
-conditions, FEEL mode), the way Java's ``@TemplateProperty`` does (reference/camunda-connector.md §5).
+conditions, FEEL mode), the way Java's ``@TemplateProperty`` does (Camunda's Connector SDK).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The connector function contract: ``execute(context) -> object`` plus its declared metadata.
 
 Mirrors Java's ``OutboundConnectorFunction`` and ``@OutboundConnector(name, type, inputVariables)``
-(reference/camunda-connector.md §5): the ``type`` is the job type the worker subscribes to, and the
+(Camunda's Connector SDK): the ``type`` is the job type the worker subscribes to, and the
 ``input_variables`` are the only variables a worker fetches for the job.
 """
 

@@ -1,7 +1,7 @@
 """Secret providers and the replacement of ``{{secrets.NAME}}`` / ``secrets.NAME`` in job variables.
 
 Camunda's runtime replaces secrets in the *serialized* variables JSON, once per job, before binding, with two
-patterns tried braced-first (reference/camunda-connector.md §4.3):
+patterns tried braced-first (Camunda's connector secrets):
 
 * braced ``{{secrets.NAME}}``, spaces allowed inside the braces, the name trimmed;
 * bare ``secrets.NAME`` where NAME is alphanumeric runs joined by ``/ . _ -``.
@@ -26,11 +26,8 @@ __all__ = [
     "MapSecretProvider",
     "SecretProvider",
     "SecretReplacement",
-    "mask_secrets",
     "replace_secrets",
 ]
-
-MASK = "***"
 
 # Camunda's SecretUtil patterns, tried braced first:
 #   braced `\{\{\s*secrets\.(?<secret>\S+?\s*)}}`, the name trimmed;
@@ -169,36 +166,3 @@ def _starts_a_word(text: str, anchor: int) -> bool:
     while position >= 0 and text[position] == "\\":
         position -= 1
     return (anchor - 2 - position) % 2 == 1  # an odd run of backslashes escapes the letter
-
-
-def mask_secrets(text: str, secret_values: object) -> str:
-    """Replace every occurrence of the given secret values in ``text`` with ``***``, longest first.
-
-    ``secret_values`` is any iterable of strings (a mapping's values, a set); blank values are ignored since
-    masking them would garble the text without protecting anything.
-
-    >>> mask_secrets("token abc rejected", ["abc"])
-    'token *** rejected'
-    """
-    values = sorted(
-        {value for value in _strings(secret_values) if value.strip()},
-        key=len,
-        reverse=True,
-    )
-    for value in values:
-        text = text.replace(value, MASK)
-        escaped = json.dumps(value, ensure_ascii=False)[1:-1]
-        if escaped != value:  # the value as it appears inside serialized JSON
-            text = text.replace(escaped, MASK)
-    return text
-
-
-def _strings(values: object) -> list[str]:
-    if isinstance(values, Mapping):
-        values = values.values()
-    if isinstance(values, str):
-        return [values]
-    try:
-        return [value for value in values if isinstance(value, str)]  # type: ignore[attr-defined]
-    except TypeError:
-        return []

@@ -34,8 +34,10 @@ from ._runtime_properties import (
     template_identity_properties,
 )
 from ._uipath_template import uipath_template, uipath_template_path
+from ._wait_template import WAIT_TEMPLATE_VERSION, wait_template, wait_template_path
 
 __all__ = [
+    "WAIT_TEMPLATE_VERSION",
     "Binding",
     "Constraints",
     "ElementTemplate",
@@ -64,5 +66,7 @@ __all__ = [
     "version_problem",
     "versioned_path",
     "versioning_problems",
+    "wait_template",
+    "wait_template_path",
     "write_template_files",
 ]

@@ -1,6 +1,6 @@
 """The committed template files and the versioning rule that protects them.
 
-Layout (as Camunda's connectors, reference/camunda-connector.md §5 "Template versioning convention"):
+Layout (as Camunda's connectors, camunda/connectors "Template versioning convention"):
 
 * ``element-templates/<stem>.json`` holds the latest version;
 * ``element-templates/versioned/<stem>-<N>.json`` holds every earlier version, frozen and never edited.

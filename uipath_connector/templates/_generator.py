@@ -1,6 +1,6 @@
 """Template properties generated from input records, the way Camunda's Java generator reads ``@TemplateProperty``.
 
-The records are the one source of truth (reference/camunda-connector.md §5): each field declared with
+The records are the one source of truth (Camunda's Connector SDK): each field declared with
 :func:`uipath_connector.sdk.variable` becomes a property whose label, group, type, FEEL mode, choices, default,
 constraints and condition come from its :class:`~uipath_connector.sdk.VariableSpec`. The walk follows the
 records' structure:
@@ -33,9 +33,16 @@ import attrs
 from ..sdk import Choice, TemplateHints, VariableSpec, record_discriminator, record_plan
 from ._model import Binding, Constraints, PropertyCondition, TemplateProperty
 
-__all__ = ["Selector", "SelectorChoice", "TemplateError", "record_properties", "template_pattern"]
+__all__ = [
+    "Selector",
+    "SelectorChoice",
+    "TemplateError",
+    "optional_pattern",
+    "record_properties",
+    "template_pattern",
+]
 
-#: A value the runtime replaces before binding (reference/camunda-connector.md §4.3), so any field may hold it.
+#: A value the runtime replaces before binding (Camunda's connector secrets), so any field may hold it.
 _SECRET_PLACEHOLDER = r"\{\{secrets\..+\}\}"  # noqa: S105 - a pattern, not a password
 #: Python-only regular-expression syntax that JavaScript (the Modeler) reads differently or not at all.
 _PYTHON_ONLY = re.compile(r"\(\?P[<=]|\\[AZ]|\(\?[aiLmsux]+[):]|\\z")
@@ -144,7 +151,9 @@ def _walk_union(
         tooltip=hints.tooltip,
         group=_required_group(hints, binding),
         type="Dropdown",
-        value=hints.default,
+        # Without a value the panel shows the first choice but writes an empty mapping, so a task applied without
+        # a step would send an empty discriminator: the first choice is the default unless the hints name one.
+        value=hints.default if hints.default is not None else choices[0].value,
         choices=tuple((choice.value, choice.label) for choice in choices),
         binding=Binding.input(binding),
         condition=_hint_condition(hints),
@@ -229,22 +238,38 @@ def _choices(binding: str, spec: VariableSpec, target: object) -> tuple[tuple[st
     return tuple((choice.value, choice.label) for choice in hinted)
 
 
-def template_pattern(pattern: str) -> str:
+def template_pattern(pattern: str, *, allow_empty: bool = False) -> str:
     """A record's Python pattern as the Modeler's JavaScript pattern: whole value, secrets and FEEL allowed.
 
     A FEEL value is allowed whatever the field's FEEL mode: Zeebe evaluates every input mapping that starts with
     ``=`` (a modeler may type one into any text field, as in Camunda's own template), and the records check the
     evaluated value again. A pattern that already starts with ``^`` is taken as written (as Camunda's timeout
-    pattern).
+    pattern). ``allow_empty`` (for optional fields) also accepts an empty value: the properties panel tests the
+    pattern against an empty field too, and would otherwise flag a field the modeler never needs.
 
     >>> template_pattern(r"\\d{4}-\\d{2}-\\d{2}")
     '^(=.*|\\{\\{secrets\\..+\\}\\}|(?:\\d{4}-\\d{2}-\\d{2}))$'
+    >>> template_pattern(r"\\d+", allow_empty=True)
+    '^(=.*|\\{\\{secrets\\..+\\}\\}|(?:\\d+))?$'
+    >>> template_pattern(r"^(=|[0-9]+)$", allow_empty=True)
+    '^$|^(=|[0-9]+)$'
     """
     if _PYTHON_ONLY.search(pattern):
         raise TemplateError(f"the pattern {pattern!r} uses Python-only syntax that the Modeler cannot read")
     if pattern.startswith("^"):
-        return pattern
-    return f"^(=.*|{_SECRET_PLACEHOLDER}|(?:{pattern}))$"
+        return optional_pattern(pattern) if allow_empty else pattern
+    return f"^(=.*|{_SECRET_PLACEHOLDER}|(?:{pattern})){'?' if allow_empty else ''}$"
+
+
+def optional_pattern(anchored: str) -> str:
+    """An anchored pattern (``^...$``) that also accepts the empty value of an optional field.
+
+    >>> optional_pattern(r"^P\\d+D$")
+    '^$|^P\\d+D$'
+    """
+    if not anchored.startswith("^"):
+        raise TemplateError(f"the pattern {anchored!r} must start with ^ to be made optional")
+    return f"^$|{anchored}"
 
 
 def _whole_number(minimum: float | None) -> tuple[str, str]:
@@ -305,7 +330,9 @@ def _leaf_property(
     if source is None and kind in ("String", "Text") and target is int:
         # An integer typed as text (organizationUnitId, itemId): flag what the binding would refuse.
         source, message = _whole_number(spec.minimum)
-    pattern = template_pattern(source) if source is not None and kind in ("String", "Text") else None
+    pattern = (
+        template_pattern(source, allow_empty=optional) if source is not None and kind in ("String", "Text") else None
+    )
     constraints = Constraints(
         not_empty=True if not optional and (spec.not_empty or required) else None,
         min_length=spec.min_length if kind in ("String", "Text") else None,
@@ -376,6 +403,23 @@ def _combine(
     return derived.and_(hinted)
 
 
+def _selector_condition(
+    selector: Selector, governing: SelectorChoice, props: Sequence[TemplateProperty]
+) -> PropertyCondition:
+    """When a selector's field is shown.
+
+    The default (first) choice is shown while no other choice's field is, not while the selector equals it: when
+    a modeler changes a task from a template without the selector (Camunda's UiPath template) to this one, the
+    Modeler evaluates the new conditions on the task as it was, before the selector's own value exists, and would
+    drop the default choice's field with the value the modeler had entered (bpmn-js-element-templates'
+    ChangeElementTemplateHandler, the code Camunda Modeler runs for "Change template").
+    """
+    if governing is not selector.choices[0]:
+        return PropertyCondition.of(selector.id, governing.value)
+    others = [name for choice in selector.choices[1:] for name in choice.variables]
+    return PropertyCondition.none_active(*(p.id or p.binding.name for p in props if p.binding.name in others))
+
+
 def _apply_selectors(props: list[TemplateProperty], selectors: Sequence[Selector]) -> list[TemplateProperty]:
     result: list[TemplateProperty] = []
     placed: set[str] = set()
@@ -397,7 +441,7 @@ def _apply_selectors(props: list[TemplateProperty], selectors: Sequence[Selector
                 prop,
                 optional=False,
                 constraints=attrs.evolve(prop.constraints, not_empty=True),
-                condition=PropertyCondition.of(selector.id, governing.value).and_(prop.condition),
+                condition=_selector_condition(selector, governing, props).and_(prop.condition),
             )
         result.append(prop)
     return result
@@ -408,8 +452,8 @@ def record_properties(
 ) -> tuple[TemplateProperty, ...]:
     """The template properties of a record, or of a union of records tagged by ``discriminator``'s dropdown.
 
-    >>> from uipath_connector.uipath import OPERATION_TYPE_PROPERTY, OperationRequest
-    >>> props = record_properties(OperationRequest, discriminator=OPERATION_TYPE_PROPERTY)
+    >>> from uipath_connector.uipath import OPERATIONS
+    >>> props = record_properties(OPERATIONS.request_type(), discriminator=OPERATIONS.dropdown())
     >>> props[0].binding.name
     'operationType'
     """

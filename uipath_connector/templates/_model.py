@@ -1,7 +1,7 @@
 """An element-template model for Camunda 8 (Zeebe) and its deterministic JSON form.
 
 The classes mirror the parts of ``@camunda/zeebe-element-templates-json-schema`` this project uses
-(reference/python-ecosystem.md §5, reference/camunda-connector.md §1-§2): template-level facts, groups, steps and
+(@bpmn-io/element-templates-validator, Camunda's UiPath template v7): template-level facts, groups, steps and
 presets, and properties with their binding, condition and constraints. :func:`render_template` writes the JSON the
 way the committed file must look: 2-space indent, keys in a fixed order, keywords sorted, a trailing newline.
 """
@@ -9,7 +9,7 @@ way the committed file must look: 2-space indent, keys in a fixed order, keyword
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -23,12 +23,20 @@ __all__ = [
     "PropertyCondition",
     "Step",
     "TemplateProperty",
+    "in_group_order",
     "render_template",
 ]
 
 SCHEMA_URL = "https://unpkg.com/@camunda/zeebe-element-templates-json-schema/resources/schema.json"
 
-BindingType = Literal["zeebe:input", "zeebe:taskHeader", "zeebe:taskDefinition", "zeebe:property"]
+BindingType = Literal[
+    "zeebe:input",
+    "zeebe:taskHeader",
+    "zeebe:taskDefinition",
+    "zeebe:property",
+    "bpmn:Message#property",
+    "bpmn:Message#zeebe:subscription#property",
+]
 PropertyKind = Literal["String", "Text", "Dropdown", "Boolean", "Number", "Hidden"]
 
 
@@ -77,16 +85,27 @@ class Binding:
 class PropertyCondition:
     """Show a property only when other properties have some values; several clauses must all hold.
 
+    ``clauses`` are ``(property id, allowed values)``; ``inactive`` names properties that must not be shown (the
+    schema's ``isActive: false``), which holds even on a task that has no value for them at all.
+
     >>> PropertyCondition.of("operationType", "getItemById").to_json()
     {'property': 'operationType', 'equals': 'getItemById'}
+    >>> PropertyCondition.none_active("folderPath").to_json()
+    {'property': 'folderPath', 'isActive': False}
     """
 
     clauses: tuple[tuple[str, tuple[str, ...]], ...] = attrs.field(converter=_tuple)
+    inactive: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
     @classmethod
     def of(cls, property_id: str, *values: str) -> PropertyCondition:
         """One clause: ``property_id`` equals the value (or is one of the values)."""
         return cls(((property_id, tuple(values)),))
+
+    @classmethod
+    def none_active(cls, *property_ids: str) -> PropertyCondition:
+        """None of ``property_ids`` is shown (each one's own condition fails)."""
+        return cls((), property_ids)
 
     def and_(self, other: PropertyCondition | None) -> PropertyCondition:
         """Both conditions; a clause on the same property keeps the values both allow."""
@@ -98,11 +117,13 @@ class PropertyCondition:
                 merged[property_id] = tuple(value for value in merged[property_id] if value in values)
             else:
                 merged[property_id] = values
-        return PropertyCondition(tuple(merged.items()))
+        inactive = (*self.inactive, *(p for p in other.inactive if p not in self.inactive))
+        return PropertyCondition(tuple(merged.items()), inactive)
 
     def to_json(self) -> dict[str, Any]:
-        """``equals`` for one value, ``oneOf`` for several, ``allMatch`` for several clauses."""
+        """``equals`` for one value, ``oneOf`` for several, ``isActive`` for ``inactive``, ``allMatch`` for several."""
         rendered = [_clause(property_id, values) for property_id, values in self.clauses]
+        rendered.extend({"property": property_id, "isActive": False} for property_id in self.inactive)
         return rendered[0] if len(rendered) == 1 else {"allMatch": rendered}
 
 
@@ -256,6 +277,8 @@ class ElementTemplate:
     presets: tuple[Preset, ...] = attrs.field(default=(), converter=_tuple)
     applies_to: tuple[str, ...] = attrs.field(default=("bpmn:Task",), converter=_tuple)
     element_type: str = "bpmn:ServiceTask"
+    #: For an event element type: its event definition (``bpmn:MessageEventDefinition`` for a message catch event).
+    event_definition: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The template as a JSON object, keys in the order Camunda's own templates use."""
@@ -271,15 +294,32 @@ class ElementTemplate:
             "documentationRef": self.documentation_ref,
             "category": {"id": self.category[0], "name": self.category[1]},
             "appliesTo": list(self.applies_to),
-            "elementType": {"value": self.element_type},
+            "elementType": {"value": self.element_type}
+            | ({"eventDefinition": self.event_definition} if self.event_definition else {}),
             "groups": [group.to_json() for group in self.groups],
-            "properties": [prop.to_json() for prop in self.properties],
+            "properties": [prop.to_json() for prop in in_group_order(self.properties, self.groups)],
         }
         if self.steps:
             rendered["steps"] = [step.to_json() for step in self.steps]
         if self.presets:
             rendered["presets"] = [preset.to_json() for preset in self.presets]
         return rendered
+
+
+def in_group_order(properties: Sequence[TemplateProperty], groups: Sequence[Group]) -> list[TemplateProperty]:
+    """``properties`` sorted (stably) by the order of their groups; properties without a group come first.
+
+    The properties panel draws a group where its first property stands, not where ``groups`` lists it (seen with
+    bpmn-js-element-templates, the library Camunda Modeler is built on), so the file must list the properties in
+    the order the sections should appear.
+
+    >>> props = [TemplateProperty(Binding.header("b"), "String", group="output"),
+    ...          TemplateProperty(Binding.input("a"), "String", group="input")]
+    >>> [p.group for p in in_group_order(props, [Group("input", "Input"), Group("output", "Output")])]
+    ['input', 'output']
+    """
+    rank = {group.id: index for index, group in enumerate(groups)}
+    return sorted(properties, key=lambda prop: -1 if prop.group is None else rank.get(prop.group, len(rank)))
 
 
 def render_template(template: ElementTemplate | Mapping[str, Any]) -> str:

@@ -3,11 +3,12 @@
 It follows the template the way the Modeler's properties panel does, so tests can check that the template and
 the connector's records agree without a browser:
 
-1. every property starts at its ``value`` (a dropdown without one at its first choice, as the Modeler shows it);
+1. every property starts at its ``value`` (a dropdown without one writes an empty value, as the Modeler does);
 2. the chosen preset's values apply, then the modeler's own entries (by property id);
 3. a property is active when its condition holds and the properties it names are active themselves; inactive
    properties leave no trace in the BPMN (the Modeler removes their bindings);
-4. the Modeler's checks run on active properties (``notEmpty``, ``minLength``/``maxLength``, ``pattern``);
+4. the Modeler's checks run on active properties (``notEmpty``, ``maxLength``/``minLength``, ``pattern``), empty
+   values included;
 5. Zeebe evaluates the input mappings: text is a string, ``=...`` is FEEL (evaluated by the caller's function),
    an empty ``optional`` property has no mapping at all, and dotted targets nest (``authentication.token``).
 """
@@ -38,17 +39,15 @@ class ModeledTask:
 
 
 def _initial_value(prop: Mapping[str, Any]) -> Any:
-    if "value" in prop:
-        return prop["value"]
-    if prop.get("type") == "Dropdown" and prop.get("choices"):
-        return prop["choices"][0]["value"]
-    return ""
+    return prop.get("value", "")
 
 
 def _holds(condition: Mapping[str, Any], values: Mapping[str, Any], active: Callable[[str], bool]) -> bool:
     if "allMatch" in condition:
         return all(_holds(clause, values, active) for clause in condition["allMatch"])
     property_id = condition["property"]
+    if "isActive" in condition:
+        return active(property_id) is bool(condition["isActive"])
     if not active(property_id):
         return False
     value = values.get(property_id)
@@ -56,26 +55,27 @@ def _holds(condition: Mapping[str, Any], values: Mapping[str, Any], active: Call
         return bool(value == condition["equals"])
     if "oneOf" in condition:
         return value in condition["oneOf"]
-    if "isActive" in condition:
-        return bool(condition["isActive"])
     raise ModelerError(f"unsupported condition {condition}")
 
 
 def _check(prop: Mapping[str, Any], value: Any) -> list[str]:
-    """The Modeler's constraint checks (FEEL values are checked only against the pattern, as the Modeler does)."""
+    """The properties panel's checks, in its order (bpmn-js-element-templates' ``validateProperty``).
+
+    An empty value is tested against the pattern too, as the panel does, so an optional field's pattern must
+    accept it; a FEEL value of a FEEL-enabled field skips the length and pattern checks.
+    """
     name = prop.get("id") or prop["binding"].get("name")
     constraints = prop.get("constraints", {})
     text = value if isinstance(value, str) else ""
+    if constraints.get("notEmpty") and (value is None or (isinstance(value, str) and not value.strip())):
+        return [f"{name}: must not be empty"]
+    if prop.get("feel") and text.startswith("="):
+        return []
     problems: list[str] = []
-    if constraints.get("notEmpty") and value in ("", None):
-        problems.append(f"{name}: must not be empty")
-        return problems
-    if text == "":
-        return problems
-    if "minLength" in constraints and len(text) < constraints["minLength"]:
-        problems.append(f"{name}: must have at least {constraints['minLength']} characters")
     if "maxLength" in constraints and len(text) > constraints["maxLength"]:
         problems.append(f"{name}: must have at most {constraints['maxLength']} characters")
+    if "minLength" in constraints and len(text) < constraints["minLength"]:
+        problems.append(f"{name}: must have at least {constraints['minLength']} characters")
     pattern = constraints.get("pattern")
     if pattern is not None:
         # The schema's patterns are JavaScript; the subset used here reads the same in Python.
@@ -154,7 +154,7 @@ def model_task(
         kind = binding["type"]
         if kind == "zeebe:input":
             if value in ("", None) and prop.get("optional"):
-                continue  # no mapping at all (reference/python-ecosystem.md §5)
+                continue  # no mapping at all (@bpmn-io/element-templates-validator)
             if isinstance(value, str) and value.startswith("="):
                 if evaluate_feel is None:
                     raise ModelerError(f"{binding['name']}: FEEL value {value!r} needs evaluate_feel")

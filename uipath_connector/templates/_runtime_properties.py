@@ -1,7 +1,8 @@
 """Properties every connector template carries for the runtime, not for the connector's own records.
 
-They mirror Camunda's outbound-connector templates (reference/camunda-connector.md §2, rows 1, 25-27, 32-37) and
-the runtime's header contract (§4.1, §4.7-§4.9): the job type, result variable and expression, error expression,
+They mirror Camunda's outbound-connector templates (Camunda's UiPath template v7, rows 1, 25-27, 32-37) and
+the runtime's header contract (Camunda's ConnectorJobHandler and ConnectorResultHandler): the job type, result variable
+and expression, error expression,
 retries, retry backoff, job timeout, and the headers naming the template and its version.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._generator import optional_pattern
 from ._model import Binding, Constraints, PropertyCondition, TemplateProperty
 
 __all__ = [
@@ -122,8 +124,11 @@ def retry_properties(*, retries: int = 3, backoff: str = "PT30S") -> tuple[Templ
             group="retries",
             type="String",
             optional=True,
+            # Empty is allowed (the worker's default): the properties panel tests the pattern on an empty field too.
             constraints=Constraints(
-                not_empty=False, pattern=POSITIVE_DURATION_PATTERN, pattern_message=_POSITIVE_DURATION_MESSAGE
+                not_empty=False,
+                pattern=optional_pattern(POSITIVE_DURATION_PATTERN),
+                pattern_message=_POSITIVE_DURATION_MESSAGE,
             ),
             binding=Binding.header("jobTimeout"),
         ),

@@ -1,7 +1,7 @@
 """The UiPath connector's element template: the records' properties plus what only the template knows.
 
 Field properties come from :mod:`uipath_connector.uipath`'s records (:func:`record_properties`). This module adds
-the template-level facts of Camunda's v7 UiPath template (reference/camunda-connector.md §1-§2) in this project's
+the template-level facts of Camunda's v7 UiPath template (Camunda's UiPath template v7) in this project's
 own namespace: id, name, version, icon, groups, steps and presets per operation, the runtime's properties
 (result, errors, retries, identity headers), and the form-only folder selector.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from ..uipath import JOB_TYPE, OPERATION_TYPE_PROPERTY, OperationRequest
+from ..uipath import JOB_TYPE, OPERATIONS
 from ._generator import Selector, SelectorChoice, TemplateError, record_properties
 from ._model import ElementTemplate, Group, Preset, PropertyCondition, Step
 from ._runtime_properties import (
@@ -25,15 +25,22 @@ from ._runtime_properties import (
     template_identity_properties,
 )
 
-__all__ = ["TEMPLATE_ID", "TEMPLATE_VERSION", "uipath_template", "uipath_template_path"]
+__all__ = ["DOCUMENTATION_REF", "TEMPLATE_ID", "TEMPLATE_VERSION", "uipath_template", "uipath_template_path"]
 
 #: Our own id (never Camunda's ``io.camunda.connectors.UIPath.v1``), stable across versions.
 TEMPLATE_ID = "uipath-connector.UiPath.v1"
 #: Goes up by one with every change a modeler can see (labels, defaults, fields, conditions, constraints, ...).
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 
-# Camunda's page describes the same fields and variables; docs/element-template.md covers what this adds.
-_DOCUMENTATION_REF = "https://docs.camunda.io/docs/components/connectors/out-of-the-box-connectors/uipath/"
+#: The project's page, shown by the Modeler as the template's documentation link. The project has no hosted docs
+#: site or repository URL in its metadata yet; its package page is what a user can open, and it shows the README,
+#: which leads to docs/element-template.md. Point this at the hosted page once ``[project.urls]`` names one
+#: (tests/test_template_uipath.py then insists on it).
+DOCUMENTATION_REF = "https://pypi.org/project/uipath-connector/"
+
+#: Appended to every step name: Camunda's own UiPath template offers steps with the same operation names, and
+#: with both templates installed the Modeler's menu would show "Add queue item" twice.
+_STEP_SUFFIX = " (uipath-connector)"
 
 _GROUPS = (
     Group("operation", "Operation"),
@@ -45,24 +52,6 @@ _GROUPS = (
     Group("errors", "Error handling"),
     Group("retries", "Retries"),
 )
-
-#: The "append / change type" menu entries, one per operation (v7 steps; the keywords are ours).
-_STEPS = {
-    "addQueueItem": (
-        "Add a new queue item to a UiPath Orchestrator queue",
-        ("add queue item", "create queue item", "enqueue", "new transaction", "start robot"),
-    ),
-    "getItemById": (
-        "Read the status and output of a UiPath queue item by its ID",
-        ("get queue item", "queue item result", "queue item status", "robot result", "transaction status"),
-    ),
-}
-
-#: The prefilled result expression of each operation: (property id, expression), as Camunda's v7 template.
-_RESULT_EXPRESSIONS = {
-    "addQueueItem": ("resultExpressionGetBodyId", "={itemId: response.body.Id}"),
-    "getItemById": ("resultExpressionGetStatus", "={itemStatus: response.body.value[1].Status}"),
-}
 
 #: The folder is given by exactly one of three variables (the records refuse two); the form shows one at a time.
 _FOLDER_SELECTOR = Selector(
@@ -115,13 +104,18 @@ def uipath_template() -> ElementTemplate:
     >>> template.id, template.properties[0].value
     ('uipath-connector.UiPath.v1', 'uipath-connector:uipath:1')
     """
-    fields = record_properties(OperationRequest, discriminator=OPERATION_TYPE_PROPERTY, selectors=[_FOLDER_SELECTOR])
-    operations = [(choice.value, choice.label) for choice in OPERATION_TYPE_PROPERTY.choices]
-    missing = [value for value, _ in operations if value not in _STEPS or value not in _RESULT_EXPRESSIONS]
+    dropdown = OPERATIONS.dropdown()
+    fields = record_properties(OPERATIONS.request_type(), discriminator=dropdown, selectors=[_FOLDER_SELECTOR])
+    operations = list(OPERATIONS)
+    missing = [operation.id for operation in operations if operation.result_expression is None]
     if missing:
-        raise TemplateError(f"every operation needs a step and a result expression in {__name__}: {missing}")
-    operation_id = OPERATION_TYPE_PROPERTY.property_id or "operationType"
-    results = [(PropertyCondition.of(operation_id, value), *_RESULT_EXPRESSIONS[value]) for value, _ in operations]
+        raise TemplateError(f"every operation needs a result expression preset: {missing}")
+    operation_id = dropdown.property_id or OPERATIONS.variable
+    results = [
+        (PropertyCondition.of(operation_id, op.id), op.result_expression.property_id, op.result_expression.expression)
+        for op in operations
+        if op.result_expression is not None
+    ]
     return ElementTemplate(
         id=TEMPLATE_ID,
         name="UiPath Connector (uipath-connector)",
@@ -139,7 +133,7 @@ def uipath_template() -> ElementTemplate:
             "robot",
             "UiPath",
         ),
-        documentation_ref=_DOCUMENTATION_REF,
+        documentation_ref=DOCUMENTATION_REF,
         category=("connectors", "Connectors"),
         engines={"camunda": "^8.3"},
         icon=_icon(),
@@ -153,8 +147,13 @@ def uipath_template() -> ElementTemplate:
             *template_identity_properties(TEMPLATE_ID, TEMPLATE_VERSION),
         ),
         steps=tuple(
-            Step(label, f"{operation_id}_{value}", description=_STEPS[value][0], keywords=_STEPS[value][1])
-            for value, label in operations
+            Step(
+                op.label + _STEP_SUFFIX,
+                f"{operation_id}_{op.id}",
+                description=op.description,
+                keywords=op.keywords,
+            )
+            for op in operations
         ),
-        presets=tuple(Preset(f"{operation_id}_{value}", ((operation_id, value),)) for value, _ in operations),
+        presets=tuple(Preset(f"{operation_id}_{op.id}", ((operation_id, op.id),)) for op in operations),
     )

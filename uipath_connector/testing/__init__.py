@@ -109,7 +109,7 @@ __all__ = [
 # pytest imports this package in every session of a project that installs uipath-connector (the pytest11 entry
 # point names ``uipath_connector.testing.pytest_plugin``, and Python imports the parent package first). Loading
 # the emulator and the SDK only when a name is first used keeps that cost near zero
-# (reference/python-ecosystem.md §7: "Keep it light").
+# (pytest: Writing plugins: "Keep it light").
 _HOMES = dict.fromkeys(__all__, ".emulator") | {
     "MapSecretProvider": "..sdk",
     "OutboundConnectorContextBuilder": "._context_builder",

@@ -14,7 +14,7 @@ Two entry points:
 
 from __future__ import annotations
 
-from ._auth import LIFETIME_WITHOUT_EXPIRES_IN, PROCESS_TOKEN_CACHE, REFRESH_SKEW_SECONDS, TokenCache
+from ..http import LIFETIME_WITHOUT_EXPIRES_IN, PROCESS_TOKEN_CACHE, REFRESH_SKEW_SECONDS, RetryPolicy, TokenCache
 from ._client import RECOVERED_HEADER, OrchestratorClient
 from ._connector import INPUT_VARIABLES, JOB_TYPE, UiPathConnector
 from ._errors import (
@@ -29,10 +29,10 @@ from ._errors import (
     QueueItemMayExistError,
     TokenEndpointError,
 )
+from ._operations import OPERATIONS
 from ._records import (
     AUTHENTICATION_TYPE_PROPERTY,
     MAX_TIMEOUT_SECONDS,
-    OPERATION_TYPE_PROPERTY,
     AddQueueItemInput,
     AddQueueItemRequest,
     Authentication,
@@ -46,7 +46,6 @@ from ._records import (
     Priority,
     parse_orchestrator_date,
 )
-from ._retry import RetryPolicy
 
 __all__ = [
     "AUTHENTICATION_TYPE_PROPERTY",
@@ -54,7 +53,7 @@ __all__ = [
     "JOB_TYPE",
     "LIFETIME_WITHOUT_EXPIRES_IN",
     "MAX_TIMEOUT_SECONDS",
-    "OPERATION_TYPE_PROPERTY",
+    "OPERATIONS",
     "PROCESS_TOKEN_CACHE",
     "RECOVERED_HEADER",
     "REFRESH_SKEW_SECONDS",

@@ -1,234 +1,37 @@
-"""Authentication: bearer tokens as given, OAuth 2.0 client-credentials tokens from a process-wide cache.
+"""The connector's authentication records as :mod:`uipath_connector.http` authenticators.
 
-Token cache (improving on reference/camunda-connector.md §4.10 and following reference/uipath-orchestrator-api.md
-§3.1, §11.8):
-
-* one token per (token endpoint, client id, SHA-256 of the secret, scopes, client-authentication mode) for the
-  whole process; keys are themselves hashed, so neither the client id nor the secret is kept in the key;
-* single-flight: while one thread fetches a token for a key, the others wait for it instead of fetching too,
-  each for at most ``wait_seconds`` (a fetch that hangs cannot hang its waiters);
-* refreshed :data:`REFRESH_SKEW_SECONDS` (60 s) before ``expires_in`` runs out (half the lifetime for tokens
-  living under two minutes), so a token is never used in its last minute;
-* a token response without ``expires_in`` is cached for :data:`LIFETIME_WITHOUT_EXPIRES_IN` (5 min; UiPath's
-  tokens live 3600 s) rather than not at all, so a missing field cannot multiply token requests;
-* after a 401 from Orchestrator the client invalidates the token it used (only if it is still the cached one)
-  and fetches a new one once; a second 401 is an error, never a loop.
+``bearer`` is a personal access token or a token obtained elsewhere; ``oauth-client-credentials-flow`` asks
+UiPath's identity server for tokens with the client-credentials grant of a confidential external application
+("Accessing UiPath resources using external applications", UiPath Automation Cloud admin guide), the scopes
+default ``OR.Queues``.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import threading
-import time
-from collections.abc import Callable, Mapping
-
-import attrs
-
+from ..http import Authenticator, BearerAuthenticator, OAuthClientCredentials, TokenCache
 from ..sdk import HttpResponse
-from ._errors import TokenEndpointError, error_details, response_variables
-from ._records import ClientAuthentication, OAuthClientCredentialsAuthentication
+from ._errors import error_details
+from ._records import Authentication, BearerAuthentication, ClientAuthentication
 
-__all__ = [
-    "LIFETIME_WITHOUT_EXPIRES_IN",
-    "PROCESS_TOKEN_CACHE",
-    "REFRESH_SKEW_SECONDS",
-    "IssuedToken",
-    "TokenCache",
-    "TokenWaitTimeout",
-    "read_token_response",
-    "token_cache_key",
-    "token_request",
-]
-
-REFRESH_SKEW_SECONDS = 60.0
-LIFETIME_WITHOUT_EXPIRES_IN = 300.0
-_MAX_ENTRIES = 1000
-#: How long :meth:`TokenCache.get` waits for another thread's fetch unless told otherwise.
-DEFAULT_WAIT_SECONDS = 120.0
+__all__ = ["authenticator_for"]
 
 
-class TokenWaitTimeout(TimeoutError):
-    """Another thread's fetch of the same token did not finish within the wait bound."""
+def _uipath_message(response: HttpResponse) -> str | None:
+    return error_details(response).message
 
 
-@attrs.frozen
-class IssuedToken:
-    """An access token and its lifetime in seconds (``None`` when the server did not say)."""
-
-    access_token: str = attrs.field(repr=lambda _value: "'***'")
-    expires_in: float | None = None
-
-
-@attrs.frozen
-class _Entry:
-    token: str = attrs.field(repr=False)
-    refresh_at: float
-
-
-def _refresh_after(expires_in: float | None) -> float:
-    lifetime = LIFETIME_WITHOUT_EXPIRES_IN if expires_in is None else max(0.0, expires_in)
-    return lifetime - min(REFRESH_SKEW_SECONDS, lifetime / 2)
-
-
-class TokenCache:
-    """Thread-safe, single-flight cache of OAuth access tokens (see the module docstring).
-
-    >>> cache = TokenCache(clock=lambda: 0.0)
-    >>> cache.get("key", lambda: IssuedToken("t1", 3600)), cache.get("key", lambda: IssuedToken("t2", 3600))
-    ('t1', 't1')
-    """
-
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic):
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._entries: dict[str, _Entry] = {}
-        self._key_locks: dict[str, threading.Lock] = {}
-
-    def __repr__(self) -> str:
-        return f"TokenCache(entries={len(self._entries)})"
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def _fresh(self, key: str) -> str | None:
-        entry = self._entries.get(key)
-        if entry is not None and self._clock() < entry.refresh_at:
-            return entry.token
-        return None
-
-    def get(self, key: str, fetch: Callable[[], IssuedToken], *, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> str:
-        """The cached token for ``key``, or the one ``fetch`` returns (fetched by one thread at a time per key).
-
-        A thread that finds another one fetching waits up to ``wait_seconds`` for it, then raises
-        :class:`TokenWaitTimeout` (a ``TimeoutError``) rather than wait for ever.
-        """
-        with self._lock:
-            token = self._fresh(key)
-            if token is not None:
-                return token
-            key_lock = self._key_locks.setdefault(key, threading.Lock())
-        if not key_lock.acquire(timeout=max(0.0, wait_seconds)):
-            raise TokenWaitTimeout(f"no token within {wait_seconds:g} s: another thread's fetch has not finished")
-        try:
-            with self._lock:
-                token = self._fresh(key)  # another thread may have fetched it while this one waited
-                if token is not None:
-                    return token
-            issued = fetch()
-            with self._lock:
-                self._entries[key] = _Entry(issued.access_token, self._clock() + _refresh_after(issued.expires_in))
-                self._evict()
-            return issued.access_token
-        finally:
-            key_lock.release()
-
-    def invalidate(self, key: str, token: str) -> None:
-        """Forget ``token`` for ``key`` if it is still the cached one (a fresher token is kept)."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry.token == token:
-                del self._entries[key]
-
-    def clear(self) -> None:
-        """Forget every token."""
-        with self._lock:
-            self._entries.clear()
-
-    def _evict(self) -> None:
-        if len(self._entries) <= _MAX_ENTRIES:
-            return
-        now = self._clock()
-        for key in [key for key, entry in self._entries.items() if entry.refresh_at <= now]:
-            del self._entries[key]
-        while len(self._entries) > _MAX_ENTRIES:
-            del self._entries[min(self._entries, key=lambda k: self._entries[k].refresh_at)]
-
-
-#: The cache every client and connector in the process shares unless given another.
-PROCESS_TOKEN_CACHE = TokenCache()
-
-
-def token_cache_key(endpoint: str, auth: OAuthClientCredentialsAuthentication) -> str:
-    """The cache key: a SHA-256 over endpoint, client id, the secret's SHA-256, scopes and mode."""
-    secret_digest = hashlib.sha256(auth.client_secret.encode("utf-8")).hexdigest()
-    parts = (endpoint, auth.client_id, secret_digest, " ".join(auth.scopes.split()), auth.client_authentication.value)
-    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
-
-
-def token_request(auth: OAuthClientCredentialsAuthentication) -> tuple[dict[str, str], dict[str, str]]:
-    """Headers and form fields of the client-credentials request (reference/...-api.md §3.1, camunda §3).
-
-    ``basicAuthHeader`` sends ``Basic base64(id:secret)`` of the raw UTF-8 text, as Camunda's connector does;
-    ``credentialsBody`` sends ``client_id`` and ``client_secret`` in the form instead.
-    """
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
-    form = {"grant_type": "client_credentials"}
-    if auth.client_authentication is ClientAuthentication.BASIC_AUTH_HEADER:
-        pair = f"{auth.client_id}:{auth.client_secret}".encode()
-        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-    else:
-        form["client_id"] = auth.client_id
-        form["client_secret"] = auth.client_secret
-    scopes = " ".join(auth.scopes.split())
-    if scopes:
-        form["scope"] = scopes
-    return headers, form
-
-
-def _expires_in(body: Mapping[str, object]) -> float | None:
-    value = body.get("expires_in")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-        return float(value)
-    if isinstance(value, str):
-        try:
-            parsed = float(value)
-        except ValueError:
-            return None
-        return parsed if parsed >= 0 else None
-    return None
-
-
-def read_token_response(response: HttpResponse, endpoint: str, scopes: str) -> IssuedToken:
-    """The token from the identity server's answer, or a :class:`TokenEndpointError` that says plainly why not."""
-    body = response.body
-    if 200 <= response.status < 300:
-        token = body.get("access_token") if isinstance(body, Mapping) else None
-        if isinstance(token, str) and token:
-            return IssuedToken(token, _expires_in(body) if isinstance(body, Mapping) else None)
-        what = error_details(response).message if isinstance(body, str) else None
-        raise TokenEndpointError(
-            "OAUTH_TOKEN_ERROR",
-            f"OAuth token response does not contain an access_token field (token endpoint {endpoint}"
-            + (f": {what}" if what else "")
-            + ")",
-            status=response.status,
-        )
-    oauth_error = body.get("error") if isinstance(body, Mapping) else None
-    oauth_error = oauth_error if isinstance(oauth_error, str) else None
-    description = body.get("error_description") if isinstance(body, Mapping) else None
-    detail = f": {description}" if isinstance(description, str) and description else ""
-    if oauth_error == "invalid_client":
-        message = (
-            f"the client id or secret was rejected by the token endpoint {endpoint} (invalid_client){detail}; "
-            "check authentication.clientId, authentication.clientSecret and authentication.clientAuthentication"
-        )
-    elif oauth_error == "invalid_scope":
-        message = (
-            f"the token endpoint {endpoint} refused the scopes {scopes!r} (invalid_scope){detail}; "
-            "grant them to the external application or change authentication.scopes"
-        )
-    elif oauth_error is not None:
-        message = f"the token endpoint {endpoint} refused to issue a token ({oauth_error}){detail}"
-    else:
-        said = error_details(response).message or "[no message]"
-        message = f"the token endpoint {endpoint} answered {response.status} {response.reason or ''}".rstrip()
-        message += f": {said}"
-    return_error = TokenEndpointError(
-        str(response.status),
-        message,
-        status=response.status,
-        oauth_error=oauth_error,
-        variables=response_variables(response),
+def authenticator_for(
+    authentication: Authentication, token_endpoint: str, token_cache: TokenCache | None = None
+) -> Authenticator:
+    """The authenticator of an authentication record; OAuth tokens come from ``token_endpoint`` via the cache."""
+    if isinstance(authentication, BearerAuthentication):
+        return BearerAuthenticator(authentication.token)
+    return OAuthClientCredentials(
+        token_endpoint,
+        authentication.client_id,
+        authentication.client_secret,
+        authentication.scopes,
+        credentials_in_body=authentication.client_authentication is ClientAuthentication.CREDENTIALS_BODY,
+        token_cache=token_cache,
+        describe=_uipath_message,
     )
-    raise return_error

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import random
-import threading
-import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 
 import requests
 
-from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector, record_plan
-from ._auth import TokenCache
+from ..http import RetryPolicy, ThreadSessions, TokenCache
+from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector
+from . import _queue_items  # noqa: F401 - registers the operations it declares
 from ._client import OrchestratorClient
-from ._records import AddQueueItemRequest, GetQueueItemRequest, OperationRequest
-from ._retry import RetryPolicy
+from ._operations import OPERATIONS
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 
@@ -23,9 +20,7 @@ __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 JOB_TYPE = "uipath-connector:uipath:1"
 
 #: Every top-level variable the records read: what a worker fetches for a job.
-INPUT_VARIABLES: tuple[str, ...] = tuple(
-    sorted(record_plan(AddQueueItemRequest).known | record_plan(GetQueueItemRequest).known)
-)
+INPUT_VARIABLES: tuple[str, ...] = OPERATIONS.input_variables()
 
 
 @outbound_connector(name="UiPath Connector", type=JOB_TYPE, input_variables=INPUT_VARIABLES)
@@ -49,38 +44,43 @@ class UiPathConnector:
         allow_insecure_http: bool = False,
         token_cache: TokenCache | None = None,
         session_factory: Callable[[], requests.Session] = requests.Session,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-        rng: Callable[[], float] = random.random,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
+        rng: Callable[[], float] | None = None,
     ):
         self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
         self.allow_insecure_http = allow_insecure_http
         self._token_cache = token_cache
-        self._session_factory = session_factory
+        self._sessions = ThreadSessions(session_factory)
         self._sleep = sleep
         self._clock = clock
         self._wall_clock = wall_clock
         self._rng = rng
-        self._local = threading.local()
 
     def __repr__(self) -> str:
         return f"UiPathConnector(retry_policy={self.retry_policy!r}, allow_insecure_http={self.allow_insecure_http})"
 
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = self._session_factory()
-            self._local.session = session
-        return session
+    def worst_case_duration(self, connection_timeout_seconds: float = 20.0) -> timedelta:
+        """How long one job's call may take at most: what a worker's default job timeout is derived from.
+
+        Three logical requests (the token, the Add or Get, a look-up by reference or the re-send after a 401), each
+        bounded by the retry policy's total time plus one last attempt's connect and read timeouts (the default
+        ``connectionTimeoutInSeconds``; a job with a longer one relies on the worker extending its deadline).
+
+        >>> UiPathConnector().worst_case_duration()
+        datetime.timedelta(seconds=300)
+        """
+        per_request = self.retry_policy.max_total_seconds + 2 * connection_timeout_seconds
+        return timedelta(seconds=3 * per_request)
 
     def execute(self, context: OutboundConnectorContext) -> HttpResponse:
         """Run the job's operation; raises the client's errors, or ``ConnectorInputError`` for bad variables."""
-        request = context.bind_variables(OperationRequest)
+        request = context.bind_variables(OPERATIONS.request_type())
         client = OrchestratorClient(
             request.configuration,
             request.authentication,
-            session=self._session(),
+            sessions=self._sessions,
             retry_policy=self.retry_policy,
             allow_insecure_http=self.allow_insecure_http,
             token_cache=self._token_cache,
@@ -91,6 +91,6 @@ class UiPathConnector:
             secret_values=context.secret_values,
             _validated=True,
         )
-        if isinstance(request, AddQueueItemRequest):
-            return client.add_queue_item(request.input, _validated=True)
-        return client._get_queue_item(request.input.item_id)
+        result = OPERATIONS.for_request(request).handler(client, request.input)
+        assert isinstance(result, HttpResponse)
+        return result

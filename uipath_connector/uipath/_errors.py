@@ -10,11 +10,12 @@
     │   ├── DuplicateReferenceError           409 with errorCode 1016: the reference is already used
     │   ├── OrchestratorServerError           5xx
     │   └── OrchestratorRateLimitError        429 (a ConnectorRetryError: backoff = Retry-After when given)
-    ├── TokenEndpointError              the identity server refused or could not issue a token
-    └── OrchestratorConnectionError     no HTTP answer: Camunda's network codes ("408", "500", "SSL_HANDSHAKE_FAILED")
-        └── QueueItemMayExistError      an Add whose fate is unknown and could not be settled: code "408"
+    ├── TokenEndpointError              the identity server refused or could not issue a token (from ``http``)
+    └── HttpConnectionError             no HTTP answer: Camunda's network codes (from ``http``)
+        └── OrchestratorConnectionError     ... from Orchestrator ("408", "500", "SSL_HANDSHAKE_FAILED")
+            └── QueueItemMayExistError      an Add whose fate is unknown and could not be settled: code "408"
 
-``error_code`` is Camunda's code (the HTTP status as text for answers, reference/camunda-connector.md §4.6), so
+``error_code`` is Camunda's code (the HTTP status as text for answers, Camunda's ConnectorExceptionMapper), so
 error expressions written for Camunda's connector (``error.code = "404"``) keep working. UiPath's own numeric
 ``errorCode`` is :attr:`OrchestratorError.uipath_error_code`.
 """
@@ -25,6 +26,7 @@ import json
 from collections.abc import Mapping
 from datetime import timedelta
 
+from ..http import HttpConnectionError, TokenEndpointError, response_variables
 from ..sdk import ConnectorError, ConnectorRetryError, HttpResponse
 
 __all__ = [
@@ -43,7 +45,7 @@ __all__ = [
     "orchestrator_error",
 ]
 
-#: UiPath's errorCode for "Error creating Transaction. Duplicate Reference." (reference/...-api.md §8.2).
+#: UiPath's errorCode for "Error creating Transaction. Duplicate Reference." (UiPath: API Response Codes).
 DUPLICATE_REFERENCE = 1016
 #: The fields of the item holding a reference that a :class:`DuplicateReferenceError` names in ``existingItem``;
 #: never ``SpecificContent``, which may hold sensitive data.
@@ -80,7 +82,7 @@ def error_details(response: HttpResponse) -> UiPathErrorDetails:
     body = response.body
     if isinstance(body, Mapping):
         message = _lookup(body, "message")
-        nested = _lookup(body, "error")  # ABP: {"error": {"code", "message", "details"}} (reference §8.1)
+        nested = _lookup(body, "error")  # ABP: {"error": {"code", "message", "details"}} (UiPath: API Response Codes)
         if isinstance(nested, Mapping):
             inner = _lookup(nested, "message")
             details = _lookup(nested, "details")
@@ -115,12 +117,6 @@ def error_details(response: HttpResponse) -> UiPathErrorDetails:
 
 def _shortened(text: str) -> str:
     return text[:_TEXT_LIMIT] + ("..." if len(text) > _TEXT_LIMIT else "")
-
-
-def response_variables(response: HttpResponse) -> dict[str, object]:
-    """Camunda's error variables: ``{"response": {"headers": ..., "body": ...}}`` (reference §4.6)."""
-    envelope = response.to_dict()
-    return {"response": {"headers": envelope["headers"], "body": envelope["body"]}}
 
 
 class OrchestratorError(ConnectorError):
@@ -252,32 +248,9 @@ def orchestrator_error(
     return _class_for(response.status, details.error_code)(message, response=response, details=details)
 
 
-class TokenEndpointError(ConnectorError):
-    """The identity server did not issue a token. ``error_code`` is its HTTP status as text (Camunda does the
-    same), or ``"OAUTH_TOKEN_ERROR"`` when a 2xx answer carried no ``access_token``; ``oauth_error`` is the
-    OAuth ``error`` value (``invalid_client``, ``invalid_scope``...) when there is one."""
-
-    def __init__(
-        self,
-        error_code: str,
-        message: str,
-        *,
-        status: int | None = None,
-        oauth_error: str | None = None,
-        variables: Mapping[str, object] | None = None,
-    ):
-        super().__init__(error_code, message, variables)
-        self.status = status
-        self.oauth_error = oauth_error
-
-
-class OrchestratorConnectionError(ConnectorError):
-    """No HTTP answer: refused, reset, timed out or a TLS failure, with Camunda's network codes (reference
-    §4.6). ``request_sent`` says whether the request may have reached the server."""
-
-    def __init__(self, error_code: str, message: str, *, request_sent: bool):
-        super().__init__(error_code, message)
-        self.request_sent = request_sent
+class OrchestratorConnectionError(HttpConnectionError):
+    """No HTTP answer from Orchestrator: refused, reset, timed out or a TLS failure, with Camunda's network codes.
+    ``request_sent`` says whether the request may have reached the server."""
 
 
 class QueueItemMayExistError(OrchestratorConnectionError):

@@ -1,18 +1,21 @@
 """Typed records of the connector's job variables: authentication, configuration and input per operation.
 
-Variable names and values are those of Camunda's own UiPath template (reference/camunda-connector.md §2), so a
+Variable names and values are those of Camunda's own UiPath template (Camunda's UiPath template v7), so a
 modeler who switches templates keeps what was entered. Every field carries complete element-template hints
 (label, group, FEEL mode, condition, choices, default); the template generator reads them, nothing else.
 
 Conventions the template generator relies on:
 
-* Property ids used in conditions: ``operationType`` (the operation dropdown, :data:`OPERATION_TYPE_PROPERTY`),
+* Property ids used in conditions: ``operationType`` (the operation dropdown, derived from the operation
+  registry ``OPERATIONS``: the request records are tagged with their operation id when it registers them),
   ``authenticationType`` (the ``authentication.type`` dropdown, described by the hints on the
   ``authentication`` field, whose record type is a union tagged on ``type``).
 * A field whose type is a tagged union (``authentication``) carries the hints of its discriminator dropdown; the
   dropdown binds ``<variable>.<discriminator>`` (``authentication.type``), the variants' fields bind
   ``authentication.<name>``.
 * ``embedded=True`` sections (configuration, input) read top-level variables, as Camunda's template does.
+* An input field needs no ``operationType`` condition: the generator shows it for the operations whose request
+  records read it.
 
 >>> from uipath_connector.sdk import bind
 >>> request = bind(
@@ -40,7 +43,6 @@ from ._urls import cloud_url_problem, orchestrator_urls, token_endpoint_problem
 __all__ = [
     "AUTHENTICATION_TYPE_PROPERTY",
     "MAX_TIMEOUT_SECONDS",
-    "OPERATION_TYPE_PROPERTY",
     "AddQueueItemInput",
     "AddQueueItemRequest",
     "Authentication",
@@ -60,24 +62,8 @@ __all__ = [
 #: this ceiling instead (docs/errors-and-retries.md).
 MAX_TIMEOUT_SECONDS = 300
 
-_ADD = Condition("operationType", ("addQueueItem",))
-_GET = Condition("operationType", ("getItemById",))
 _BEARER = Condition("authenticationType", ("bearer",))
 _OAUTH = Condition("authenticationType", ("oauth-client-credentials-flow",))
-
-#: The ``operationType`` dropdown. It is the discriminator of :data:`OperationRequest`, so it has no field of its
-#: own; the template generator takes its hints from here.
-OPERATION_TYPE_PROPERTY = TemplateHints(
-    label="Operation type",
-    description="The Orchestrator operation to run",
-    group="operation",
-    type="Dropdown",
-    choices=(
-        Choice("addQueueItem", "Add queue item"),
-        Choice("getItemById", "Get queue item result by ID"),
-    ),
-    property_id="operationType",
-)
 
 #: The ``authentication.type`` dropdown (also on the ``authentication`` fields of the request records).
 AUTHENTICATION_TYPE_PROPERTY = TemplateHints(
@@ -127,7 +113,7 @@ _DATE_PATTERN = r"\d{4}-\d{2}-\d{2}([Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?([Zz]|[+
 def parse_orchestrator_date(text: str) -> datetime | None:
     """Parse a ``yyyy-MM-dd`` date or an ISO-8601 date-time with offset; ``None`` when it is neither.
 
-    Up to 7 fractional digits are accepted, as Orchestrator writes them (reference/uipath-orchestrator-api.md §4).
+    Up to 7 fractional digits are accepted, as Orchestrator writes them (UiPath's Orchestrator OpenAPI v20).
 
     >>> parse_orchestrator_date("2023-01-20T10:13:20.6603953Z")
     datetime.datetime(2023, 1, 20, 10, 13, 20, 660395, tzinfo=datetime.timezone.utc)
@@ -167,8 +153,9 @@ def parse_orchestrator_date(text: str) -> datetime | None:
 def wire_date(text: str) -> str:
     """A valid ``deferDate``/``dueDate`` as sent: an RFC 3339 date-time meaning the same instant.
 
-    The OpenAPI spec types the dates ``date-time`` and reference/uipath-orchestrator-api.md §4 says "send Z or
-    ±hh:mm", so a date-only value goes out as midnight UTC (Orchestrator reads it so: the seed's 201 echoes
+    The OpenAPI spec types the dates ``date-time`` and UiPath's Orchestrator OpenAPI v20 says "send Z or
+    ±hh:mm", so a date-only value goes out as midnight UTC (Orchestrator reads it so: Camunda's UiPath docs show a 201
+    echoing
     ``2023-01-12`` as ``2023-01-12T00:00:00Z``), missing seconds as ``:00``, and ``t``/``z`` upper-cased. Digits,
     fractions and offsets are kept as given.
 
@@ -203,7 +190,8 @@ def _date_problem(value: str) -> str | None:
 _KEY_FORBIDDEN = ':.,@"'
 _ODATA_ANNOTATION = re.compile(r'[^:.,@"]+@odata\.type')
 _SIMPLE = (str, int, float, bool)
-#: Orchestrator's limit on SpecificContent (reference/uipath-orchestrator-api.md §5.2, §6.3).
+#: Orchestrator's limit on SpecificContent (UiPath: Queue Items, SpecificContent rules; UiPath: Rate Limits and Large
+#: Data Fields).
 _SPECIFIC_CONTENT_LIMIT = 500 * 1024
 
 
@@ -228,7 +216,7 @@ def _specific_content_problem(content: Mapping[str, object]) -> str | None:
             )
         if value is not None and not isinstance(value, _SIMPLE):
             kind = "an object" if isinstance(value, Mapping) else "a list" if isinstance(value, list) else "not JSON"
-            # Orchestrator's own wording (reference/uipath-orchestrator-api.md §5.2), then where.
+            # Orchestrator's own wording (UiPath: Queue Items, SpecificContent rules), then where.
             problems.append(f"Property values must be simple (like numbers or text): {key!r} is {kind}")
     if not problems and len(json.dumps(content, ensure_ascii=False).encode("utf-8")) > _SPECIFIC_CONTENT_LIMIT:
         problems.append("must be at most 500 KB as JSON (Orchestrator's limit)")
@@ -285,7 +273,8 @@ class BearerAuthentication:
 @discriminator("type", "oauth-client-credentials-flow")
 @attrs.frozen(kw_only=True)
 class OAuthClientCredentialsAuthentication:
-    """OAuth 2.0 client credentials of a confidential external application (reference/...-api.md §3.1).
+    """OAuth 2.0 client credentials of a confidential external application (UiPath: Authenticating with an External
+    Application).
 
     >>> OAuthClientCredentialsAuthentication(client_id="app", client_secret="s3cr3t")
     OAuthClientCredentialsAuthentication(client_id='***', client_secret='***', scopes='OR.Queues', \
@@ -500,7 +489,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         "https://docs.uipath.com/orchestrator/docs/about-queues-and-transactions",
         group="input",
         type="String",
-        condition=_ADD,
     )
     defer_date: str | None = variable(
         "deferDate",
@@ -516,7 +504,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         group="input",
         type="String",
         optional=True,
-        condition=_ADD,
     )
     due_date: str | None = variable(
         "dueDate",
@@ -532,7 +519,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         group="input",
         type="String",
         optional=True,
-        condition=_ADD,
     )
     priority: Priority = variable(
         "priority",
@@ -543,7 +529,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         group="input",
         type="Dropdown",
         choices=(Choice("Low", "Low"), Choice("Normal", "Normal"), Choice("High", "High")),
-        condition=_ADD,
         property_id="priority",
     )
     specific_content: dict[str, Any] | None = variable(
@@ -558,7 +543,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         type="String",
         feel="required",
         optional=True,
-        condition=_ADD,
     )
     reference: str | None = variable(
         "reference",
@@ -570,7 +554,6 @@ specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
         group="input",
         type="String",
         optional=True,
-        condition=_ADD,
     )
 
 
@@ -592,32 +575,30 @@ class GetQueueItemInput:
         group="input",
         type="String",
         feel="optional",
-        condition=_GET,
     )
 
 
 # --- whole requests --------------------------------------------------------------------------------------
 
 
-@discriminator("operationType", "addQueueItem")
 @attrs.frozen(kw_only=True)
 class AddQueueItemRequest:
-    """The job variables of an *Add queue item* task."""
+    """The job variables of an *Add queue item* task (tagged ``operationType`` by its operation's registration)."""
 
     authentication: Authentication = variable("authentication", template=AUTHENTICATION_TYPE_PROPERTY)
     configuration: Configuration = variable("configuration", embedded=True)
     input: AddQueueItemInput = variable("input", embedded=True)
 
 
-@discriminator("operationType", "getItemById")
 @attrs.frozen(kw_only=True)
 class GetQueueItemRequest:
-    """The job variables of a *Get queue item result by ID* task."""
+    """The job variables of a *Get queue item result by ID* task (tagged by its operation's registration)."""
 
     authentication: Authentication = variable("authentication", template=AUTHENTICATION_TYPE_PROPERTY)
     configuration: Configuration = variable("configuration", embedded=True)
     input: GetQueueItemInput = variable("input", embedded=True)
 
 
-#: What ``context.bind_variables`` gets: one request per operation, chosen by ``operationType``.
+#: The request records of the built-in operations, chosen by ``operationType`` (for type checkers and Python
+#: callers; the connector binds ``OPERATIONS.request_type()``, which includes every registered operation).
 OperationRequest: TypeAlias = AddQueueItemRequest | GetQueueItemRequest

@@ -1,6 +1,6 @@
 """Orchestrator and identity URLs from ``cloudUrl``/``cloudOrg``/``cloudTenant``, and OData literals.
 
-``cloudUrl`` takes two shapes (reference/uipath-orchestrator-api.md §1, §3.1):
+``cloudUrl`` takes two shapes (UiPath: Building API Requests; UiPath: Authenticating with an External Application):
 
 * a host name, optionally with a port (``cloud.uipath.com``, ``govcloud.uipath.us``): Automation Cloud. The
   Orchestrator base is ``https://{host}/{org}/{tenant}/orchestrator_`` and the token endpoint
@@ -166,7 +166,7 @@ def orchestrator_urls(
 
 
 def odata_string(value: str) -> str:
-    """An OData string literal: single quotes around, each ``'`` doubled (reference/...-api.md §5.3, §11).
+    """An OData string literal: single quotes around, each ``'`` doubled (UiPath: Queue Items Requests).
 
     >>> odata_string("O'Brien")
     "'O''Brien'"

@@ -1,4 +1,4 @@
-"""Orchestrator's date-time wire formats (reference/uipath-orchestrator-api.md §4)."""
+"""Orchestrator's date-time wire formats (UiPath's Orchestrator OpenAPI v20)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ def parse_wire_date(text: str) -> WireDate:
     """Read a date-time the way the emulator documents it.
 
     * ``2021-03-11T14:19:56.4407392Z`` or ``…+02:00``: the instant, converted to UTC;
-    * an offset-less date-time is read as UTC (reference §4: undocumented, read as UTC, inferred);
-    * a date-only ``2023-01-12`` is midnight UTC, echoed ``2023-01-12T00:00:00Z`` as in the seed's 201 body.
+    * an offset-less date-time is read as UTC (UiPath's Orchestrator OpenAPI v20: undocumented, read as UTC, inferred);
+    * a date-only ``2023-01-12`` is midnight UTC, echoed ``2023-01-12T00:00:00Z`` as in the 201 body of Camunda's
+    UiPath docs.
 
     >>> parse_wire_date("2023-01-12").echo
     '2023-01-12T00:00:00Z'
@@ -61,7 +62,7 @@ def parse_wire_date(text: str) -> WireDate:
 
 
 def format_stored(instant: datetime) -> str:
-    """Format as a later GET does: milliseconds, trailing zeros trimmed, ``Z`` (reference §4).
+    """Format as a later GET does: milliseconds, trailing zeros trimmed, ``Z`` (UiPath's Orchestrator OpenAPI v20).
 
     >>> format_stored(datetime(2021, 3, 11, 14, 19, 56, 440739, tzinfo=timezone.utc))
     '2021-03-11T14:19:56.44Z'

@@ -325,7 +325,7 @@ class OrchestratorEmulator:
     ) -> None:
         """Answer 429 + ``Retry-After`` once a tenant made ``limit`` requests in a fixed window.
 
-        Reference §9 limits ``GET /odata/QueueItems`` per tenant and minute, which is the default; pass
+        UiPath: Rate Limits limits ``GET /odata/QueueItems`` per tenant and minute, which is the default; pass
         ``endpoints=None`` to count every Orchestrator endpoint. ``limit=None`` switches the limit off.
         ``emulator.set_rate_limit(100)``.
         """
@@ -440,7 +440,8 @@ class OrchestratorEmulator:
 
     def purge(self, item_id: int) -> QueueItem:
         """Remove an item in a final status, as a retention policy does: it is no longer listed or found by id,
-        but on a unique-reference queue its reference stays taken (reference §8.2): ``emulator.purge(1)``."""
+        but on a unique-reference queue its reference stays taken (UiPath: API Response Codes):
+        ``emulator.purge(1)``."""
         return self._model.purge(item_id)
 
     def set_progress(self, item_id: int, progress: str | None) -> QueueItem:

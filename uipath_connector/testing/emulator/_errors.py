@@ -1,4 +1,4 @@
-"""Errors the emulator answers with, shaped as Orchestrator's (reference/uipath-orchestrator-api.md §8).
+"""Errors the emulator answers with, shaped as Orchestrator's (UiPath: API Response Codes).
 
 ``EmulatorError`` carries the HTTP status and the camelCase body fields; the HTTP layer turns it into
 ``{"message","errorCode","traceId"}``. The robot-side methods raise the same classes, so a test that drives
@@ -8,7 +8,7 @@ robot sees the status the REST API would answer.
 
 from __future__ import annotations
 
-# Reference §8.2 and §8.1: the message texts are UiPath's; where the reference lists no code ("—"), 0 is used,
+# UiPath: API Response Codes: the message texts are UiPath's; where the reference lists no code ("—"), 0 is used,
 # as in the ABP envelope that older servers answer with.
 NOT_AUTHENTICATED = "You are not authenticated!"
 NOT_AUTHORIZED = "You are not authorized!"

@@ -13,7 +13,7 @@ import enum
 
 import attrs
 
-# Every wait is bounded (DESIGN.md "Bounded"): a delay fault can hold a response for at most this long.
+# Every wait is bounded (every wait has a limit): a delay fault can hold a response for at most this long.
 MAX_DELAY_SECONDS = 30.0
 
 
@@ -65,8 +65,8 @@ class ServerError:
 
 @attrs.frozen
 class TooManyRequests:
-    """Answer 429 with ``Retry-After: <retry_after>`` and the text body ``Too Many Requests`` (reference
-    §8.1)."""
+    """Answer 429 with ``Retry-After: <retry_after>`` and the text body ``Too Many Requests`` (UiPath:
+    API Response Codes)."""
 
     retry_after: int = 1
 
@@ -80,7 +80,7 @@ class MalformedJson:
 
 @attrs.frozen
 class HtmlErrorPage:
-    """Answer with an HTML page, as a gateway or a wrong org/tenant URL does (reference §8.1)."""
+    """Answer with an HTML page, as a gateway or a wrong org/tenant URL does (UiPath: API Response Codes)."""
 
     status: int = 502
 

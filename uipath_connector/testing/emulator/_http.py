@@ -148,7 +148,8 @@ _ROUTES: list[tuple[str, re.Pattern[str], Endpoint]] = [
         ("DELETE", rf"Webhooks{_ID}", Endpoint.DELETE_WEBHOOK),
     )
 ]
-# Reference §3.1: the cloud serves the token endpoint with and without the org segment.
+# UiPath: Authenticating with an External Application: the cloud serves the token endpoint with and without the org
+# segment.
 _TOKEN_PATH = re.compile(r"^(?:/(?P<org>[^/]+))?/identity_/connect/token$", re.I)
 _ORCHESTRATOR_PATH = re.compile(r"^/(?P<org>[^/]+)/(?P<tenant>[^/]+)/orchestrator_/odata/(?P<rest>.+)$", re.I)
 
@@ -201,7 +202,7 @@ def _html_response(status: int, title: str) -> EmulatorResponse:
 
 
 def _too_many_requests(retry_after: int) -> EmulatorResponse:
-    # Reference §8.1: the one 429 body on record is the text "Too Many Requests\r\n".
+    # UiPath: API Response Codes: the one 429 body on record is the text "Too Many Requests\r\n".
     return EmulatorResponse(
         status=429,
         headers={"Content-Type": "text/plain; charset=utf-8", "Retry-After": str(retry_after)},
@@ -358,7 +359,7 @@ class RequestProcessor:
             self.requests.append(entry)
 
     def _error(self, status: int, message: str, error_code: int = 0, *, resource_ids: bool = False) -> EmulatorResponse:
-        # Reference §8.1: camelCase, with "resourceIds": null on resource errors.
+        # UiPath: API Response Codes: camelCase, with "resourceIds": null on resource errors.
         payload: dict[str, object] = {
             "message": message,
             "errorCode": error_code,
@@ -418,7 +419,7 @@ class RequestProcessor:
         )
 
     def _oauth_error(self, error: str) -> EmulatorResponse:
-        # Reference §8.2: {"error":"invalid_scope"} / {"error":"invalid_client"} with 400.
+        # UiPath: API Response Codes: {"error":"invalid_scope"} / {"error":"invalid_client"} with 400.
         return EmulatorResponse(
             400,
             {"Content-Type": "application/json; charset=UTF-8"},
@@ -433,7 +434,7 @@ class RequestProcessor:
         assert route.endpoint is not None
         home = self.model.find_tenant(route.org, route.tenant)
         if home is None:
-            # Reference §8.2: an unknown org or tenant answers 403, 404 or HTML; the emulator picks a 404
+            # UiPath: API Response Codes: an unknown org or tenant answers 403, 404 or HTML; the emulator picks a 404
             # page.
             return _html_response(404, "Not Found")
         grant = self._authenticate(request)
@@ -468,7 +469,8 @@ class RequestProcessor:
             if required:
                 raise EmulatorError(400, "Folder does not exist or the user does not have access to the folder.", 1100)
             return None
-        # Reference §2: only the encoded header takes relative paths; a plain path is matched as written.
+        # UiPath: Building API Requests, folder headers: only the encoded header takes relative paths; a plain path is
+        # matched as written.
         folder = self.model.find_folder(
             call.home, path=path, key=key, folder_id=folder_id, relative_path=encoded is not None
         )
@@ -501,7 +503,8 @@ class RequestProcessor:
         item = self.model.add_item(queue, data, _actor(call.grant))
         dto = {"@odata.context": f"{call.base}/odata/$metadata#QueueItems/$entity"}
         dto.update(item.to_dto(folder, with_folder_name=False))
-        # Reference §4: the 201 body echoes the dates as sent; CreationTime shows seven fractional digits.
+        # UiPath's Orchestrator OpenAPI v20: the 201 body echoes the dates as sent; CreationTime shows seven fractional
+        # digits.
         dto["CreationTime"] = format_echo(item.creation_time)
         for field, sent in (
             ("DeferDate", data.defer_date),
@@ -516,7 +519,8 @@ class RequestProcessor:
         require_scope(call.grant, WRITE_SCOPES)
         folder = self._folder(call, required=True)
         assert folder is not None
-        # Reference §5.6: v20 declares camelCase request keys; read them case-insensitively.
+        # UiPath's Orchestrator OpenAPI v20, BulkAddQueueItems: v20 declares camelCase request keys; read them
+        # case-insensitively.
         body = {key.lower(): value for key, value in self._body(call).items()}
         queue_name, commit_type, raw_items = (
             body.get("queuename"),

@@ -41,7 +41,7 @@ JsonValue = Any
 
 
 class QueueItemStatus(str, enum.Enum):
-    """Queue item statuses with their numeric values (reference §7)."""
+    """Queue item statuses with their numeric values (UiPath: Queue Item Statuses)."""
 
     NEW = "New"
     IN_PROGRESS = "InProgress"
@@ -64,7 +64,7 @@ class Priority(str, enum.Enum):
 
 
 class FailureKind(str, enum.Enum):
-    """How a robot failed an item: business exceptions are never retried automatically (reference §7)."""
+    """How a robot failed an item: business exceptions are never retried automatically (UiPath: Queue Item Statuses)."""
 
     BUSINESS = "business"
     APPLICATION = "application"
@@ -93,7 +93,7 @@ MAX_QUEUE_NAME = 50
 MAX_TOKENS = 10_000
 MAX_REFERENCE = 128
 MAX_SPECIFIC_CONTENT_BYTES = 500 * 1024
-# Reference §5.2: keys must not contain these, except the ``key@odata.type`` annotation.
+# UiPath: Queue Items, SpecificContent rules: keys must not contain these, except the ``key@odata.type`` annotation.
 _FORBIDDEN_KEY_CHARS = (":", ".", ",", "@", '"')
 _ODATA_TYPE_SUFFIX = "@odata.type"
 
@@ -111,7 +111,7 @@ class Folder:
 
 @attrs.frozen
 class Queue:
-    """A queue definition (reference §5.8)."""
+    """A queue definition (UiPath's Orchestrator OpenAPI v20, Queues)."""
 
     id: int
     key: str
@@ -196,13 +196,14 @@ class QueueItem:
     def holds_reference(self) -> bool:
         """Whether this item reserves its Reference on a unique-reference queue.
 
-        Reference §8.2: deleted and retried items do not; in a retry chain only the newest item does (a
+        UiPath: API Response Codes: deleted and retried items do not; in a retry chain only the newest item does (a
         manually retried Failed item keeps its final status, so its review status tells).
         """
         return self.status not in (QueueItemStatus.DELETED, QueueItemStatus.RETRIED) and self.review_status != "Retried"
 
     def to_dto(self, folder: Folder, *, with_folder_name: bool) -> dict[str, JsonValue]:
-        """The item as ``QueueItemDto`` JSON (reference §5.4 field order, then the v20 extras as
+        """The item as ``QueueItemDto`` JSON (UiPath's Orchestrator OpenAPI v20, QueueItemDto field order, then the v20
+        extras as
         null/0/false)."""
         exc = self.processing_exception
         return {
@@ -229,7 +230,7 @@ class QueueItem:
             "Progress": self.progress,
             "RowVersion": base64.b64encode(self.row_version.to_bytes(8, "big")).decode("ascii"),
             "OrganizationUnitId": folder.id,
-            # Reference §5.1: null on insert, filled in by listings.
+            # UiPath's Orchestrator OpenAPI v20, AddQueueItem: null on insert, filled in by listings.
             "OrganizationUnitFullyQualifiedName": folder.path if with_folder_name else None,
             "Id": self.id,
             "ProcessingException": (
@@ -267,7 +268,8 @@ def _stored(value: datetime | None) -> str | None:
 
 
 def _json_text(value: Mapping[str, JsonValue] | None) -> str | None:
-    # Reference §6.2: whether OutputData carries the DynamicProperties wrapper is unknown; the emulator sends
+    # UiPath's Orchestrator OpenAPI v20: whether OutputData carries the DynamicProperties wrapper is unknown; the
+    # emulator sends
     # the
     # plain JSON of Output (clients should read Output).
     return json.dumps(value, separators=(",", ":")) if value is not None else None
@@ -417,7 +419,8 @@ class _Tenant:
 
 @attrs.frozen
 class ItemData:
-    """A validated ``QueueItemDataDto`` (reference §5.1), with the 201 echo texts of its dates."""
+    """A validated ``QueueItemDataDto`` (UiPath's Orchestrator OpenAPI v20, AddQueueItem), with the 201 echo texts of
+    its dates."""
 
     name: str
     priority: Priority
@@ -578,7 +581,7 @@ class OrchestratorModel:
         self._max_items: int | None = max_items
         # Ids of items in the order their processing ended: the retention policy removes from the left.
         self._final_order: deque[int] = deque()
-        # (queue id, reference) of purged items that held their reference: still reserved (reference §8.2).
+        # (queue id, reference) of purged items that held their reference: still reserved (UiPath: API Response Codes).
         self._purged_references: set[tuple[int, str]] = set()
         self._clients: dict[str, Client] = {}
         self._tokens: dict[str, TokenGrant] = {}
@@ -667,7 +670,8 @@ class OrchestratorModel:
         folder_id: str | None,
         relative_path: bool = False,
     ) -> Folder:
-        """Resolve folder headers with the server's precedence path > key > id (reference §2).
+        """Resolve folder headers with the server's precedence path > key > id (UiPath: Building API Requests, folder
+        headers).
 
         ``relative_path`` resolves ``/``, ``.`` and ``..`` in ``path`` (the encoded header); otherwise the path
         must name the folder exactly (case-insensitively), with no leading or trailing slash.
@@ -728,7 +732,7 @@ class OrchestratorModel:
             return queue
 
     def find_queue(self, folder: Folder, name: str) -> Queue | None:
-        # Reference §5.1: queue names are case-insensitive.
+        # UiPath's Orchestrator OpenAPI v20, AddQueueItem: queue names are case-insensitive.
         with self.lock:
             return self._by_folder_and_name.get((folder.id, name.lower()))
 
@@ -1052,7 +1056,8 @@ class OrchestratorModel:
     def bulk_add(
         self, queue: Queue, commit_type: str, raw_items: list[object], actor: Actor = SYSTEM
     ) -> list[BulkFailure]:
-        """BulkAddQueueItems with the three commit types (reference §5.6); returns the failures."""
+        """BulkAddQueueItems with the three commit types (UiPath's Orchestrator OpenAPI v20, BulkAddQueueItems);
+        returns the failures."""
         with self.lock:
             failures: list[BulkFailure] = []
             accepted: list[ItemData] = []
@@ -1115,7 +1120,7 @@ class OrchestratorModel:
         """PUT QueueItems({id}): only Progress, Priority, DueDate, DeferDate and SpecificContent change.
 
         Orchestrator's definition of the operation says so; an item in a final status, or a RowVersion that is
-        not the stored one, answers 409 "Conflict with Queue Item being updated." (reference §8.2).
+        not the stored one, answers 409 "Conflict with Queue Item being updated." (UiPath: API Response Codes).
         """
         with self.lock:
             item = self.stored_item(item_id)
@@ -1253,7 +1258,7 @@ class OrchestratorModel:
             return self._finish(item, ItemEventType.TRANSACTION_FAILED, actor)
 
     def abandon(self, item_id: int) -> QueueItem:
-        """Abandon an InProgress item; a retrying queue clones it as a retry (reference §7)."""
+        """Abandon an InProgress item; a retrying queue clones it as a retry (UiPath: Queue Item Statuses)."""
         with self.lock:
             item = self.stored_item(item_id)
             if item.status is not QueueItemStatus.IN_PROGRESS:
@@ -1280,7 +1285,7 @@ class OrchestratorModel:
             if item.status is QueueItemStatus.ABANDONED:
                 self._set_status(item, QueueItemStatus.RETRIED)
             else:
-                # Failed is final (reference §7): its Status stays, the review status records the retry.
+                # Failed is final (UiPath: Queue Item Statuses): its Status stays, the review status records the retry.
                 item.review_status = "Retried"
                 self._unindex_reference(item)
             item.row_version = self._bump_row_version()
@@ -1288,7 +1293,7 @@ class OrchestratorModel:
             return self._clone(item, automatic=False)
 
     def delete(self, item_id: int, actor: Actor = SYSTEM) -> QueueItem:
-        """Delete a New item (reference §5.8: only New items can be deleted)."""
+        """Delete a New item (UiPath's Orchestrator OpenAPI v20, Queues: only New items can be deleted)."""
         with self.lock:
             item = self.stored_item(item_id)
             if item.status is not QueueItemStatus.NEW:
@@ -1319,7 +1324,7 @@ class OrchestratorModel:
         return failed
 
     def purge(self, item_id: int) -> QueueItem:
-        """Remove a final item as a retention policy does; its reference stays reserved (reference §8.2)."""
+        """Remove a final item as a retention policy does; its reference stays reserved (UiPath: API Response Codes)."""
         with self.lock:
             item = self.stored_item(item_id)
             if item.status in (QueueItemStatus.NEW, QueueItemStatus.IN_PROGRESS):
@@ -1331,7 +1336,8 @@ class OrchestratorModel:
         with self.lock:
             item = self.stored_item(item_id)
             if item.status is not QueueItemStatus.IN_PROGRESS:
-                # Reference §5.7: the enum InvalidTransactionProgressStatus suggests a refusal; 409 is chosen.
+                # UiPath's Orchestrator OpenAPI v20, transactions: the enum InvalidTransactionProgressStatus suggests a
+                # refusal; 409 is chosen.
                 raise QueueItemConflictError(item_id, item.status.value, "set the progress of")
             item.progress = progress
             item.row_version = self._bump_row_version()
@@ -1395,7 +1401,8 @@ def _with_queue_name(raw: object, queue_name: str) -> object:
 
 
 def _normalise_path(path: str) -> str | None:
-    """Resolve ``.``/``..`` and a leading ``/`` (reference §2), lower-cased; None if it climbs above the
+    """Resolve ``.``/``..`` and a leading ``/`` (UiPath: Building API Requests, folder headers), lower-cased; None if
+    it climbs above the
     root."""
     parts: list[str] = []
     for part in path.strip().split("/"):

@@ -15,7 +15,7 @@ from ._http import EmulatorRequest, RequestProcessor
 if TYPE_CHECKING:
     from ._emulator import OrchestratorEmulator
 
-# Bounded waits (DESIGN.md): request bodies, socket reads and shutdown never hang a test.
+# Bounded waits (every wait has a limit): request bodies, socket reads and shutdown never hang a test.
 MAX_BODY_BYTES = 16 * 1024 * 1024
 #: What all request bodies being read or handled at one time may hold together; a request that would pass it is
 #: answered 503 with Retry-After, so many concurrent large bodies cannot exhaust memory.

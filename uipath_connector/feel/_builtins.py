@@ -2,7 +2,7 @@
 
 Every function takes its arguments positionally and returns null for arguments of the wrong type, as
 FEEL does, except the connector functions ``bpmnError``, ``jobError`` and ``ignoreError``, whose argument
-types are strict (reference/camunda-connector.md §4.8) and raise :class:`FeelEvaluationError`.
+types are strict (Camunda's connector error handling) and raise :class:`FeelEvaluationError`.
 Arity is checked by the parser, so a wrong argument count fails at parse time.
 """
 
@@ -379,7 +379,7 @@ def _duration(args: Arguments) -> object:
         raise FeelEvaluationError(str(exc)) from exc
 
 
-# -- connector functions (reference/camunda-connector.md §4.8, current shapes) ---------------------
+# -- connector functions (Camunda's connector error handling, current shapes) ---------------------
 
 
 def _type_name(value: object) -> str:
@@ -420,7 +420,7 @@ def _variables(function: str, args: Arguments, index: int) -> dict[str, object]:
 
 def _bpmn_error(args: Arguments) -> object:
     code, message = args[0], args[1]
-    # A null code is allowed: the runtime ignores such a result (reference §4.8).
+    # A null code is allowed: the runtime ignores such a result (Camunda's connector error handling).
     _require("bpmnError", "errorCode", code, "a string", code is None or isinstance(code, str))
     _require("bpmnError", "errorMessage", message, "a string", message is None or isinstance(message, str))
     return {

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 
 class FeelError(ValueError):
-    """Base class of every error raised by :mod:`uipath_connector.runtime.feel`."""
+    """Base class of every error raised by :mod:`uipath_connector.feel`."""
 
 
 class FeelSyntaxError(FeelError):
@@ -37,5 +37,5 @@ class FeelEvaluationError(FeelError):
     """Evaluation failed in a way FEEL does not map to null.
 
     Raised for wrong argument types of the connector functions ``bpmnError``, ``jobError`` and
-    ``ignoreError`` (reference/camunda-connector.md §4.8: their argument types are strict).
+    ``ignoreError`` (Camunda's connector error handling: their argument types are strict).
     """

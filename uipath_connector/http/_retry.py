@@ -3,20 +3,22 @@
 The rest of the code asks one question per outcome, "retry this, and after how long?", through a *decision*
 function returning ``False`` (do not retry), ``True`` (retry after the policy's capped exponential backoff with
 jitter) or a number of seconds the server asked for (``Retry-After``). Only what the server cannot have processed
-is retried (reference/uipath-orchestrator-api.md §9):
+is retried (UiPath: Rate Limits):
 
 =========================================  ======  ======================================================
 outcome                                    GET     POST (Add Queue Item)
 =========================================  ======  ======================================================
 refused / connect timeout (never sent)     retry   retry
-reset / read timeout (sent, fate unknown)  retry   never blindly: settled by reference (see ``_client``)
+reset / read timeout (sent, fate unknown)  retry   never blindly (the UiPath Add settles it by reference)
 429, 503                                   retry   retry (the server refused the request)
 502, 504                                   retry   no (a proxy may have passed the request on)
 anything else                              no      no
 =========================================  ======  ======================================================
 
-Attempts and total time are bounded by :class:`RetryPolicy`; the sleep and the clock are injectable so tests
-never sleep.
+Attempts and total time are bounded by :class:`RetryPolicy`. Time comes from one :class:`~._clock.Clock` (a test
+installs a fake one with :func:`~._clock.use_clock`, so tests never sleep). The first attempt runs without
+tenacity: its retry machinery is entered only after an outcome worth retrying, so a request that succeeds at once
+costs one decision and nothing more.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
-import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Literal, TypeVar
@@ -33,6 +34,8 @@ import attrs
 import requests
 import tenacity
 import urllib3.exceptions
+
+from ._clock import Clock, current_clock
 
 __all__ = [
     "Decision",
@@ -46,7 +49,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-_LOG = logging.getLogger("uipath_connector.uipath")
+_LOG = logging.getLogger("uipath_connector.http")
 
 #: ``False``: stop; ``True``: retry after the backoff; a float: retry after that many seconds (server-given).
 Decision = bool | float
@@ -176,10 +179,12 @@ def decide_token(outcome: requests.Response | BaseException, now: datetime) -> D
 
 
 class Retrier:
-    """Runs one request under a :class:`RetryPolicy` with tenacity, sleeping through an injectable ``sleep``.
+    """Runs one request under a :class:`RetryPolicy`, sleeping through its :class:`~._clock.Clock`.
+
+    ``clock`` is fixed when given, else the one :func:`~._clock.current_clock` returns at each call.
 
     >>> calls = []
-    >>> retrier = Retrier(RetryPolicy(attempts=3, jitter_seconds=0), sleep=calls.append)
+    >>> retrier = Retrier(RetryPolicy(attempts=3, jitter_seconds=0), clock=Clock(sleep=calls.append))
     >>> outcomes = iter([ConnectionRefusedError(), "done"])
     >>> def attempt(number):
     ...     outcome = next(outcomes)
@@ -190,24 +195,19 @@ class Retrier:
     ('done', [0.5])
     """
 
-    def __init__(
-        self,
-        policy: RetryPolicy,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-        rng: Callable[[], float] = random.random,
-    ):
+    def __init__(self, policy: RetryPolicy, *, clock: Clock | None = None, logger: logging.Logger = _LOG):
         self.policy = policy
-        self._sleep = sleep
-        self._clock = clock
-        self._wall_clock = wall_clock
-        self._rng = rng
+        self._fixed_clock = clock
+        self._log = logger
+
+    @property
+    def clock(self) -> Clock:
+        """The clock this retrier reads (its own, or the installed one)."""
+        return self._fixed_clock if self._fixed_clock is not None else current_clock()
 
     def now(self) -> float:
         """The monotonic clock the budget is counted on (the start of an operation for :meth:`call`)."""
-        return self._clock()
+        return self.clock.monotonic()
 
     def pause(self, retry_number: int, started: float) -> bool:
         """Sleep the policy's backoff before retry ``retry_number`` of an operation begun at ``started``.
@@ -215,11 +215,19 @@ class Retrier:
         Returns ``False`` without sleeping when the attempts or the total time of the policy are used up.
         """
         policy = self.policy
-        delay = policy.backoff(retry_number, self._rng)
-        if retry_number >= policy.attempts or self._clock() - started + delay > policy.max_total_seconds:
+        clock = self.clock
+        delay = policy.backoff(retry_number, clock.rng)
+        if retry_number >= policy.attempts or clock.monotonic() - started + delay > policy.max_total_seconds:
             return False
-        _LOG.info("waiting %.2f s before retry %d of %d", delay, retry_number, policy.attempts - 1)
-        self._sleep(delay)
+        # `wait_seconds` lets the command line show a long wait as progress even when it is not verbose.
+        self._log.info(
+            "waiting %.2f s before retry %d of %d",
+            delay,
+            retry_number,
+            policy.attempts - 1,
+            extra={"wait_seconds": delay},
+        )
+        clock.sleep(delay)
         return True
 
     def call(
@@ -238,7 +246,20 @@ class Retrier:
         attempt produced it.
         """
         policy = self.policy
-        started = self._clock() if started is None else started
+        clock = self.clock
+        started = clock.monotonic() if started is None else started
+        # The first attempt, without tenacity: most requests succeed (or fail for good) at once.
+        first: tuple[bool, _T | BaseException]
+        try:
+            first_result = attempt(1)
+        except Exception as error:
+            if policy.attempts <= 1 or decide(error, clock.wall()) is False:
+                raise
+            first = (True, error)
+        else:
+            if policy.attempts <= 1 or decide(first_result, clock.wall()) is False:
+                return first_result
+            first = (False, first_result)
         planned: dict[int, tuple[float, bool]] = {}  # attempt number -> (wait, whether the server chose it)
         attempts_made = 0
 
@@ -255,15 +276,15 @@ class Retrier:
         def plan(state: tenacity.RetryCallState) -> tuple[float, bool]:
             number = state.attempt_number
             if number not in planned:
-                decision = decide(outcome_of(state), self._wall_clock())
+                decision = decide(outcome_of(state), clock.wall())
                 if decision is True:
-                    planned[number] = (policy.backoff(number, self._rng), False)
+                    planned[number] = (policy.backoff(number, clock.rng), False)
                 else:
                     planned[number] = (float(decision), True)
             return planned[number]
 
         def should_retry(state: tenacity.RetryCallState) -> bool:
-            return decide(outcome_of(state), self._wall_clock()) is not False
+            return decide(outcome_of(state), clock.wall()) is not False
 
         def should_stop(state: tenacity.RetryCallState) -> bool:
             if state.attempt_number >= policy.attempts:
@@ -271,15 +292,17 @@ class Retrier:
             delay, server_chosen = plan(state)
             if server_chosen and delay > policy.max_retry_after_seconds:
                 return True
-            return self._clock() - started + delay > policy.max_total_seconds
+            return clock.monotonic() - started + delay > policy.max_total_seconds
 
         def before_sleep(state: tenacity.RetryCallState) -> None:
-            _LOG.info(
+            delay = plan(state)[0]
+            self._log.info(
                 "retrying %s in %.2f s (attempt %d of %d)",
                 what,
-                plan(state)[0],
+                delay,
                 state.attempt_number + 1,
                 policy.attempts,
+                extra={"wait_seconds": delay},
             )
 
         def give_back(state: tenacity.RetryCallState) -> _T:
@@ -291,13 +314,19 @@ class Retrier:
         def numbered_attempt() -> _T:
             nonlocal attempts_made
             attempts_made += 1
+            if attempts_made == 1:  # tenacity's first attempt is the one already made: replay its outcome
+                failed, outcome = first
+                if failed:
+                    assert isinstance(outcome, BaseException)
+                    raise outcome
+                return outcome  # type: ignore[return-value]
             return attempt(attempts_made)
 
         retrying = tenacity.Retrying(
             retry=should_retry,
             stop=should_stop,
             wait=lambda state: plan(state)[0],
-            sleep=self._sleep,
+            sleep=clock.sleep,
             before_sleep=before_sleep,
             retry_error_callback=give_back,
             reraise=True,

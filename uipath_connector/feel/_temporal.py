@@ -56,7 +56,7 @@ def parse_duration(text: str) -> dt.timedelta:
     """Parse an ISO-8601 days-and-time duration such as a ``retryBackoff`` header.
 
     Accepts ``PnW``, ``PnDTnHnMn.nS`` (any subset of the components), a leading ``-`` and lower-case
-    letters (as Java's ``Duration.parse`` does, reference/camunda-connector.md §4.1). Years and months
+    letters (as Java's ``Duration.parse`` does, Camunda's ConnectorJobHandler). Years and months
     are rejected because a timedelta cannot hold them.
 
     >>> parse_duration("PT30S")

@@ -1,6 +1,6 @@
 """A small, documented subset of FEEL for result and error expressions (see ``docs/feel.md``).
 
->>> from uipath_connector.runtime.feel import evaluate
+>>> from uipath_connector.feel import evaluate
 >>> response = {"body": {"value": [{"Status": "New"}]}}
 >>> evaluate("= {itemStatus: response.body.value[1].Status}", {"response": response})
 {'itemStatus': 'New'}
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ._errors import FeelError, FeelEvaluationError, FeelSyntaxError, FeelUnsupportedError
 from ._expression import FeelExpression, evaluate, parse
-from ._temporal import parse_duration
+from ._temporal import format_duration, parse_duration
 
 __all__ = [
     "FeelError",
@@ -22,6 +22,7 @@ __all__ = [
     "FeelSyntaxError",
     "FeelUnsupportedError",
     "evaluate",
+    "format_duration",
     "parse",
     "parse_duration",
 ]

@@ -1,0 +1,79 @@
+"""``uipath-connector template --out FILE`` and stdout: the element template handed to a user, from any folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from uipath_connector.cli import main
+from uipath_connector.cli._template_command import is_repository_root
+from uipath_connector.templates import render_template, uipath_template
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = render_template(uipath_template())
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder outside the repository, even one with an element-templates/ folder of the user's own."""
+    (tmp_path / "element-templates").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_out_writes_the_template_anywhere(elsewhere: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--out", "modeler/uipath.json"]) == 2
+    assert capsys.readouterr().err == (
+        "uipath-connector template: cannot write modeler/uipath.json: No such file or directory\n"
+    )
+    (elsewhere / "modeler").mkdir()
+    assert main(["template", "-o", "modeler/uipath.json"]) == 0
+    assert capsys.readouterr().out == "wrote modeler/uipath.json\n"
+    assert (elsewhere / "modeler" / "uipath.json").read_text(encoding="utf-8") == GENERATED
+    assert sorted(path.name for path in (elsewhere / "element-templates").iterdir()) == []
+
+
+def test_out_into_a_folder_uses_the_template_file_name(elsewhere: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--out", "element-templates"]) == 0
+    assert capsys.readouterr().out == "wrote element-templates/uipath-connector.json\n"
+    assert json.loads((elsewhere / "element-templates" / "uipath-connector.json").read_text("utf-8"))["id"]
+
+
+def test_out_overwrites_a_users_older_copy_without_version_rules(
+    elsewhere: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = elsewhere / "uipath.json"
+    old.write_text('{"version": 99}', encoding="utf-8")
+    assert main(["template", "--out", str(old)]) == 0
+    assert old.read_text(encoding="utf-8") == GENERATED
+    assert not (elsewhere / "versioned").exists()
+
+
+def test_out_dash_and_no_option_outside_a_clone_print_it(elsewhere: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--out", "-"]) == 0
+    assert capsys.readouterr().out == GENERATED
+    assert main(["template"]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (GENERATED, "")
+    assert "repository root" not in GENERATED
+
+
+def test_out_and_output_together_are_refused(elsewhere: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--out", "a.json", "--output", "b.json"]) == 2
+    assert (
+        capsys.readouterr().err == "uipath-connector template: --out and --output do not go together; use --out FILE\n"
+    )
+    assert list(elsewhere.glob("*.json")) == []
+
+
+def test_the_repository_root_is_recognised_and_nothing_else() -> None:
+    assert is_repository_root(ROOT)
+    assert not is_repository_root(ROOT / "docs")
+    assert not is_repository_root(ROOT / "element-templates")
+
+
+def test_the_generated_template_is_the_committed_one() -> None:
+    # What --out writes from an installed wheel equals the file the wheel ships (copied from element-templates/).
+    assert (ROOT / "element-templates" / "uipath-connector.json").read_text(encoding="utf-8") == GENERATED

@@ -1,0 +1,377 @@
+"""The requester: one logical HTTP request, from a path to an envelope or an error.
+
+A one-way pipeline (httpx's shape): URL and headers -> authentication -> retried exchange -> envelope -> error
+mapping. What is specific to one service (its base URL, fixed headers such as UiPath's folder header, how its
+error bodies read) comes in through the constructor; everything else lives here:
+
+* every request carries ``Authorization: Bearer <token>`` and ``Accept: application/json``; ``Content-Type``
+  only with a body; redirects are not followed (a redirect is an answer, not a success);
+* retries follow the caller's decision function (see ``_retry``) within one time budget per operation, and a
+  401 is sent once more with a fresh token when the authenticator can refresh;
+* transport failures become :class:`~._errors.HttpConnectionError` (or the connector's subclass) with the
+  network codes of Camunda's HTTP client; answers >= 400 become the connector's errors;
+* every message, error variable and log line is masked with every secret value the requester knows: the
+  credentials, the secrets the job used, and the access tokens it sent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Protocol
+from urllib.parse import quote, urlsplit
+
+import attrs
+import requests
+
+from ..sdk import ConnectorError, HttpResponse, mask_secrets
+from ._auth import Authenticator
+from ._clock import Clock
+from ._errors import MALFORMED_RESPONSE, HttpConnectionError, TokenEndpointError, response_variables
+from ._retry import Decision, Retrier, RetryPolicy, decide_token, retry_after_seconds, transport_phase
+from ._sessions import ThreadSessions
+
+__all__ = ["AnswerError", "Requester", "SendCount", "query_string", "unreadable_json"]
+
+_LOG = logging.getLogger("uipath_connector.http")
+
+
+class AnswerError(Protocol):
+    """Maps an answer >= 400 (already masked) to the connector's error; ``what`` names the request."""
+
+    def __call__(
+        self, envelope: HttpResponse, what: str, /, *, retry_after: float | None, note: str
+    ) -> ConnectorError: ...
+
+
+def _generic_answer_error(envelope: HttpResponse, what: str, *, retry_after: float | None, note: str) -> ConnectorError:
+    reason = f" {envelope.reason}" if envelope.reason else ""
+    return ConnectorError(
+        str(envelope.status),
+        f"the server answered {envelope.status}{reason} to {what}{note}",
+        response_variables(envelope),
+    )
+
+
+@attrs.define
+class SendCount:
+    """How many times one logical request went out (retries and the re-send after a 401 included)."""
+
+    count: int = 0
+
+
+def query_string(params: Mapping[str, str]) -> str:
+    """Spaces as ``%20`` (as Camunda's Apache client sends them), quotes kept readable; ``&``, ``#``, ``%`` encoded.
+
+    >>> query_string({"$filter": "Name eq 'a&b'"})
+    "$filter=Name%20eq%20'a%26b'"
+    """
+    return "&".join(f"{name}={quote(value, safe=chr(39))}" for name, value in params.items())
+
+
+def _header_pairs(response: requests.Response) -> list[tuple[str, str]]:
+    raw_headers = getattr(response.raw, "headers", None)
+    if raw_headers is not None and hasattr(raw_headers, "iteritems"):
+        return [(str(name), str(value)) for name, value in raw_headers.iteritems()]
+    return list(response.headers.items())
+
+
+def unreadable_json(response: requests.Response, body: object) -> bool:
+    """A body that says it is JSON but does not parse: a broken or cut answer.
+
+    Camunda's REST connector would hand such a body on as text, and a result expression such as
+    ``response.body.Id`` would then quietly give null; here it is an error instead. ``body`` is the envelope's,
+    already read: parsed JSON needs no second parse, only the check that its bytes were UTF-8 (the envelope
+    decodes with replacement, ``json.loads`` would refuse).
+    """
+    if "json" not in response.headers.get("Content-Type", "").lower() or not response.content.strip():
+        return False
+    try:
+        if body is None or isinstance(body, str):
+            json.loads(response.content)
+        else:
+            response.content.decode("utf-8", "surrogatepass")  # as json.loads decodes bytes
+    except ValueError:
+        return True
+    return False
+
+
+class Requester:
+    """Sends logical requests to one service with one authenticator.
+
+    >>> from uipath_connector.http import BearerAuthenticator
+    >>> Requester("https://api.example/v1", BearerAuthenticator("eyJ..."), timeout_seconds=20).base_url
+    'https://api.example/v1'
+
+    ``sessions`` hands each thread its kept-alive session (one per requester by default); ``session`` pins one
+    session for every thread (only for a requester used by one thread). ``clock`` is fixed when given, else the
+    installed one (:func:`~._clock.use_clock`). ``server_name`` starts the messages of answers that the
+    connector's ``answer_error`` does not word itself; ``logger`` is where attempts and retries are logged (a
+    connector's own logger, so its users configure one name).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        authenticator: Authenticator,
+        *,
+        timeout_seconds: float,
+        headers: Mapping[str, str] | None = None,
+        retry_policy: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        sessions: ThreadSessions | None = None,
+        session: requests.Session | None = None,
+        secret_values: Iterable[str] = (),
+        answer_error: AnswerError = _generic_answer_error,
+        connection_error: type[HttpConnectionError] = HttpConnectionError,
+        server_name: str = "the server",
+        logger: logging.Logger = _LOG,
+    ):
+        self.base_url = base_url
+        self.server_name = server_name
+        self.authenticator = authenticator
+        self.timeout = (float(timeout_seconds), float(timeout_seconds))
+        self._base_path = urlsplit(base_url).path
+        self._fixed_headers = dict(headers or {})
+        self.policy = retry_policy if retry_policy is not None else RetryPolicy()
+        self.retrier = Retrier(self.policy, clock=clock, logger=logger)
+        self._log = logger
+        self._sessions = sessions if sessions is not None else ThreadSessions()
+        self._session = session
+        self._answer_error = answer_error
+        self._connection_error = connection_error
+        self._secret_values = tuple(value for value in (*authenticator.secret_values, *secret_values) if value)
+        # Access tokens this requester sent (the last two: the one before and after a refresh), masked like
+        # secrets in case an error body echoes one; they are not job secrets, so the runtime cannot mask them.
+        self._sent_tokens: tuple[str, ...] = ()
+        # A thread waiting for another thread's token request waits at most as long as that request may take.
+        self.token_wait_seconds = self.policy.max_total_seconds + sum(self.timeout) + self.policy.max_backoff_seconds
+
+    def __repr__(self) -> str:
+        return f"Requester(base_url={self.mask(self.base_url)!r}, authenticator={self.authenticator!r})"
+
+    @property
+    def clock(self) -> Clock:
+        """The clock of this requester's retries and budgets."""
+        return self.retrier.clock
+
+    # -- sending ---------------------------------------------------------------------------------------
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        decide: Callable[[requests.Response | BaseException, datetime], Decision],
+        started: float,
+        sends: SendCount | None = None,
+    ) -> requests.Response:
+        """One logical request: retried per ``decide``, and sent once more with a fresh token after a 401.
+
+        ``path`` is relative to the base URL; ``started`` (a ``retrier.now()`` reading) is when the operation
+        began, so its retries share one time budget; ``sends`` counts attempts. Transport failures are raised as
+        ``requests`` exceptions for the caller to judge (:meth:`network_error` words them).
+        """
+        sends = sends if sends is not None else SendCount()
+        url = self.base_url + path + (f"?{query_string(params)}" if params else "")
+        log_path = self._base_path + path
+        token = self._access_token()
+        for refreshed in (False, True):
+            self._remember_token(token)
+            headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", **self._fixed_headers}
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+
+            def attempt(number: int, headers: Mapping[str, str] = headers) -> requests.Response:
+                sends.count += 1
+                return self._exchange(method, url, log_path, headers, body, number)
+
+            response: requests.Response = self.retrier.call(attempt, decide, what=f"{method} {path}", started=started)
+            if response.status_code != 401 or refreshed or not self.authenticator.refreshes:
+                return response
+            self.authenticator.refused(token)
+            self._log.info("%s %s: the server refused the token (401); fetching a new one once", method, path)
+            token = self._access_token()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        decide: Callable[[requests.Response | BaseException, datetime], Decision],
+        what: str | None = None,
+    ) -> HttpResponse:
+        """:meth:`send`, then :meth:`result`: the envelope of a success or the mapped error, for requests that may
+        be retried per ``decide`` without further thought. ``what`` names the request in errors (default
+        ``"METHOD path"``).
+
+        >>> import responses
+        >>> from uipath_connector.http import BearerAuthenticator, decide_get
+        >>> requester = Requester("https://api.example", BearerAuthenticator("t"), timeout_seconds=5)
+        >>> with responses.RequestsMock() as mock:
+        ...     _ = mock.get("https://api.example/items", json={"value": []})
+        ...     requester.request("GET", "/items", decide=decide_get).body
+        {'value': []}
+        """
+        what = what or f"{method} {path}"
+        try:
+            response = self.send(method, path, params=params, body=body, decide=decide, started=self.retrier.now())
+        except requests.RequestException as error:
+            raise self.network_error(error, what) from None
+        return self.result(response, what)
+
+    def post_form(self, url: str, headers: Mapping[str, str], form: Mapping[str, str]) -> HttpResponse:
+        """POST a form to an absolute URL (a token endpoint): retried like a GET, answered as an envelope.
+
+        Answers >= 400 are returned, masked, for the caller to read; transport failures raise the connection error.
+        """
+        endpoint_path = urlsplit(url).path
+        try:
+            response = self.retrier.call(
+                lambda attempt: self._exchange("POST", url, endpoint_path, headers, form, attempt),
+                decide_token,
+                what="token request",
+            )
+        except requests.RequestException as error:
+            raise self.network_error(error, f"POST {url} (token)") from None
+        envelope = self.envelope(response)
+        return envelope if 200 <= envelope.status < 300 else self.masked_envelope(envelope)
+
+    def _access_token(self) -> str:
+        try:
+            return self.authenticator.access_token(self)
+        except (TokenEndpointError, HttpConnectionError) as error:
+            self.mask_error(error)
+            raise
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        log_path: str,
+        headers: Mapping[str, str],
+        body: bytes | Mapping[str, str] | None,
+        attempt: int,
+    ) -> requests.Response:
+        session = self._session if self._session is not None else self._sessions.get()
+        # Timing and masking the path cost a clock read and a scan per secret: only paid when the line is written.
+        if not self._log.isEnabledFor(logging.DEBUG):
+            return session.request(
+                method, url, headers=dict(headers), data=body, timeout=self.timeout, allow_redirects=False
+            )
+        monotonic = self.clock.monotonic
+        began = monotonic()
+        try:
+            response = session.request(
+                method, url, headers=dict(headers), data=body, timeout=self.timeout, allow_redirects=False
+            )
+        except requests.RequestException as error:
+            self._log.debug(
+                "%s %s -> %s after %.1f ms (attempt %d)",
+                method,
+                self.mask(log_path),
+                type(error).__name__,
+                (monotonic() - began) * 1000,
+                attempt,
+            )
+            raise
+        self._log.debug(
+            "%s %s -> %d in %.1f ms (attempt %d)",
+            method,
+            self.mask(log_path),
+            response.status_code,
+            (monotonic() - began) * 1000,
+            attempt,
+        )
+        return response
+
+    def _remember_token(self, token: str) -> None:
+        if self.authenticator.refreshes and token not in self._sent_tokens:
+            self._sent_tokens = (*self._sent_tokens[-1:], token)
+
+    # -- answers ---------------------------------------------------------------------------------------
+
+    def envelope(self, response: requests.Response) -> HttpResponse:
+        """Camunda's response envelope of an answer (not masked: a success is the caller's data)."""
+        return HttpResponse.from_parts(response.status_code, response.reason, _header_pairs(response), response.content)
+
+    def result(self, response: requests.Response, what: str, envelope: HttpResponse | None = None) -> HttpResponse:
+        """The envelope of a success, or the error of an answer >= 400 or of a 2xx whose JSON does not parse."""
+        envelope = envelope if envelope is not None else self.envelope(response)
+        if envelope.status >= 400:
+            raise self.answer_error(envelope, what)
+        if unreadable_json(response, envelope.body):
+            raise ConnectorError(
+                MALFORMED_RESPONSE,
+                self.mask(
+                    f"{self.server_name} answered {envelope.status} {envelope.reason or ''} to {what} with a body "
+                    "that is not valid JSON, so the result cannot be read"
+                ),
+            )
+        return envelope
+
+    def answer_error(self, envelope: HttpResponse, what: str) -> ConnectorError:
+        """The error for an answer >= 400, with every secret value masked in its message and variables."""
+        envelope = self.masked_envelope(envelope)
+        retry_after = retry_after_seconds(envelope.header("Retry-After"), self.clock.wall())
+        note = " (also with a freshly fetched token)" if envelope.status == 401 and self.authenticator.refreshes else ""
+        error = self._answer_error(envelope, what, retry_after=retry_after, note=note)
+        self.mask_error(error)
+        return error
+
+    def network_error(self, error: requests.RequestException, what: str) -> HttpConnectionError:
+        """The network codes and messages of Camunda's HTTP client for transport failures."""
+        phase = transport_phase(error)
+        if phase == "tls":
+            code = "SSL_HANDSHAKE_FAILED"
+            root: BaseException = error
+            while root.__cause__ is not None or (root.args and isinstance(root.args[0], BaseException)):
+                root = root.__cause__ if root.__cause__ is not None else root.args[0]
+            message = f"TLS handshake failed: {str(root)[:200] or type(root).__name__}. Check the server's certificate"
+        elif isinstance(error, requests.Timeout):
+            code, message = "408", "The request timed out. Please try increasing the read and connection timeouts."
+        elif isinstance(error, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            # A body cut off mid-stream is an IOException in Camunda's client too, hence its "408".
+            code, message = "408", "An error occurred while executing the request, or the connection was aborted"
+        else:
+            code, message = "500", f"Error while executing an HTTP request: {type(error).__name__}"
+        return self._connection_error(code, self.mask(f"{message} ({what})"), request_sent=phase == "after-send")
+
+    # -- masking: the one place that applies the SDK's secret mask to what leaves the requester ------------
+
+    def mask(self, text: str) -> str:
+        """``text`` with every secret value this requester knows replaced by ``***``."""
+        secrets = (*self._secret_values, *self._sent_tokens)
+        return mask_secrets(text, secrets) if secrets else text
+
+    def masked(self, value: object) -> object:
+        """A JSON-like value with every string (keys included) masked."""
+        if isinstance(value, str):
+            return self.mask(value)
+        if isinstance(value, Mapping):
+            return {self.mask(str(key)): self.masked(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.masked(item) for item in value]
+        return value
+
+    def masked_envelope(self, envelope: HttpResponse) -> HttpResponse:
+        """An answer with every secret value masked (an error's body and headers become error variables)."""
+        headers = self.masked(dict(envelope.headers))
+        assert isinstance(headers, dict)
+        return HttpResponse(envelope.status, headers, self.masked(envelope.body), envelope.reason)
+
+    def mask_error(self, error: ConnectorError) -> None:
+        """Mask an error's message and variables in place."""
+        masked = self.mask(error.message)
+        error.message = masked
+        error.args = (masked,)
+        variables = self.masked(error.variables)
+        assert isinstance(variables, dict)
+        error.variables = variables
