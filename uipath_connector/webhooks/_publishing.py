@@ -118,7 +118,7 @@ class DispatcherStats:
 
 
 class MessageDispatcher:
-    """Publishes messages from a bounded queue on a background thread, and remembers recent message ids.
+    """Publishes messages from a bounded queue on background threads (``workers``), and remembers recent message ids.
 
     The webhook receiver hands messages over with :meth:`submit` and answers at once; the reconciler calls
     :meth:`publish_now`, which waits, because it may only move its watermark past what was published. Both share
@@ -137,10 +137,11 @@ class MessageDispatcher:
         retry_policy: PublishRetryPolicy | None = None,
         max_queued: int = 10_000,
         remember: int = 100_000,
+        workers: int = 4,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        if max_queued < 1 or remember < 0:
-            raise ValueError("max_queued is at least 1 and remember at least 0")
+        if max_queued < 1 or remember < 0 or not 1 <= workers <= 64:
+            raise ValueError("max_queued is at least 1, remember at least 0, workers 1 to 64")
         self._publisher = publisher
         self._policy = retry_policy if retry_policy is not None else PublishRetryPolicy()
         self._queue: queue.Queue[QueueItemMessage | None] = queue.Queue(maxsize=max_queued)
@@ -150,30 +151,36 @@ class MessageDispatcher:
         self._idle = threading.Condition(self._lock)
         self._pending = 0
         self._sleep = sleep
-        self._thread: threading.Thread | None = None
+        self._workers = workers
+        self._threads: list[threading.Thread] = []
         self.stats = DispatcherStats()
 
     def start(self) -> None:
-        """Start the background thread (idempotent)."""
+        """Start the publishing threads (idempotent)."""
         with self._lock:
-            if self._thread is not None:
+            if self._threads:
                 return
-            self._thread = threading.Thread(target=self._run, name="uipath-webhook-publisher", daemon=True)
-            self._thread.start()
+            for number in range(self._workers):
+                thread = threading.Thread(target=self._run, name=f"uipath-webhook-publisher-{number}", daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Publish what is queued (for at most ``timeout`` seconds), then stop the thread."""
+        """Publish what is queued (for at most ``timeout`` seconds), then stop the threads."""
         with self._lock:
-            thread = self._thread
-        if thread is None:
+            threads = list(self._threads)
+        if not threads:
             return
-        self.wait_idle(timeout)
-        try:
-            self._queue.put_nowait(None)
-        except queue.Full:
-            _LOG.warning("publisher queue still full when closing; queued messages are left to the reconciler")
-            return
-        thread.join(timeout)
+        if not self.wait_idle(timeout):
+            _LOG.warning("messages still queued after %gs; they are left to the reconciler", timeout)
+        for _ in threads:
+            try:
+                self._queue.put_nowait(None)
+            except queue.Full:
+                return
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def submit(self, messages: Iterable[QueueItemMessage]) -> bool:
         """Queue ``messages`` for publication; False (nothing queued) when the queue has no room for all of them."""
