@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
     "README.md",
     "docs/index.md",
+    "docs/getting-started.md",
     "docs/operations.md",
     "docs/authentication.md",
     "docs/errors-and-retries.md",

@@ -158,7 +158,7 @@ def _worker(args: argparse.Namespace) -> int:
         # The package is not on PyPI yet, so `pip install 'uipath-connector[extra]'` would fail: name what works.
         _WORKER_LOGGER.error(
             "%s; install the [%s] extra: in a clone `pip install -e '.[%s]'`, or from a built wheel "
-            "`pip install 'uipath_connector-<version>-py3-none-any.whl[%s]'` (README: Install)",
+            "`pip install 'uipath_connector-<version>-py3-none-any.whl[%s]'` (docs/getting-started.md)",
             error,
             extra,
             extra,
