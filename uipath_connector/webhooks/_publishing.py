@@ -147,6 +147,7 @@ class MessageDispatcher:
         self._queue: queue.Queue[QueueItemMessage | None] = queue.Queue(maxsize=max_queued)
         self._remember = remember
         self._recent: OrderedDict[str, None] = OrderedDict()
+        self._in_flight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._pending = 0
@@ -195,12 +196,28 @@ class MessageDispatcher:
         return True
 
     def publish_now(self, message: QueueItemMessage) -> PublishOutcome:
-        """Publish on the calling thread (with retries); an id published recently is not sent again."""
-        if self._seen(message.message_id):
+        """Publish on the calling thread (with retries); an id published recently is not sent again.
+
+        A message whose id another thread is publishing right now waits for that attempt (a doubled delivery
+        arrives within milliseconds): when it succeeded, this one is not sent.
+        """
+        while True:
             with self._lock:
-                self.stats.skipped_duplicates += 1
-            return PublishOutcome.ALREADY_PUBLISHED
-        outcome = publish_with_retry(self._publisher, message, self._policy, sleep=self._sleep)
+                if message.message_id in self._recent:
+                    self._recent.move_to_end(message.message_id)
+                    self.stats.skipped_duplicates += 1
+                    return PublishOutcome.ALREADY_PUBLISHED
+                running = self._in_flight.get(message.message_id)
+                if running is None:
+                    running = self._in_flight[message.message_id] = threading.Event()
+                    break
+            running.wait(self._policy.max_total_seconds + 60)
+        try:
+            outcome = publish_with_retry(self._publisher, message, self._policy, sleep=self._sleep)
+        except BaseException:
+            with self._lock:
+                self._in_flight.pop(message.message_id).set()
+            raise
         with self._lock:
             if outcome is PublishOutcome.PUBLISHED:
                 self.stats.published += 1
@@ -212,6 +229,7 @@ class MessageDispatcher:
                 self._recent[message.message_id] = None
                 while len(self._recent) > self._remember:
                     self._recent.popitem(last=False)
+            self._in_flight.pop(message.message_id).set()
         return outcome
 
     def wait_idle(self, timeout: float) -> bool:
@@ -224,13 +242,6 @@ class MessageDispatcher:
                     return False
                 self._idle.wait(left)
         return True
-
-    def _seen(self, message_id: str) -> bool:
-        with self._lock:
-            if message_id in self._recent:
-                self._recent.move_to_end(message_id)
-                return True
-            return False
 
     def _run(self) -> None:
         while True:
