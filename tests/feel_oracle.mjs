@@ -5,17 +5,18 @@
 // stdout: one JSON object per line: {"value": <encoded value>} or {"error": "<message>"}
 //
 // Encoding, shared with the Python side: durations {"$duration": iso}, dates {"$date": iso},
-// date-times {"$dateTime": iso}, functions {"$function": true}; everything else is plain JSON.
+// date-times {"$dateTime": iso}, times {"$time": iso}, ranges {"$range": [start, end, startIncluded,
+// endIncluded]}, functions {"$function": true}; everything else is plain JSON.
 // bpmnError / jobError / ignoreError are context functions with the shapes of
-// uipath_connector.feel (Camunda's connector error handling).
+// uipath_connector.feel (Camunda's connector functions).
 import { createInterface } from 'node:readline';
-import { evaluate, FeelDate, FeelDateTime, FeelDuration } from 'feelin';
+import { evaluate, FeelDate, FeelDateTime, FeelDuration, FeelRange, FeelTime } from 'feelin';
 
 const ZERO = evaluate('duration("PT0S")').value;
 
 const connectorFunctions = {
   bpmnError: (errorCode, errorMessage, variables) => ({
-    errorType: 'bpmnError', errorCode, errorMessage, variables: variables ?? {}
+    errorType: 'bpmnError', errorCode, errorMessage: errorMessage ?? '', variables: variables ?? {}
   }),
   jobError: (errorMessage, variables, retries, retryBackoff) => ({
     errorType: 'jobError',
@@ -32,6 +33,10 @@ function encode(value) {
   if (value instanceof FeelDuration) return { $duration: value.iso };
   if (value instanceof FeelDateTime) return { $dateTime: value.iso };
   if (value instanceof FeelDate) return { $date: value.iso };
+  if (value instanceof FeelTime) return { $time: value.iso };
+  if (value instanceof FeelRange) {
+    return { $range: [encode(value.start), encode(value.end), value['start included'], value['end included']] };
+  }
   if (typeof value === 'function') return { $function: true };
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   if (Array.isArray(value)) return value.map(encode);

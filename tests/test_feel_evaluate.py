@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from uipath_connector.feel import (
     FeelError,
     FeelEvaluationError,
+    YearsMonthsDuration,
     evaluate,
     parse,
     parse_duration,
+    to_json_value,
 )
 
 # -- connector functions (Camunda's connector error handling) ------------------------------------------
@@ -128,9 +130,12 @@ def test_parse_duration_rejects_years_and_months(text: str) -> None:
         parse_duration(text)
 
 
-def test_feel_duration_with_years_is_an_evaluation_error_not_a_wrong_value() -> None:
-    with pytest.raises(FeelEvaluationError, match=r"duration 'P1Y' has years or months"):
-        evaluate('duration("P1Y")')
+def test_years_and_months_durations_are_their_own_type() -> None:
+    assert evaluate('duration("P1Y")') == YearsMonthsDuration(12)
+    assert evaluate('@"P1Y2M" + @"P10M"') == YearsMonthsDuration(24)
+    assert evaluate('date("2024-01-31") + @"P1M"') == dt.date(2024, 2, 29)  # clamped, as Java's plusMonths
+    assert evaluate('duration("P1Y2DT3H")') is None  # years and days do not mix in FEEL
+    assert to_json_value(evaluate('@"P14M"')) == "P1Y2M"
 
 
 # -- temporal values ------------------------------------------------------------------------------------
@@ -172,11 +177,16 @@ def test_numbers_are_plain_json_types() -> None:
     assert evaluate("10 / 2") == 5
     assert type(evaluate("10 / 2")) is int
     assert type(evaluate("1.0")) is int
-    assert evaluate("0.1 + 0.2") == 0.30000000000000004
+    # 34 significant digits, half-even, as Camunda's BigDecimal (DECIMAL128); feelin: 0.30000000000000004
+    assert evaluate("0.1 + 0.2") == Decimal("0.3")
+    assert evaluate("1 / 3") == Decimal("0." + "3" * 34)
     assert evaluate("1 / 0") is None
-    assert evaluate("10 ** 400") is None
+    assert evaluate("10 ** 400") == Decimal("1E+400")
     assert evaluate("2 ** 64") == 18446744073709551616
-    assert evaluate("x + 1", {"x": Decimal("1.5")}) == 2.5
+    assert evaluate("2 ** 200") == Decimal("1.606938044258990275541962092341163E+60")
+    assert evaluate("x + 1", {"x": Decimal("1.5")}) == Decimal("2.5")
+    assert evaluate("x + 1", {"x": 0.1}) == Decimal("1.1")  # a JSON float is read as the decimal it prints as
+    assert to_json_value(evaluate("0.1 + 0.2")) == 0.3
 
 
 def test_results_are_the_callers_values_not_copies() -> None:

@@ -11,26 +11,35 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from feel_corpus import CASES, CONTEXTS, KNOWN_DIFFERENCES
 
-from uipath_connector.feel import FeelError, evaluate
-from uipath_connector.feel._temporal import format_date, format_datetime, format_duration
+from uipath_connector.feel import FeelError, FeelFunction, Range, YearsMonthsDuration, evaluate
+from uipath_connector.feel._temporal import format_date, format_datetime, format_duration, format_time
 
 ROOT = Path(__file__).resolve().parent.parent
 ORACLE = ROOT / "tests" / "feel_oracle.mjs"
 
 
 def encode(value: object) -> object:
-    """Our value in the oracle's JSON encoding (see tests/feel_oracle.mjs)."""
-    if isinstance(value, dt.timedelta):
+    """Our value in the oracle's JSON encoding (see tests/feel_oracle.mjs); decimals as the double feelin holds."""
+    if isinstance(value, (dt.timedelta, YearsMonthsDuration)):
         return {"$duration": format_duration(value)}
     if isinstance(value, dt.datetime):
         return {"$dateTime": format_datetime(value)}
     if isinstance(value, dt.date):
         return {"$date": format_date(value)}
+    if isinstance(value, dt.time):
+        return {"$time": format_time(value)}
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Range):
+        return {"$range": [encode(value.start), encode(value.end), value.start_included, value.end_included]}
+    if isinstance(value, FeelFunction):
+        return {"$function": True}
     if isinstance(value, list):
         return [encode(item) for item in value]
     if isinstance(value, dict):

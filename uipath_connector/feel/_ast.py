@@ -1,4 +1,4 @@
-"""Parse tree of the FEEL subset: small immutable nodes, each with its position in the source."""
+"""Parse tree of FEEL: small immutable nodes, each with its position in the source."""
 
 from __future__ import annotations
 
@@ -43,6 +43,24 @@ class ContextLiteral(Node):
 
 
 @dataclass(frozen=True)
+class RangeLiteral(Node):
+    """``[a..b]``, ``(a..b]``, ``]a..b[``; also the iteration domain ``a..b`` of ``for``."""
+
+    start: Node
+    end: Node
+    start_included: bool
+    end_included: bool
+
+
+@dataclass(frozen=True)
+class UnaryTestNode(Node):
+    """A comparison unary test as a value: ``< 10``, ``>= x``, ``!= "a"``, ``= 5``."""
+
+    operator: str
+    operand: Node
+
+
+@dataclass(frozen=True)
 class Unary(Node):
     operator: str
     operand: Node
@@ -64,8 +82,10 @@ class Between(Node):
 
 @dataclass(frozen=True)
 class In(Node):
+    """``value in test`` or ``value in (test, test, ...)``: true when any positive unary test holds."""
+
     value: Node
-    candidates: Node
+    tests: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
@@ -76,9 +96,48 @@ class Conditional(Node):
 
 
 @dataclass(frozen=True)
-class Call(Node):
-    function: str
+class Iteration:
+    """``name in domain`` of ``for``/``some``/``every``; ``end`` is set for ``name in start..end``."""
+
+    name: str
+    domain: Node
+    end: Node | None
+
+
+@dataclass(frozen=True)
+class For(Node):
+    iterations: tuple[Iteration, ...]
+    result: Node
+
+
+@dataclass(frozen=True)
+class Quantified(Node):
+    every: bool
+    iterations: tuple[Iteration, ...]
+    condition: Node
+
+
+@dataclass(frozen=True)
+class InstanceOf(Node):
+    value: Node
+    # a type name (str), or ("list", T), ("range", T), ("context", ((key, T), ...)), ("function", (T, ...), T)
+    type: object
+
+
+@dataclass(frozen=True)
+class FunctionDefinition(Node):
+    parameters: tuple[str, ...]
+    body: Node
+
+
+@dataclass(frozen=True)
+class Invocation(Node):
+    """A call: of a function by ``name`` (built-in, or a function value in scope) or of the value of ``target``."""
+
+    name: str | None
+    target: Node | None
     arguments: tuple[Node, ...]
+    argument_names: tuple[str, ...] | None  # for named arguments, in the order written
 
 
 COMPARISONS = frozenset({"=", "!=", "<", "<=", ">", ">="})

@@ -2,38 +2,62 @@
 
 Compiling once per cached parse keeps evaluation to a few function calls: no tree walk, no dispatch on
 node types at run time. FEEL's null semantics live here: a missing name or key is null, an operation on
-values of the wrong types is null, ``and``/``or`` are three-valued.
+values of the wrong types is null (with a warning), ``and``/``or`` are three-valued.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import decimal
+import itertools
 from collections import ChainMap
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 
 from ._ast import (
     COMPARISONS,
     Between,
     Binary,
-    Call,
     Conditional,
     ContextLiteral,
     Filter,
+    For,
+    FunctionDefinition,
     In,
+    InstanceOf,
+    Invocation,
+    Iteration,
     ListLiteral,
     Literal,
     Name,
     Node,
     Path,
+    Quantified,
+    RangeLiteral,
     Unary,
+    UnaryTestNode,
 )
-from ._builtins import FUNCTIONS
-from ._temporal import temporal_property
-from ._values import as_number, feel_compare, feel_equal, normalize_number
+from ._builtins import FUNCTIONS, FunctionSpec, call_builtin
+from ._temporal import YearsMonthsDuration, add_months, temporal_property
+from ._values import (
+    DECIMAL128,
+    FeelFunction,
+    Range,
+    UnaryTest,
+    feel_compare,
+    feel_equal,
+    normalize,
+    render,
+    to_number,
+    type_name,
+)
+from ._warnings import INVALID_TYPE, NO_FUNCTION_FOUND, NOT_COMPARABLE, TOO_MANY_ITERATIONS, warn
 
 Scope = Mapping[str, object]
 Compiled = Callable[[Scope], object]
+
+MAX_ITERATIONS = 1_000_000
+"""Items one ``for``/``some``/``every`` may produce; beyond it the result is null with a warning."""
 
 
 def compile_tree(node: Node) -> Compiled:
@@ -65,8 +89,22 @@ def compile_tree(node: Node) -> Compiled:
     if isinstance(node, Conditional):
         condition, then, otherwise = (compile_tree(n) for n in (node.condition, node.then, node.otherwise))
         return lambda scope: then(scope) if condition(scope) is True else otherwise(scope)
-    if isinstance(node, Call):
-        return _compile_call(node)
+    if isinstance(node, Invocation):
+        return _compile_invocation(node)
+    if isinstance(node, RangeLiteral):
+        return _compile_range(node)
+    if isinstance(node, UnaryTestNode):
+        return _compile_unary_test_value(node)
+    if isinstance(node, For):
+        return _compile_for(node)
+    if isinstance(node, Quantified):
+        return _compile_quantified(node)
+    if isinstance(node, InstanceOf):
+        test = _type_test(node.type)
+        value = compile_tree(node.value)
+        return lambda scope: test(value(scope))
+    if isinstance(node, FunctionDefinition):
+        return _compile_function_definition(node)
     raise TypeError(f"unknown FEEL node {node!r}")  # pragma: no cover - the parser builds only the above
 
 
@@ -85,19 +123,24 @@ def _compile_path(node: Path) -> Compiled:
     return path
 
 
+_RANGE_PROPERTIES = {"start", "end", "start included", "end included"}
+
+
 def member(value: object, key: str) -> object:
-    """``value.key``: a context entry, a projection over a list, a temporal property, else null."""
+    """``value.key``: a context entry, a projection over a list, a range or temporal property, else null."""
     if isinstance(value, Mapping):
         return value.get(key)
     if isinstance(value, list):
-        return [item.get(key) if isinstance(item, Mapping) else temporal_property(item, key) for item in value]
+        return [member(item, key) for item in value]
+    if isinstance(value, Range) and key in _RANGE_PROPERTIES:
+        return getattr(value, key.replace(" ", "_"))
     return temporal_property(value, key)
 
 
 def _is_number_literal(node: Node) -> bool:
     if isinstance(node, Unary):
         node = node.operand
-    return isinstance(node, Literal) and as_number(node.value) is not None
+    return isinstance(node, Literal) and to_number(node.value) is not None
 
 
 def _compile_filter(node: Filter) -> Compiled:
@@ -105,7 +148,7 @@ def _compile_filter(node: Filter) -> Compiled:
     # anything else is evaluated once and indexes when it yields a number, else filters item by item.
     # feelin differs only for function calls and non-number, non-boolean conditions (docs/feel.md).
     target, condition = compile_tree(node.target), compile_tree(node.condition)
-    per_item_only = isinstance(node.condition, (Binary, Between, In, Call)) and not (
+    per_item_only = isinstance(node.condition, (Binary, Between, In, Invocation, InstanceOf, Quantified)) and not (
         isinstance(node.condition, Binary) and node.condition.operator not in COMPARISONS | {"and", "or"}
     )
     constant_index = _is_number_literal(node.condition)
@@ -117,7 +160,7 @@ def _compile_filter(node: Filter) -> Compiled:
         items = value if isinstance(value, list) else [value]
         if not per_item_only:
             index = condition(scope)
-            if constant_index or (as_number(index) is not None and not isinstance(index, bool)):
+            if constant_index or (to_number(index) is not None):
                 return element_at(items, index)
         selected = []
         for item in items:
@@ -133,29 +176,33 @@ def _compile_filter(node: Filter) -> Compiled:
 
 def element_at(items: list[object], index: object) -> object:
     """1-based ``items[index]``; negative counts from the end; 0, fractions and out of range give null."""
-    number = as_number(index)
-    if number is None or isinstance(index, bool) or not float(number).is_integer():
+    number = to_number(index)
+    if number is None or (type(number) is not int):
         return None
-    position = int(number)
-    if position > 0 and position <= len(items):
-        return items[position - 1]
-    if position < 0 and -position <= len(items):
-        return items[position]
+    if 0 < number <= len(items):
+        return items[number - 1]
+    if number < 0 and -number <= len(items):
+        return items[number]
     return None
 
 
 # -- literals -----------------------------------------------------------------------------------------
 
 
-def _names(node: Node) -> Iterator[str]:
+def _names(node: object) -> Iterator[str]:
+    """Every name a subtree refers to (variables, and functions called by name)."""
     if isinstance(node, Name):
         yield node.name
+    if isinstance(node, Invocation) and node.name is not None:
+        yield node.name
+    if not isinstance(node, (Node, Iteration)):
+        return
     for value in vars(node).values():
         children = value if isinstance(value, tuple) else (value,)
         for child in children:
             if isinstance(child, tuple):  # a context entry (key, node)
                 child = child[1]
-            if isinstance(child, Node):
+            if isinstance(child, (Node, Iteration)):
                 yield from _names(child)
 
 
@@ -180,119 +227,200 @@ def _compile_context(node: ContextLiteral) -> Compiled:
     return context
 
 
+def _compile_range(node: RangeLiteral) -> Compiled:
+    start, end = compile_tree(node.start), compile_tree(node.end)
+    start_included, end_included = node.start_included, node.end_included
+
+    def range_(scope: Scope) -> object:
+        low, high = start(scope), end(scope)
+        if low is not None and high is not None and type_name(low) != type_name(high):
+            warn(INVALID_TYPE, f"a range needs endpoints of one type, got {type_name(low)} and {type_name(high)}")
+            return None
+        return Range(low, high, start_included, end_included)
+
+    return range_
+
+
+def _compile_unary_test_value(node: UnaryTestNode) -> Compiled:
+    operand = compile_tree(node.operand)
+    operator = node.operator
+
+    def unary_test(scope: Scope) -> object:
+        value = operand(scope)
+        if operator == "<":
+            return Range(None, value, False, False)
+        if operator == "<=":
+            return Range(None, value, False, True)
+        if operator == ">":
+            return Range(value, None, False, False)
+        if operator == ">=":
+            return Range(value, None, True, False)
+        if operator == "=":
+            return UnaryTest(lambda subject: feel_equal(subject, value), f"= {render(value)}")
+        return UnaryTest(lambda subject: _not(feel_equal(subject, value)), f"!= {render(value)}")
+
+    return unary_test
+
+
+def _not(value: object) -> object:
+    return (not value) if isinstance(value, bool) else None
+
+
 # -- operators ----------------------------------------------------------------------------------------
 
 
+def _decimal(operation: Callable[[Decimal, Decimal], Decimal], left: int | Decimal, right: int | Decimal) -> object:
+    try:
+        return normalize(operation(Decimal(left), Decimal(right)))
+    except decimal.DecimalException:
+        return None
+
+
 def negate(value: object) -> object:
-    number = as_number(value)
-    if number is not None and not isinstance(value, bool):
-        return normalize_number(-number)
-    if isinstance(value, dt.timedelta):
+    number = to_number(value)
+    if number is not None:
+        return normalize(-number)
+    if isinstance(value, (dt.timedelta, YearsMonthsDuration)):
         return -value
+    if value is not None:
+        warn(INVALID_TYPE, f"can't negate {type_name(value)} {render(value)}")
     return None
 
 
-def _numbers(left: object, right: object) -> tuple[int | float, int | float] | None:
-    if isinstance(left, bool) or isinstance(right, bool):
-        return None
-    a, b = as_number(left), as_number(right)
-    if a is None or b is None:
-        return None
-    return a, b
+def _mismatch(verb: str, left: object, right: object) -> None:
+    if left is not None and right is not None:
+        warn(INVALID_TYPE, f"can't {verb} {type_name(left)} {render(left)} and {type_name(right)} {render(right)}")
 
 
 def add(left: object, right: object) -> object:
-    numbers = _numbers(left, right)
-    if numbers is not None:
-        return normalize_number(numbers[0] + numbers[1])
+    a, b = to_number(left), to_number(right)
+    if a is not None and b is not None:
+        if type(a) is int and type(b) is int:
+            return normalize(a + b)
+        return _decimal(DECIMAL128.add, a, b)
     if isinstance(left, str) and isinstance(right, str):
         return left + right
-    if isinstance(right, dt.timedelta) and not isinstance(left, dt.timedelta):
-        left, right = right, left
-    if isinstance(left, dt.timedelta):
+    result = _add_temporal(left, right)
+    if result is None:
+        result = _add_temporal(right, left)
+    if result is None:
+        _mismatch("add", left, right)
+    return result
+
+
+def _add_temporal(left: object, right: object) -> object:
+    try:
         if isinstance(right, dt.timedelta):
-            return left + right
-        if isinstance(right, dt.datetime):
-            return right + left
-        if isinstance(right, dt.date) and not (left.seconds or left.microseconds):
-            return right + left
+            if isinstance(left, (dt.timedelta, dt.datetime)):
+                return left + right
+            if isinstance(left, dt.date):
+                # date + duration is a date: Camunda adds the duration to the date's midnight and keeps the day.
+                return (dt.datetime(left.year, left.month, left.day) + right).date()
+            if isinstance(left, dt.time):
+                moved = dt.datetime.combine(dt.date(2000, 1, 1), left.replace(tzinfo=None)) + right
+                return moved.time().replace(tzinfo=left.tzinfo)
+        if isinstance(right, YearsMonthsDuration):
+            if isinstance(left, YearsMonthsDuration):
+                return YearsMonthsDuration(left.months + right.months)
+            if isinstance(left, dt.date):
+                return add_months(left, right.months)
+    except (OverflowError, ValueError):
+        return None
     return None
 
 
 def subtract(left: object, right: object) -> object:
-    numbers = _numbers(left, right)
-    if numbers is not None:
-        return normalize_number(numbers[0] - numbers[1])
-    if isinstance(right, dt.timedelta):
-        if isinstance(left, dt.timedelta | dt.datetime):
-            return left - right
-        if isinstance(left, dt.date) and not (right.seconds or right.microseconds):
-            return left - right
-        return None
-    if isinstance(left, dt.datetime) and isinstance(right, dt.datetime):
-        if (left.tzinfo is None) != (right.tzinfo is None):
+    a, b = to_number(left), to_number(right)
+    if a is not None and b is not None:
+        if type(a) is int and type(b) is int:
+            return normalize(a - b)
+        return _decimal(DECIMAL128.subtract, a, b)
+    result = _subtract_temporal(left, right)
+    if result is None:
+        _mismatch("subtract", left, right)
+    return result
+
+
+def _subtract_temporal(left: object, right: object) -> object:
+    try:
+        if isinstance(right, (dt.timedelta, YearsMonthsDuration)) and not isinstance(left, (int, Decimal, str)):
+            if isinstance(left, (type(right), dt.date, dt.time)):
+                return _add_temporal(left, -right)
             return None
-        return left - right
-    if type(left) is dt.date and type(right) is dt.date:
-        return left - right
+        if isinstance(left, dt.datetime) and isinstance(right, dt.datetime):
+            if (left.tzinfo is None) != (right.tzinfo is None):
+                return None
+            return left - right
+        if type(left) is dt.date and type(right) is dt.date:
+            return left - right
+        if isinstance(left, dt.time) and isinstance(right, dt.time):
+            if (left.tzinfo is None) != (right.tzinfo is None):
+                return None
+            day = dt.date(2000, 1, 1)
+            return dt.datetime.combine(day, left) - dt.datetime.combine(day, right)
+    except (OverflowError, ValueError, TypeError):
+        return None
     return None
 
 
 def multiply(left: object, right: object) -> object:
-    numbers = _numbers(left, right)
-    if numbers is not None:
-        return normalize_number(numbers[0] * numbers[1])
-    if isinstance(right, dt.timedelta):
-        left, right = right, left
-    factor = as_number(right)
-    if isinstance(left, dt.timedelta) and factor is not None and not isinstance(right, bool):
-        return _scaled(left, factor)
+    a, b = to_number(left), to_number(right)
+    if a is not None and b is not None:
+        if type(a) is int and type(b) is int:
+            return normalize(a * b)
+        return _decimal(DECIMAL128.multiply, a, b)
+    if a is not None:
+        left, right, b = right, left, a
+    if b is not None:
+        try:
+            if isinstance(left, dt.timedelta):
+                return left * (b if type(b) is int else float(b))
+            if isinstance(left, YearsMonthsDuration):
+                return YearsMonthsDuration(int(left.months * b))
+        except (OverflowError, ValueError):
+            return None
+    _mismatch("multiply", left, right)
     return None
-
-
-def _scaled(duration: dt.timedelta, factor: float) -> dt.timedelta | None:
-    try:
-        return duration * factor
-    except OverflowError:
-        return None
 
 
 def divide(left: object, right: object) -> object:
-    numbers = _numbers(left, right)
-    if numbers is not None:
-        if numbers[1] == 0:
+    a, b = to_number(left), to_number(right)
+    if a is not None and b is not None:
+        if b == 0:
+            warn(INVALID_TYPE, f"division by zero: {render(a)} / 0")
             return None
-        a, b = numbers
         if type(a) is int and type(b) is int and a % b == 0:
-            return a // b  # exact, also beyond 2**53
-        return normalize_number(a / b)
-    if isinstance(left, dt.timedelta):
-        if isinstance(right, dt.timedelta):
-            return None if not right else normalize_number(left / right)
-        divisor = as_number(right)
-        if divisor and not isinstance(right, bool):
-            return _scaled(left, 1 / divisor)
+            return normalize(a // b)  # exact
+        return _decimal(DECIMAL128.divide, a, b)
+    try:
+        if isinstance(left, dt.timedelta):
+            if isinstance(right, dt.timedelta):
+                return None if not right else _decimal(DECIMAL128.divide, _micros(left), _micros(right))
+            if b:
+                return left / (b if type(b) is int else float(b))
+        if isinstance(left, YearsMonthsDuration):
+            if isinstance(right, YearsMonthsDuration):
+                return None if not right.months else _decimal(DECIMAL128.divide, left.months, right.months)
+            if b:
+                return YearsMonthsDuration(int(left.months / b))
+    except (OverflowError, ValueError):
+        return None
+    _mismatch("divide", left, right)
     return None
 
 
+def _micros(value: dt.timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
 def power(left: object, right: object) -> object:
-    numbers = _numbers(left, right)
-    if numbers is None:
+    a, b = to_number(left), to_number(right)
+    if a is None or b is None:
+        _mismatch("exponentiate", left, right)
         return None
-    base, exponent = numbers
-    # Exact integers while the result stays small; beyond that doubles, as feelin computes.
-    if (
-        type(base) is int
-        and type(exponent) is int
-        and exponent >= 0
-        and (exponent <= 1 or base.bit_length() * exponent <= 53)
-    ):
-        return base**exponent
-    try:
-        result = math.pow(base, exponent)
-    except (OverflowError, ValueError):
-        return None
-    return normalize_number(result)
+    if type(a) is int and type(b) is int and b >= 0 and (b <= 1 or a.bit_length() * b <= 120):
+        return normalize(a**b)
+    return _decimal(DECIMAL128.power, a, b)
 
 
 def _not_equal(left: object, right: object) -> object:
@@ -300,10 +428,14 @@ def _not_equal(left: object, right: object) -> object:
     return None if equal is None else not equal
 
 
-def _ordering(test: Callable[[int], bool]) -> Callable[[object, object], object]:
+def _ordering(symbol: str, test: Callable[[int], bool]) -> Callable[[object, object], object]:
     def compare(left: object, right: object) -> object:
         order = feel_compare(left, right)
-        return None if order is None else test(order)
+        if order is None:
+            if left is not None and right is not None:
+                warn(NOT_COMPARABLE, f"can't compare {render(left)} {symbol} {render(right)}")
+            return None
+        return test(order)
 
     return compare
 
@@ -316,10 +448,10 @@ _OPERATIONS: dict[str, Callable[[object, object], object]] = {
     "**": power,
     "=": feel_equal,
     "!=": _not_equal,
-    "<": _ordering(lambda order: order < 0),
-    "<=": _ordering(lambda order: order <= 0),
-    ">": _ordering(lambda order: order > 0),
-    ">=": _ordering(lambda order: order >= 0),
+    "<": _ordering("<", lambda order: order < 0),
+    "<=": _ordering("<=", lambda order: order <= 0),
+    ">": _ordering(">", lambda order: order > 0),
+    ">=": _ordering(">=", lambda order: order >= 0),
 }
 
 
@@ -350,15 +482,6 @@ def _compile_binary(node: Binary) -> Compiled:
 
         return disjunction
     operation = _OPERATIONS[node.operator]
-    if node.operator == "+":
-
-        def addition(scope: Scope) -> object:
-            a, b = left(scope), right(scope)
-            if type(a) is int and type(b) is int:
-                return a + b
-            return add(a, b)
-
-        return addition
     return lambda scope: operation(left(scope), right(scope))
 
 
@@ -378,22 +501,273 @@ def _compile_between(node: Between) -> Compiled:
     return between
 
 
+# -- unary tests (`in`) ------------------------------------------------------------------------------------
+
+Test = Callable[[object, Scope], object]
+
+
+def _compile_test(node: Node) -> Test:
+    """One positive unary test: applied to the value left of ``in``."""
+    if isinstance(node, UnaryTestNode):
+        operand = compile_tree(node.operand)
+        operation = _OPERATIONS[node.operator]
+        return lambda subject, scope: operation(subject, operand(scope))
+    expression = compile_tree(node)
+    if "?" in set(_names(node)):
+        # `x in ? > 5`: the test is a boolean expression over the input value `?`.
+        def with_input(subject: object, scope: Scope) -> object:
+            return _apply_test(subject, expression(ChainMap({"?": subject}, scope)), boolean=True)  # type: ignore[arg-type]
+
+        return with_input
+    return lambda subject, scope: _apply_test(subject, expression(scope), boolean=False)
+
+
+def _apply_test(subject: object, test: object, *, boolean: bool) -> object:
+    if boolean and isinstance(test, bool):
+        return test
+    if isinstance(test, Range):
+        return test.contains(subject)
+    if isinstance(test, UnaryTest):
+        return test(subject)
+    if isinstance(test, list) and not isinstance(subject, list):
+        return any(feel_equal(subject, candidate) is True for candidate in test)
+    return feel_equal(subject, test)
+
+
 def _compile_in(node: In) -> Compiled:
-    value, candidates = compile_tree(node.value), compile_tree(node.candidates)
+    value = compile_tree(node.value)
+    tests = [_compile_test(test) for test in node.tests]
 
     def in_(scope: Scope) -> object:
-        subject, pool = value(scope), candidates(scope)
-        if isinstance(pool, list):
-            return any(feel_equal(subject, candidate) is True for candidate in pool)
-        return feel_equal(subject, pool)
+        subject = value(scope)
+        outcome: object = False
+        for test in tests:
+            result = test(subject, scope)
+            if result is True:
+                return True
+            if result is None:
+                outcome = None
+        return outcome
 
     return in_
 
 
-def _compile_call(node: Call) -> Compiled:
-    implementation = FUNCTIONS[node.function].implementation
+# -- iteration -----------------------------------------------------------------------------------------------
+
+
+def _domain(iteration: Iteration) -> Callable[[Scope], list[object] | None]:
+    start = compile_tree(iteration.domain)
+    end = compile_tree(iteration.end) if iteration.end is not None else None
+
+    def domain(scope: Scope) -> list[object] | None:
+        first = start(scope)
+        if end is not None:
+            return _integers(first, end(scope), True, True)
+        if isinstance(first, list):
+            return first
+        if isinstance(first, Range):
+            return _integers(first.start, first.end, first.start_included, first.end_included)
+        if first is None:
+            return None
+        return [first]
+
+    return domain
+
+
+def _integers(first: object, last: object, first_included: bool, last_included: bool) -> list[object] | None:
+    """``1..3`` is [1, 2, 3]; ``3..1`` counts down, as in Camunda's engine."""
+    low, high = to_number(first), to_number(last)
+    if type(low) is not int or type(high) is not int:
+        warn(INVALID_TYPE, f"a for domain a..b needs two integers, got {render(first)} and {render(last)}")
+        return None
+    step = 1 if high >= low else -1
+    if not first_included:
+        low += step
+    if not last_included:
+        high -= step
+    if abs(high - low) >= MAX_ITERATIONS:
+        warn(TOO_MANY_ITERATIONS, f"the range {low}..{high} has more than {MAX_ITERATIONS} items")
+        return None
+    return list(range(low, high + step, step))
+
+
+def _bindings(
+    names: list[str], domains: list[Callable[[Scope], list[object] | None]], scope: Scope
+) -> Iterator[dict[str, object]] | None:
+    """Every combination of the iteration contexts, the first one outermost; later domains may use earlier names."""
+    if len(domains) == 1:
+        items = domains[0](scope)
+        if items is None:
+            return None
+        name = names[0]
+        return ({name: item} for item in items)
+
+    def nested(level: int, bound: dict[str, object]) -> Iterator[dict[str, object]]:
+        items = domains[level](ChainMap(bound, scope))  # type: ignore[arg-type]
+        for item in items or ():
+            inner = {**bound, names[level]: item}
+            if level + 1 == len(domains):
+                yield inner
+            else:
+                yield from nested(level + 1, inner)
+
+    return nested(0, {})
+
+
+def _compile_for(node: For) -> Compiled:
+    names = [iteration.name for iteration in node.iterations]
+    domains = [_domain(iteration) for iteration in node.iterations]
+    result = compile_tree(node.result)
+
+    def for_(scope: Scope) -> object:
+        bindings = _bindings(names, domains, scope)
+        if bindings is None:
+            return None
+        results: list[object] = []
+        for binding in itertools.islice(bindings, MAX_ITERATIONS + 1):
+            if len(results) == MAX_ITERATIONS:
+                warn(TOO_MANY_ITERATIONS, f"a for expression produced more than {MAX_ITERATIONS} items")
+                return None
+            binding["partial"] = results  # the results so far (feel-scala's `partial`)
+            results.append(result(ChainMap(binding, scope)))  # type: ignore[arg-type]
+        return results
+
+    return for_
+
+
+def _compile_quantified(node: Quantified) -> Compiled:
+    names = [iteration.name for iteration in node.iterations]
+    domains = [_domain(iteration) for iteration in node.iterations]
+    condition = compile_tree(node.condition)
+    every = node.every
+
+    def quantified(scope: Scope) -> object:
+        bindings = _bindings(names, domains, scope)
+        if bindings is None:
+            return None
+        for count, binding in enumerate(bindings):
+            if count == MAX_ITERATIONS:
+                warn(TOO_MANY_ITERATIONS, f"a quantified expression visited more than {MAX_ITERATIONS} items")
+                return None
+            holds = condition(ChainMap(binding, scope)) is True  # type: ignore[arg-type]
+            if holds is not every:
+                return holds
+        return every
+
+    return quantified
+
+
+# -- types (`instance of`) -------------------------------------------------------------------------------------
+
+
+def _type_test(spec: object) -> Callable[[object], bool]:
+    if isinstance(spec, str):
+        if spec == "Any":
+            return lambda value: True
+        if spec == "Null":
+            return lambda value: value is None
+        return lambda value: value is not None and type_name(value) == spec
+    assert isinstance(spec, tuple)
+    kind = spec[0]
+    if kind == "list":
+        item_test = _type_test(spec[1])
+        return lambda value: isinstance(value, list) and all(item_test(item) for item in value)
+    if kind == "range":
+        endpoint_test = _type_test(spec[1])
+        return lambda value: (
+            isinstance(value, Range)
+            and all(endpoint is None or endpoint_test(endpoint) for endpoint in (value.start, value.end))
+        )
+    if kind == "context":
+        entry_tests = [(key, _type_test(entry)) for key, entry in spec[1]]
+        return lambda value: (
+            isinstance(value, Mapping) and all(key in value and test(value[key]) for key, test in entry_tests)
+        )
+    return lambda value: isinstance(value, (FeelFunction, UnaryTest))
+
+
+# -- functions -------------------------------------------------------------------------------------------------
+
+
+def _compile_function_definition(node: FunctionDefinition) -> Compiled:
+    parameters = node.parameters
+    body = compile_tree(node.body)
+
+    def definition(scope: Scope) -> object:
+        def call(arguments: list[object]) -> object:
+            return body(ChainMap(dict(zip(parameters, arguments, strict=True)), scope))  # type: ignore[arg-type]
+
+        return FeelFunction(parameters, call)
+
+    return definition
+
+
+def invoke_function(
+    function: FeelFunction, arguments: list[object], names: tuple[str, ...] | None, label: str
+) -> object:
+    """Call a function value with positional or named arguments; a mismatch is null with a warning."""
+    if names is not None:
+        if set(names) != set(function.parameters) or len(names) != len(function.parameters):
+            warn(NO_FUNCTION_FOUND, f"no function found with name '{label}' and parameters {', '.join(names)}")
+            return None
+        by_name = dict(zip(names, arguments, strict=True))
+        arguments = [by_name[parameter] for parameter in function.parameters]
+    elif len(arguments) != len(function.parameters) and not function.variadic:
+        warn(NO_FUNCTION_FOUND, f"no function found with name '{label}' and {len(arguments)} parameters")
+        return None
+    return function.body(arguments)
+
+
+def _compile_invocation(node: Invocation) -> Compiled:
     arguments = [compile_tree(argument) for argument in node.arguments]
-    if len(arguments) == 1:
-        (only,) = arguments
-        return lambda scope: implementation((only(scope),))
-    return lambda scope: implementation([argument(scope) for argument in arguments])
+    names = node.argument_names
+    if node.target is not None:
+        target = compile_tree(node.target)
+
+        def call_value(scope: Scope) -> object:
+            function = target(scope)
+            values = [argument(scope) for argument in arguments]
+            if not isinstance(function, FeelFunction):
+                warn(NO_FUNCTION_FOUND, f"can't invoke {type_name(function)} {render(function)}: not a function")
+                return None
+            return invoke_function(function, values, names, function.name)
+
+        return call_value
+    name = node.name
+    assert name is not None
+    spec = FUNCTIONS.get(name)
+    order = spec.bind(len(arguments), names) if spec is not None else None
+    if spec is None or order is None:
+        return _compile_call_by_name(name, arguments, names, spec)
+    return _compile_builtin_call(name, spec, arguments, order)
+
+
+def _compile_builtin_call(
+    name: str, spec: FunctionSpec, arguments: list[Compiled], order: list[int] | None
+) -> Compiled:
+    implementation = spec.implementation
+    if order is not None and order != list(range(len(order))):
+        ordered = [arguments[index] for index in order]
+    else:
+        ordered = arguments
+    if len(ordered) == 1:
+        (only,) = ordered
+        return lambda scope: call_builtin(name, implementation, (only(scope),))
+    return lambda scope: call_builtin(name, implementation, [argument(scope) for argument in ordered])
+
+
+def _compile_call_by_name(
+    name: str, arguments: list[Compiled], names: tuple[str, ...] | None, spec: FunctionSpec | None
+) -> Compiled:
+    # Not a built-in with this many (or these named) parameters: a function value in scope, else null with a
+    # warning, as Camunda's engine reports "no function found with name ..." and goes on.
+    def call(scope: Scope) -> object:
+        function = scope.get(name)
+        values = [argument(scope) for argument in arguments]
+        if isinstance(function, FeelFunction):
+            return invoke_function(function, values, names, name)
+        described = f"parameters {', '.join(names)}" if names is not None else f"{len(values)} parameters"
+        warn(NO_FUNCTION_FOUND, f"no function found with name '{name}' and {described}")
+        return None
+
+    return call

@@ -1,15 +1,24 @@
-"""The public face of the FEEL subset: parse (cached) and evaluate."""
+"""The public face of FEEL: parse (cached), evaluate, and turn results into job variables."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from ._errors import FeelError, FeelEvaluationError
 from ._evaluator import Compiled, compile_tree
 from ._parser import parse_tree
+from ._warnings import FeelWarning, collecting
 
 _EMPTY: Mapping[str, object] = {}
+
+
+class FeelResult(NamedTuple):
+    """A value and the warnings of the evaluation that produced it (failures that became null)."""
+
+    value: object
+    warnings: tuple[FeelWarning, ...]
 
 
 class FeelExpression:
@@ -36,7 +45,7 @@ class FeelExpression:
         1
 
         :raises FeelEvaluationError: for the few failures FEEL does not turn into null (wrong argument
-            types of ``bpmnError``/``jobError``/``ignoreError``, a years-and-months duration).
+            types of ``bpmnError``/``jobError``/``ignoreError``).
         """
         try:
             return self._compiled(_EMPTY if context is None else context)
@@ -46,6 +55,16 @@ class FeelExpression:
             # A safety net: the evaluator maps type mismatches to null, so reaching this is a bug or an
             # input Python cannot represent; never let it escape as a non-FEEL error.
             raise FeelEvaluationError(f"evaluating {self.source!r} failed: {type(exc).__name__}: {exc}") from exc
+
+    def evaluate_with_warnings(self, context: Mapping[str, object] | None = None) -> FeelResult:
+        """Evaluate and also return the warnings: why a part of the result is null.
+
+        >>> parse('{n: number("x"), f: foo(1)}').evaluate_with_warnings({}).warnings[0].kind
+        'NO_FUNCTION_FOUND'
+        """
+        with collecting() as warnings:
+            value = self.evaluate(context)
+        return FeelResult(value, tuple(warnings))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -58,7 +77,6 @@ def parse(expression: str) -> FeelExpression:
     'ROBOT'
 
     :raises FeelSyntaxError: when the text is not FEEL; its ``position`` is an offset into ``expression``.
-    :raises FeelUnsupportedError: for valid FEEL outside the subset, or an unknown function name.
     """
     return FeelExpression(expression, compile_tree(parse_tree(expression)))
 
@@ -71,3 +89,15 @@ def evaluate(expression: str, context: Mapping[str, object] | None = None) -> ob
     {'errorType': 'bpmnError', 'errorCode': '404', 'errorMessage': 'Got a 404', 'variables': {}}
     """
     return parse(expression).evaluate(context)
+
+
+def evaluate_with_warnings(expression: str, context: Mapping[str, object] | None = None) -> FeelResult:
+    """Parse (cached) and evaluate, returning the value and the evaluation's warnings.
+
+    >>> result = evaluate_with_warnings('matches("a", "(")', {})
+    >>> result.value, result.warnings[0].kind
+    (None, 'FUNCTION_INVOCATION_FAILURE')
+    >>> result.warnings[0].message
+    "failed to invoke function 'matches': invalid regular expression '(': missing ')' at position 1"
+    """
+    return parse(expression).evaluate_with_warnings(context)

@@ -1,22 +1,27 @@
-"""Tokenizer for the FEEL subset.
+"""Tokenizer for FEEL.
 
 Names are single words here (``string``, ``length``); the parser joins the words of FEEL's multi-word
-built-in function names (``string length``, ``date and time``). Characters that only start constructs
-outside the subset (backtick names, ``@`` temporal literals, ``?`` unary tests) become ``unsupported``
-tokens so that the parser can name them in its error.
+names (``string length``, ``date and time``, ``start included``). A backtick name (a Camunda extension,
+``` `Content-Type` ```) is one ``quoted name`` token that is never a keyword; ``@"..."`` is a ``temporal``
+token; ``//`` and ``/* */`` comments are skipped.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._errors import FeelSyntaxError, FeelUnsupportedError
+from ._errors import FeelSyntaxError
 
 NUMBER = "number"
 STRING = "string"
 NAME = "name"
+QUOTED_NAME = "quoted name"
+TEMPORAL = "temporal literal"
 OP = "op"
 EOF = "end of expression"
+
+MAX_NUMBER_DIGITS = 4300
+"""Digits a number literal may have: CPython's limit for int/str conversion (``sys.get_int_max_str_digits``)."""
 
 
 class Token(NamedTuple):
@@ -28,6 +33,7 @@ class Token(NamedTuple):
 # Longest first, so that "**" wins over "*" and "<=" over "<".
 _OPERATORS = (
     "**",
+    "->",
     "..",
     "!=",
     "<=",
@@ -49,12 +55,6 @@ _OPERATORS = (
     "*",
     "/",
 )
-
-_UNSUPPORTED_CHARACTERS = {
-    "`": "backtick name",
-    "@": "@ temporal literal",
-    "?": "? unary test",
-}
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "'": "'", "b": "\b", "f": "\f"}
 
@@ -79,26 +79,37 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
         char = text[index]
         if char.isspace():
             index += 1
+        elif char == "/" and text.startswith("//", index):
+            newline = text.find("\n", index, end)
+            index = end if newline < 0 else newline + 1
+        elif char == "/" and text.startswith("/*", index):
+            close = text.find("*/", index + 2, end)
+            if close < 0:
+                raise FeelSyntaxError("unterminated comment", index)
+            index = close + 2
         elif char.isdigit() or (char == "." and index + 1 < end and text[index + 1].isdigit()):
-            begin = index
-            while index < end and text[index].isdigit():
-                index += 1
-            if index + 1 < end and text[index] == "." and text[index + 1].isdigit():
-                index += 1
-                while index < end and text[index].isdigit():
-                    index += 1
-            tokens.append(Token(NUMBER, text[begin:index], begin))
+            index = _read_number(text, index, end, tokens)
         elif char == '"':
             index = _read_string(text, index, end, tokens)
+        elif char == "@" and index + 1 < end and text[index + 1] == '"':
+            at = index
+            index = _read_string(text, index + 1, end, tokens)
+            tokens[-1] = Token(TEMPORAL, tokens[-1].value, at)
+        elif char == "`":
+            close = text.find("`", index + 1, end)
+            if close < 0:
+                raise FeelSyntaxError("unterminated backtick name", index)
+            tokens.append(Token(QUOTED_NAME, text[index + 1 : close], index))
+            index = close + 1
+        elif char == "?":
+            tokens.append(Token(NAME, "?", index))
+            index += 1
         elif _is_name_start(char):
             begin = index
             while index < end and _is_name_part(text[index]):
                 index += 1
             tokens.append(Token(NAME, text[begin:index], begin))
         else:
-            if char in _UNSUPPORTED_CHARACTERS:
-                construct = _UNSUPPORTED_CHARACTERS[char]
-                raise FeelUnsupportedError(f"unsupported FEEL construct '{construct}'", index)
             for operator in _OPERATORS:
                 if text.startswith(operator, index):
                     tokens.append(Token(OP, operator, index))
@@ -108,6 +119,29 @@ def tokenize(text: str, start: int, end: int) -> list[Token]:
                 raise FeelSyntaxError(f"unexpected character {char!r}", index)
     tokens.append(Token(EOF, "", end))
     return tokens
+
+
+def _read_number(text: str, index: int, end: int, tokens: list[Token]) -> int:
+    begin = index
+    while index < end and text[index].isdigit():
+        index += 1
+    if index + 1 < end and text[index] == "." and text[index + 1].isdigit():
+        index += 1
+        while index < end and text[index].isdigit():
+            index += 1
+    if index < end and text[index] in "eE":
+        # An exponent (Camunda's engine reads 1.2e3): e, an optional sign, digits.
+        after = index + 1
+        if after < end and text[after] in "+-":
+            after += 1
+        if after < end and text[after].isdigit():
+            index = after
+            while index < end and text[index].isdigit():
+                index += 1
+    if index - begin > MAX_NUMBER_DIGITS:
+        raise FeelSyntaxError(f"number literal longer than {MAX_NUMBER_DIGITS} digits", begin)
+    tokens.append(Token(NUMBER, text[begin:index], begin))
+    return index
 
 
 def _read_string(text: str, index: int, end: int, tokens: list[Token]) -> int:

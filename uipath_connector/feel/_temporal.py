@@ -1,17 +1,52 @@
-"""ISO-8601 dates, date-times and durations for the FEEL subset.
+"""ISO-8601 dates, times, date-times and both kinds of durations for FEEL.
 
-Durations are ``datetime.timedelta``: FEEL's days-and-time durations. Years-and-months durations
-(``P1Y``, ``P2M``) have no timedelta equivalent, so :func:`parse_duration` rejects them and the FEEL
-``duration()`` function raises :class:`FeelEvaluationError` for them rather than returning a wrong value.
-Text forms follow feelin's canonical ISO form (``PT90S`` prints as ``PT1M30S``, ``PT36H`` as ``P1DT12H``).
+Days-and-time durations are ``datetime.timedelta``; years-and-months durations (``P1Y2M``) are
+:class:`YearsMonthsDuration`, a whole number of months. :func:`parse_duration` (the ``retryBackoff`` header)
+takes days-and-time durations only, because a backoff of "one month" has no fixed length.
+Text forms follow the canonical ISO form (``PT90S`` prints as ``PT1M30S``, ``PT36H`` as ``P1DT12H``).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from ._errors import FeelError
+
+
+@dataclass(frozen=True, order=True)
+class YearsMonthsDuration:
+    """A FEEL years-and-months duration: ``P1Y2M`` is ``YearsMonthsDuration(14)``."""
+
+    months: int
+
+    def __neg__(self) -> YearsMonthsDuration:
+        return YearsMonthsDuration(-self.months)
+
+
+def add_months(value: dt.date, months: int) -> dt.date:
+    """``value`` plus whole months; the day is clamped to the month's last day (Java's ``plusMonths``)."""
+    index = value.year * 12 + value.month - 1 + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("date out of range")
+    day = min(value.day, calendar.monthrange(year, month + 1)[1])
+    return value.replace(year=year, month=month + 1, day=day)
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (FEEL ``years and months duration(from, to)``, Java's Period)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    start_rest = (start.day, start.time() if isinstance(start, dt.datetime) else dt.time())
+    end_rest = (end.day, end.time() if isinstance(end, dt.datetime) else dt.time())
+    if months > 0 and end_rest < start_rest:
+        months -= 1
+    elif months < 0 and end_rest > start_rest:
+        months += 1
+    return months
+
 
 _DURATION = re.compile(
     r"(?P<sign>-)?P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
@@ -73,16 +108,33 @@ def parse_duration(text: str) -> dt.timedelta:
     return _to_timedelta(stripped, parts)
 
 
-def feel_duration(text: str) -> dt.timedelta | None:
-    """FEEL ``duration(text)``: null for text that is not a duration; weeks are not FEEL (feelin agrees)."""
+def feel_duration(text: str) -> dt.timedelta | YearsMonthsDuration | None:
+    """FEEL ``duration(text)``: null for text that is not a duration; weeks are not FEEL (feelin agrees).
+
+    ``P1Y2M`` is a years-and-months duration; days and time may not be mixed with years or months.
+    """
     parts = _match_duration(text, case_sensitive=True)
     if parts is None or parts["weeks"] is not None:
         return None
-    return _to_timedelta(text, parts)
+    if parts["years"] is not None or parts["months"] is not None:
+        if any(parts[unit] is not None for unit in ("days", "hours", "minutes", "seconds")):
+            return None
+        months = int(parts["years"] or 0) * 12 + int(parts["months"] or 0)
+        return YearsMonthsDuration(-months if parts["sign"] else months)
+    try:
+        return _to_timedelta(text, parts)
+    except OverflowError:
+        return None
 
 
-def format_duration(value: dt.timedelta) -> str:
-    """The canonical ISO form of a duration: ``PT1M30S``, ``P1DT12H``, ``-PT5S``, ``PT0S``."""
+def format_duration(value: dt.timedelta | YearsMonthsDuration) -> str:
+    """The canonical ISO form of a duration: ``PT1M30S``, ``P1DT12H``, ``-PT5S``, ``PT0S``, ``P1Y2M``, ``P0M``."""
+    if isinstance(value, YearsMonthsDuration):
+        sign = "-" if value.months < 0 else ""
+        years, months = divmod(abs(value.months), 12)
+        if not years:
+            return f"{sign}P{months}M"
+        return f"{sign}P{years}Y" + (f"{months}M" if months else "")
     total = abs(value)
     sign = "-" if value < dt.timedelta(0) else ""
     days = total.days
@@ -116,6 +168,40 @@ _DATE_TIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
     r"(Z|[+-]\d{2}:\d{2}|@[A-Za-z][A-Za-z0-9_+\-/]*)?)?"
 )
+
+
+_TIME = re.compile(r"(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2}|@[A-Za-z][A-Za-z0-9_+\-/]*)?")
+
+
+def parse_time(text: str) -> dt.time | None:
+    """FEEL ``time(text)``: ``hh:mm:ss[.f]`` local, with ``Z``/``±hh:mm`` or ``@Zone/Id``; null otherwise."""
+    match = _TIME.fullmatch(text)
+    if match is None:
+        return None
+    hour, minute, second, fraction, zone = match.groups()
+    try:
+        return dt.time(
+            int(hour), int(minute), int(second), int((fraction or "0")[:6].ljust(6, "0")), tzinfo=_zone(zone)
+        )
+    except (ValueError, LookupError):
+        return None
+
+
+def format_time(value: dt.time) -> str:
+    """``hh:mm:ss[.f]`` with ``Z``, ``±hh:mm`` or ``@Zone/Id`` when the time has one."""
+    text = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}{_fraction(value.microsecond)}"
+    return text + _zone_suffix(value.tzinfo, value.utcoffset())
+
+
+def parse_temporal(text: str) -> object:
+    """The value of a temporal literal ``@"..."``: a date, time, date and time or duration; None if none fits."""
+    if text.startswith(("P", "-P")):
+        return feel_duration(text)
+    if "T" in text:
+        return parse_date_and_time(text)
+    if ":" in text:
+        return parse_time(text)
+    return parse_date(text)
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -177,30 +263,39 @@ def format_datetime(value: dt.datetime) -> str:
     """ISO form as feelin prints it: no trailing zeros, ``Z`` for UTC, ``@Zone/Id`` for named zones."""
     text = f"{value.date().isoformat()}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
     text += _fraction(value.microsecond)
-    tzinfo = value.tzinfo
+    return text + _zone_suffix(value.tzinfo, value.utcoffset())
+
+
+def _zone_suffix(tzinfo: dt.tzinfo | None, offset: dt.timedelta | None) -> str:
     if tzinfo is None:
-        return text
+        return ""
     key = getattr(tzinfo, "key", None)
     if isinstance(key, str):
-        return f"{text}@{key}"
-    offset = value.utcoffset() or dt.timedelta(0)
+        return f"@{key}"
     if not offset:
-        return f"{text}Z"
+        return "Z"
     sign = "-" if offset < dt.timedelta(0) else "+"
     minutes = int(abs(offset).total_seconds()) // 60
-    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def temporal_property(value: object, key: str) -> object:
-    """``value.key`` for dates, date-times and durations (``d.year``, ``dur.hours``); null for others."""
+    """``value.key`` for dates, times, date-times and durations (``d.year``, ``dur.hours``); null for others.
+
+    Properties as documented for Camunda's engine ("FEEL data types"): ``year month day weekday`` of dates,
+    ``hour minute second time offset timezone`` of times, all of them on date-times, ``years months`` and
+    ``days hours minutes seconds`` of durations.
+    """
     if isinstance(value, dt.date):
         if key in ("year", "month", "day"):
             return int(getattr(value, key))
         if key == "weekday":
             return value.isoweekday()
-        if isinstance(value, dt.datetime) and key in ("hour", "minute", "second"):
-            return int(getattr(value, key))
+        if isinstance(value, dt.datetime):
+            return _time_property(value.timetz(), key, value.utcoffset())
         return None
+    if isinstance(value, dt.time):
+        return _time_property(value, key, value.utcoffset())
     if isinstance(value, dt.timedelta):
         sign = -1 if value < dt.timedelta(0) else 1
         total = abs(value)
@@ -212,4 +307,22 @@ def temporal_property(value: object, key: str) -> object:
             return sign * (total.seconds % 3600 // 60)
         if key == "seconds":
             return sign * (total.seconds % 60)
+        return None
+    if isinstance(value, YearsMonthsDuration):
+        sign = -1 if value.months < 0 else 1
+        if key == "years":
+            return sign * (abs(value.months) // 12)
+        if key == "months":
+            return sign * (abs(value.months) % 12)
+    return None
+
+
+def _time_property(value: dt.time, key: str, offset: dt.timedelta | None) -> object:
+    if key in ("hour", "minute", "second"):
+        return int(getattr(value, key))
+    if key == "time offset":
+        return offset
+    if key == "timezone":
+        zone = getattr(value.tzinfo, "key", None)
+        return zone if isinstance(zone, str) else None
     return None

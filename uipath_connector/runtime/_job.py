@@ -36,7 +36,7 @@ from typing import cast
 
 import attrs
 
-from ..feel import FeelError, FeelExpression, format_duration, parse, parse_duration
+from ..feel import FeelError, FeelExpression, format_duration, parse, parse_duration, to_json_value
 from ..sdk import (
     ConnectorError,
     ConnectorInputError,
@@ -529,6 +529,9 @@ def _json_value(value: object) -> object:
         # string annotations), and nested values get the same treatment as everything else.
         fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
         return {field.name: _json_value(getattr(value, field.name)) for field in fields}
+    converted = to_json_value(value)  # FEEL's own values: decimals, years-and-months durations, ranges
+    if converted is not value:
+        return _json_value(converted)
     raise TypeError(f"The connector returned a value of type {type(value).__name__}, which is not a JSON value")
 
 

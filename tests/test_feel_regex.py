@@ -1,0 +1,138 @@
+"""FEEL's regular expressions (matches, replace, split, extract): XPath flavour, bounded time on any input.
+
+The classic catastrophic patterns below hold Python's backtracking ``re`` for seconds or longer on these
+inputs; here each returns its exact outcome. How long they take is measured in benchmarks/bench_feel.py,
+not asserted here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from uipath_connector.feel import evaluate, evaluate_with_warnings
+from uipath_connector.feel._regex import MAX_PROGRAM_SIZE, MAX_STEPS, RegexError, compile_regex
+
+CATASTROPHIC = [
+    ("(a+)+$", "a" * 34 + "!", False),
+    ("(a*)*$", "a" * 34 + "!", True),  # the empty match at the end
+    ("(a|a)*$", "a" * 34 + "!", True),
+    ("(a|aa)+$", "a" * 34 + "!", False),
+    ("(.*a){12}", "a" * 40, True),
+    ("(.*a){12}", "a" * 11 + "b" * 40, False),
+    ("^(a+)+b", "a" * 5000, False),
+    ("(x+x+)+y", "x" * 5000, False),
+    ("(\\w+\\s?)+$", "word " * 1000 + "!", False),
+    ("^(([a-z])+.)+[A-Z]([a-z])+$", "a" * 28 + "!", False),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text", "expected"), CATASTROPHIC, ids=[case[0] for case in CATASTROPHIC])
+def test_catastrophic_patterns_give_the_right_answer(pattern: str, text: str, expected: bool) -> None:
+    assert evaluate("matches(text, pattern)", {"text": text, "pattern": pattern}) is expected
+
+
+def test_the_issue_example_is_false_and_a_match_still_matches() -> None:
+    assert evaluate('matches(x, "(a+)+$")', {"x": "a" * 34 + "!"}) is False
+    assert evaluate('matches(x, "(a+)+$")', {"x": "a" * 34}) is True
+
+
+def test_a_long_input_beyond_the_step_budget_is_null_with_a_warning() -> None:
+    # 20 instructions per character on 200,000 characters needs more steps than one call may use.
+    text = "ab" * 100_000
+    result = evaluate_with_warnings('matches(x, "(a|b|c|d|e|f|g|h)*z")', {"x": text})
+    assert result.value is None
+    assert result.warnings[0].kind == "FUNCTION_INVOCATION_FAILURE"
+    assert f"needs more than {MAX_STEPS} steps" in result.warnings[0].message
+
+
+def test_counted_repetition_is_bounded_by_the_program_size() -> None:
+    with pytest.raises(RegexError, match=f"more than {MAX_PROGRAM_SIZE} instructions"):
+        compile_regex("(a{1000}){1000}")
+    result = evaluate_with_warnings('matches("a", "(a{1000}){1000}")', {})
+    assert result.value is None
+    assert "too large" in result.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        # XML Schema / XPath syntax and semantics
+        ('matches("abc", "b")', True),  # a match anywhere, as fn:matches
+        ('matches("abc", "^b")', False),
+        ('matches("a\nb", "^b$")', False),
+        ('matches("a\nb", "^b$", "m")', True),
+        ('matches("a\nb", "a.b")', False),  # . excludes newlines without s
+        ('matches("a\nb", "a.b", "s")', True),
+        ('matches("Hello", "^h", "i")', True),
+        ('matches("a b", "a b", "x")', False),  # x removes whitespace from the pattern
+        ('matches("ab", "a b", "x")', True),
+        ('matches("a+b", "a+b", "q")', True),  # q: the pattern is literal text
+        ('matches("aab", "a+b", "q")', False),
+        ('matches("d", "[a-z-[aeiou]]")', True),  # character class subtraction
+        ('matches("e", "[a-z-[aeiou]]")', False),
+        ('matches("٣", "^\\d$")', True),  # \d is any Unicode decimal digit
+        ('matches("É", "^\\p{Lu}$")', True),
+        ('matches("é", "^\\P{Lu}$")', True),
+        ('matches("x", "^\\p{IsBasicLatin}$")', True),
+        ('matches("_", "^\\i$")', True),
+        ('matches("-", "^\\c$")', True),
+        ('matches("ab", "^a{1,2}b{1}$")', True),
+        ('matches("aaab", "^a{1,2}b$")', False),
+        ('matches("abab", "^(?:ab){2}$")', True),
+        ('matches("", "")', True),
+        ('matches("abc", "(")', None),
+        ('matches("abc", "a{2,1}")', None),
+        ('matches("abc", "\\1")', None),  # back-references need backtracking
+        ('matches("abc", "b", "g")', None),  # an unknown flag
+        # replace: groups, lazy quantifiers, empty matches as Java's replaceAll
+        ('replace("abc", "(b)", "[$1]")', "a[b]c"),
+        ('replace("aaa", "a*", "x")', "xx"),
+        ('replace("abc", "x*", "-")', "-a-b-c-"),
+        ('replace("<a><b>", "<.+?>", "X")', "XX"),
+        ('replace("<a><b>", "<.+>", "X")', "X"),
+        ('replace("2024-01-31", "(\\d+)-(\\d+)-(\\d+)", "$3.$2.$1")', "31.01.2024"),
+        ('replace("abc", "(a)|(z)", "[$2]")', "[]bc"),  # an unmatched group is empty
+        ('replace("Hello", "h", "j", "i")', "jello"),
+        # split and extract
+        ('split("a1b22c", "[0-9]+")', ["a", "b", "c"]),
+        ('split("abc", "")', ["a", "b", "c"]),
+        ('split("a,b,,", ",")', ["a", "b", "", ""]),
+        ('extract("a1b22c333", "[0-9]+")', ["1", "22", "333"]),
+        ('extract("abc", "[0-9]+")', []),
+    ],
+)
+def test_xpath_regular_expressions(expression: str, expected: object) -> None:
+    assert evaluate(expression) == expected
+
+
+def test_leftmost_first_groups_match_a_backtracking_engine() -> None:
+    assert evaluate('replace("aaa", "(a|aa)(a*)", "<$1|$2>")') == "<a|aa>"
+    assert evaluate('replace("aaa", "(aa|a)(a*)", "<$1|$2>")') == "<aa|a>"
+    assert evaluate('replace("abcd", "(a|ab)(c|bcd)", "<$1|$2>")') == "<a|bcd>"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pattern=st.text(alphabet="ab()|*+?.", min_size=1, max_size=8),
+    text=st.text(alphabet="ab", max_size=12),
+)
+def test_agrees_with_pythons_re_where_both_apply(pattern: str, text: str) -> None:
+    import re
+
+    try:
+        expected = re.compile(pattern)
+    except re.error:
+        return
+    if "()" in pattern:
+        return
+    try:
+        regex = compile_regex(pattern)
+    except RegexError:
+        return
+    found = regex.search(text, 0, [MAX_STEPS])
+    python = expected.search(text)
+    assert (found is None) == (python is None), (pattern, text)
+    if found is not None and python is not None:
+        assert found[:2] == python.span(), (pattern, text)

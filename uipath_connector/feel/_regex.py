@@ -1,0 +1,623 @@
+"""Regular expressions for ``matches``, ``replace`` and ``split``, in bounded time on any input.
+
+FEEL's string functions take XML Schema / XPath regular expressions (DMN 1.5, section 10.3.4.3, points to XQuery 1.0 and
+XPath 2.0 Functions and Operators, section 7.6). Running them on Python's backtracking ``re`` lets a pattern such as
+``(a+)+$`` on 34 ``a`` and a ``!`` hold the GIL for seconds; response data is untrusted, so this module has its own
+engine instead:
+
+* a parser for the XPath flavour (branches, groups ``( )`` and ``(?: )``, quantifiers ``* + ? {n} {n,} {n,m}``
+  and their lazy forms, ``.``, ``^``, ``$``, character classes with ranges, negation and subtraction
+  ``[a-z-[aeiou]]``, the escapes ``\\n \\r \\t \\d \\D \\s \\S \\w \\W \\i \\I \\c \\C`` and ``\\p{..}``/``\\P{..}`` for
+  Unicode general categories; flags ``s m i x q``);
+* a Pike VM (Thompson's construction with capture groups, leftmost-first priority as a backtracking engine
+  would choose): every input character is visited once per program instruction at most, so time is
+  ``O(len(text) * len(program))`` whatever the pattern.
+
+Bounds (docs/feel.md "Regular expressions"): a program has at most :data:`MAX_PROGRAM_SIZE` instructions (counted
+repetitions are expanded, so ``a{1000}{1000}`` is refused), and one function call executes at most
+:data:`MAX_STEPS` VM steps; past either bound the call raises :class:`RegexError`, which the built-ins turn into
+null with a warning. Back-references (``\\1`` in a pattern) need backtracking and are refused the same way.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+MAX_PROGRAM_SIZE = 10_000
+"""Instructions one compiled pattern may have."""
+
+MAX_STEPS = 1_000_000
+"""VM steps (one instruction for one thread at one position) one ``matches``/``replace``/``split`` call may use."""
+
+_MAX_PATTERN_LENGTH = 10_000
+
+
+class RegexError(ValueError):
+    """The pattern is invalid or unsupported, or matching it would exceed a bound."""
+
+
+# -- character predicates ------------------------------------------------------------------------------------------
+
+CharTest = Callable[[str], bool]
+
+
+def _category_test(name: str) -> CharTest:
+    # \p{L} takes every category starting with L; \p{Lu} one category (XML Schema Part 2, appendix F.1.1).
+    if len(name) == 1:
+        return lambda char: unicodedata.category(char)[0] == name
+    return lambda char: unicodedata.category(char) == name
+
+
+_CATEGORIES = frozenset(
+    [
+        "L",
+        "Lu",
+        "Ll",
+        "Lt",
+        "Lm",
+        "Lo",
+        "M",
+        "Mn",
+        "Mc",
+        "Me",
+        "N",
+        "Nd",
+        "Nl",
+        "No",
+        "P",
+        "Pc",
+        "Pd",
+        "Ps",
+        "Pe",
+        "Pi",
+        "Pf",
+        "Po",
+        "Z",
+        "Zs",
+        "Zl",
+        "Zp",
+        "S",
+        "Sm",
+        "Sc",
+        "Sk",
+        "So",
+        "C",
+        "Cc",
+        "Cf",
+        "Co",
+        "Cn",
+    ]
+)
+_BLOCKS = {"IsBasicLatin": (0x0000, 0x007F), "IsLatin-1Supplement": (0x0080, 0x00FF), "IsGreek": (0x0370, 0x03FF)}
+
+
+def _is_space(char: str) -> bool:
+    return char in " \t\n\r"
+
+
+def _is_word(char: str) -> bool:
+    # \w is every character except punctuation, separators and "other" (XML Schema Part 2, F.1.1).
+    return unicodedata.category(char)[0] not in "PZC"
+
+
+def _is_name_start(char: str) -> bool:
+    return char == "_" or char == ":" or char.isalpha()
+
+
+def _is_name_char(char: str) -> bool:
+    return _is_name_start(char) or char in "-." or char.isdigit() or unicodedata.category(char) in ("Mn", "Mc")
+
+
+def _negate(test: CharTest) -> CharTest:
+    return lambda char: not test(char)
+
+
+_CLASS_ESCAPES: dict[str, CharTest] = {
+    "d": str.isdecimal,
+    "s": _is_space,
+    "w": _is_word,
+    "i": _is_name_start,
+    "c": _is_name_char,
+}
+_SINGLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
+_ESCAPABLE = frozenset("\\|.-^?*+{}()[]$")
+
+
+def _case_insensitive(test: CharTest) -> CharTest:
+    return lambda char: test(char) or test(char.lower()) or test(char.upper())
+
+
+# -- parse tree ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Chars:
+    test: CharTest
+    literal: str | None = None  # a single literal character, compared directly (fast path)
+
+
+@dataclass(frozen=True)
+class _Sequence:
+    items: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class _Alternatives:
+    options: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    item: object
+    minimum: int
+    maximum: int | None
+    greedy: bool
+
+
+@dataclass(frozen=True)
+class _Group:
+    index: int | None  # None for (?: )
+    item: object
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    kind: str  # "^" or "$"
+
+
+class _PatternParser:
+    def __init__(self, pattern: str, *, ignore_case: bool, dot_all: bool) -> None:
+        self.pattern = pattern
+        self.index = 0
+        self.groups = 0
+        self.ignore_case = ignore_case
+        self.dot_all = dot_all
+        self.depth = 0
+
+    def fail(self, message: str) -> RegexError:
+        return RegexError(f"invalid regular expression {self.pattern!r}: {message} at position {self.index}")
+
+    def peek(self) -> str:
+        return self.pattern[self.index] if self.index < len(self.pattern) else ""
+
+    def parse(self) -> object:
+        tree = self.alternatives()
+        if self.index < len(self.pattern):
+            raise self.fail("unbalanced ')'")
+        return tree
+
+    def alternatives(self) -> object:
+        options = [self.sequence()]
+        while self.peek() == "|":
+            self.index += 1
+            options.append(self.sequence())
+        return options[0] if len(options) == 1 else _Alternatives(tuple(options))
+
+    def sequence(self) -> object:
+        items: list[object] = []
+        while self.peek() not in ("", "|", ")"):
+            items.append(self.quantified(self.atom()))
+        return items[0] if len(items) == 1 else _Sequence(tuple(items))
+
+    def quantified(self, atom: object) -> object:
+        char = self.peek()
+        if char in ("*", "+", "?"):
+            self.index += 1
+            minimum, maximum = {"*": (0, None), "+": (1, None), "?": (0, 1)}[char]
+        elif char == "{":
+            minimum, maximum = self.counts()
+        else:
+            return atom
+        greedy = True
+        if self.peek() == "?":
+            self.index += 1
+            greedy = False
+        if isinstance(atom, _Anchor):
+            raise self.fail("a quantifier needs something to repeat")
+        if self.peek() in ("*", "+", "{") or (self.peek() == "?" and not greedy):
+            raise self.fail("a quantifier cannot follow a quantifier")
+        return _Repeat(atom, minimum, maximum, greedy)
+
+    def counts(self) -> tuple[int, int | None]:
+        start = self.index
+        end = self.pattern.find("}", start)
+        body = self.pattern[start + 1 : end] if end > 0 else ""
+        low_text, comma, high_text = body.partition(",")
+        if not low_text.isdigit() or (high_text and not high_text.isdigit()) or len(body) > 12:
+            raise self.fail("expected {n}, {n,} or {n,m}")
+        self.index = end + 1
+        low = int(low_text)
+        high = low if not comma else (int(high_text) if high_text else None)
+        if high is not None and high < low:
+            raise self.fail(f"{{{body}}} has a maximum below its minimum")
+        return low, high
+
+    def atom(self) -> object:
+        char = self.peek()
+        if char in ("*", "+", "?", "{"):
+            raise self.fail("a quantifier needs something to repeat")
+        self.index += 1
+        if char == "(":
+            self.depth += 1
+            if self.depth > 100:
+                raise self.fail("groups nested too deeply")
+            index: int | None = None
+            if self.pattern.startswith("?:", self.index):
+                self.index += 2
+            else:
+                self.groups += 1
+                index = self.groups
+            inner = self.alternatives()
+            if self.peek() != ")":
+                raise self.fail("missing ')'")
+            self.index += 1
+            self.depth -= 1
+            return _Group(index, inner)
+        if char == "^" or char == "$":
+            return _Anchor(char)
+        if char == ".":
+            if self.dot_all:
+                return _Chars(lambda c: True)
+            return _Chars(lambda c: c != "\n" and c != "\r")
+        if char == "[":
+            return _Chars(self.char_class())
+        if char == "]":
+            raise self.fail("unescaped ']'")
+        if char == "\\":
+            test, literal = self.escape(in_class=False)
+            return self.chars(test, literal)
+        return self.chars(None, char)
+
+    def chars(self, test: CharTest | None, literal: str | None) -> _Chars:
+        if literal is not None:
+            if self.ignore_case and literal.lower() != literal.upper():
+                variants = {literal, literal.lower(), literal.upper(), literal.casefold()}
+                return _Chars(variants.__contains__)
+            return _Chars(literal.__eq__, literal)
+        assert test is not None
+        return _Chars(_case_insensitive(test) if self.ignore_case else test)
+
+    def escape(self, *, in_class: bool) -> tuple[CharTest | None, str | None]:
+        """After a backslash: a character test, or a single literal character."""
+        char = self.peek()
+        if not char:
+            raise self.fail("a pattern cannot end with '\\'")
+        self.index += 1
+        if char in _SINGLE_ESCAPES:
+            return None, _SINGLE_ESCAPES[char]
+        if char in _ESCAPABLE:
+            return None, char
+        if char.lower() in _CLASS_ESCAPES:
+            test = _CLASS_ESCAPES[char.lower()]
+            return (test if char.islower() else _negate(test)), None
+        if char in ("p", "P"):
+            test = self.property()
+            return (test if char == "p" else _negate(test)), None
+        if char.isdigit() and not in_class:
+            raise self.fail("back-references need a backtracking engine and are not supported")
+        raise self.fail(f"unknown escape '\\{char}'")
+
+    def property(self) -> CharTest:
+        if self.peek() != "{":
+            raise self.fail("expected '{' after \\p")
+        end = self.pattern.find("}", self.index)
+        if end < 0:
+            raise self.fail("missing '}' after \\p{")
+        name = self.pattern[self.index + 1 : end]
+        self.index = end + 1
+        if name in _CATEGORIES:
+            return _category_test(name)
+        if name in _BLOCKS:
+            low, high = _BLOCKS[name]
+            return lambda char: low <= ord(char) <= high
+        raise self.fail(f"unknown character property '{name}'")
+
+    def char_class(self) -> CharTest:
+        negated = self.peek() == "^"
+        if negated:
+            self.index += 1
+        ranges: list[tuple[str, str]] = []
+        tests: list[CharTest] = []
+        subtraction: CharTest | None = None
+        first = True
+        while True:
+            char = self.peek()
+            if not char:
+                raise self.fail("missing ']'")
+            if char == "]" and not first:
+                self.index += 1
+                break
+            if char == "-" and self.pattern.startswith("-[", self.index) and not first:
+                self.index += 2
+                subtraction = self.char_class()
+                if self.peek() != "]":
+                    raise self.fail("a class subtraction must end the class")
+                self.index += 1
+                break
+            low = self.class_char()
+            if (
+                isinstance(low, str)
+                and self.peek() == "-"
+                and self.pattern[self.index + 1 : self.index + 2] not in ("]", "[")
+            ):
+                self.index += 1
+                high = self.class_char()
+                if not isinstance(high, str) or high < low:
+                    raise self.fail("invalid range in a character class")
+                ranges.append((low, high))
+            elif isinstance(low, str):
+                ranges.append((low, low))
+            else:
+                tests.append(low)
+            first = False
+        singles = frozenset(low for low, high in ranges if low == high)
+        spans = tuple((low, high) for low, high in ranges if low != high)
+
+        def member(char: str) -> bool:
+            if char in singles or any(low <= char <= high for low, high in spans):
+                return True
+            return any(test(char) for test in tests)
+
+        test: CharTest = member
+        if self.ignore_case:
+            test = _case_insensitive(test)
+        if negated:
+            test = _negate(test)
+        if subtraction is not None:
+            positive, removed = test, subtraction
+            return lambda char: positive(char) and not removed(char)
+        return test
+
+    def class_char(self) -> str | CharTest:
+        char = self.peek()
+        self.index += 1
+        if char == "\\":
+            test, literal = self.escape(in_class=True)
+            return literal if literal is not None else test  # type: ignore[return-value]
+        if char == "[":
+            raise self.fail("unescaped '[' in a character class")
+        return char
+
+
+# -- program -------------------------------------------------------------------------------------------------------
+
+_CHAR, _TEST, _SPLIT, _JUMP, _SAVE, _ASSERT, _MATCH = range(7)
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.ops: list[int] = []
+        self.args: list[object] = []
+        self.args2: list[int] = []
+
+    def emit(self, op: int, arg: object = None, arg2: int = 0) -> int:
+        if len(self.ops) >= MAX_PROGRAM_SIZE:
+            raise RegexError(f"regular expression too large: more than {MAX_PROGRAM_SIZE} instructions")
+        self.ops.append(op)
+        self.args.append(arg)
+        self.args2.append(arg2)
+        return len(self.ops) - 1
+
+    def patch(self, at: int, arg: object, arg2: int = 0) -> None:
+        self.args[at] = arg
+        self.args2[at] = arg2
+
+    def node(self, node: object) -> None:
+        if isinstance(node, _Chars):
+            if node.literal is not None:
+                self.emit(_CHAR, node.literal)
+            else:
+                self.emit(_TEST, node.test)
+        elif isinstance(node, _Sequence):
+            for item in node.items:
+                self.node(item)
+        elif isinstance(node, _Alternatives):
+            jumps = []
+            for option in node.options[:-1]:
+                split = self.emit(_SPLIT)
+                self.node(option)
+                jumps.append(self.emit(_JUMP))
+                self.patch(split, split + 1, len(self.ops))
+            self.node(node.options[-1])
+            for jump in jumps:
+                self.patch(jump, len(self.ops))
+        elif isinstance(node, _Group):
+            if node.index is None:
+                self.node(node.item)
+            else:
+                self.emit(_SAVE, 2 * node.index)
+                self.node(node.item)
+                self.emit(_SAVE, 2 * node.index + 1)
+        elif isinstance(node, _Anchor):
+            self.emit(_ASSERT, node.kind)
+        elif isinstance(node, _Repeat):
+            self.repeat(node)
+        else:  # an empty sequence
+            assert node == _Sequence(()), node
+
+    def repeat(self, node: _Repeat) -> None:
+        for _ in range(node.minimum):
+            self.node(node.item)
+        if node.maximum is None:
+            loop = self.emit(_SPLIT)
+            self.node(node.item)
+            self.emit(_JUMP, loop)
+            self.split(loop, loop + 1, len(self.ops), node.greedy)
+            return
+        exits = []
+        for _ in range(node.maximum - node.minimum):
+            split = self.emit(_SPLIT)
+            exits.append(split)
+            self.node(node.item)
+        for split in exits:
+            self.split(split, split + 1, len(self.ops), node.greedy)
+
+    def split(self, at: int, body: int, after: int, greedy: bool) -> None:
+        self.patch(at, body if greedy else after, after if greedy else body)
+
+
+@dataclass(frozen=True)
+class Regex:
+    """A compiled pattern; :meth:`search` finds the leftmost-first match from a position."""
+
+    pattern: str
+    groups: int
+    ops: tuple[int, ...]
+    args: tuple[object, ...]
+    args2: tuple[int, ...]
+    multiline: bool
+    literal: str | None
+
+    def search(self, text: str, start: int, budget: list[int]) -> tuple[int, ...] | None:
+        """The capture positions ``(start, end, g1start, g1end, ...)`` of the first match at or after ``start``.
+
+        ``budget`` is a one-element list of steps left, shared by the calls of one built-in; running out raises.
+        """
+        if self.literal is not None:
+            found = text.find(self.literal, start)
+            return None if found < 0 else (found, found + len(self.literal))
+        return _pike(self, text, start, budget)
+
+
+def compile_regex(pattern: str, flags: str = "") -> Regex:
+    """Compile an XPath regular expression with XPath flags (``s m i x q``).
+
+    >>> regex = compile_regex("(a+)+$")
+    >>> regex.search("a" * 34 + "!", 0, [MAX_STEPS]) is None
+    True
+    """
+    if len(pattern) > _MAX_PATTERN_LENGTH:
+        raise RegexError(f"regular expression longer than {_MAX_PATTERN_LENGTH} characters")
+    for flag in flags:
+        if flag not in "smixq":
+            raise RegexError(f"unknown regular expression flag {flag!r}: expected some of 's', 'm', 'i', 'x', 'q'")
+    ignore_case = "i" in flags
+    if "q" in flags and not ignore_case:
+        return Regex(pattern, 0, (), (), (), False, pattern)
+    if "q" in flags:
+        pattern = "".join("\\" + char if char in _ESCAPABLE else char for char in pattern)
+    elif "x" in flags:
+        pattern = _strip_whitespace(pattern)
+    if not ignore_case and pattern and not any(char in _ESCAPABLE for char in pattern):
+        return Regex(pattern, 0, (), (), (), False, pattern)  # plain text: str.find, no VM
+    parser = _PatternParser(pattern, ignore_case=ignore_case, dot_all="s" in flags)
+    tree = parser.parse()
+    compiler = _Compiler()
+    compiler.emit(_SAVE, 0)
+    compiler.node(tree)
+    compiler.emit(_SAVE, 1)
+    compiler.emit(_MATCH)
+    return Regex(
+        pattern,
+        parser.groups,
+        tuple(compiler.ops),
+        tuple(compiler.args),
+        tuple(compiler.args2),
+        "m" in flags,
+        None,
+    )
+
+
+def _strip_whitespace(pattern: str) -> str:
+    # Flag x: whitespace is removed, except inside a character class (XPath and XQuery Functions 3.1, section 5.6.1).
+    out: list[str] = []
+    in_class = 0
+    escaped = False
+    for char in pattern:
+        if escaped:
+            out.append(char)
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class += 1
+        elif char == "]" and in_class:
+            in_class -= 1
+        elif char in " \t\n\r" and not in_class:
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, ...] | None:
+    ops, args, args2 = regex.ops, regex.args, regex.args2
+    size = len(ops)
+    length = len(text)
+    slots = 2 * (regex.groups + 1)
+    multiline = regex.multiline
+    seen = [-1] * size
+    steps = budget[0]
+    matched: tuple[int, ...] | None = None
+
+    def add(threads: list[tuple[int, tuple[int, ...]]], pc: int, caps: tuple[int, ...], at: int) -> int:
+        # Follows jumps, splits, saves and assertions depth-first in priority order (an explicit stack, so no
+        # recursion), adding each instruction at most once per position: the bound that keeps the VM linear.
+        work = 0
+        stack = [(pc, caps)]
+        while stack:
+            pc, caps = stack.pop()
+            if seen[pc] == at:
+                continue
+            seen[pc] = at
+            work += 1
+            op = ops[pc]
+            if op == _JUMP:
+                stack.append((args[pc], caps))  # type: ignore[arg-type]
+            elif op == _SPLIT:
+                stack.append((args2[pc], caps))
+                stack.append((args[pc], caps))  # type: ignore[arg-type]
+            elif op == _SAVE:
+                slot = args[pc]
+                assert isinstance(slot, int)
+                stack.append((pc + 1, (*caps[:slot], at, *caps[slot + 1 :])))
+            elif op == _ASSERT:
+                if args[pc] == "^":
+                    holds = at == 0 or (multiline and text[at - 1] == "\n")
+                else:
+                    holds = at == length or (multiline and text[at] == "\n")
+                if holds:
+                    stack.append((pc + 1, caps))
+            else:
+                threads.append((pc, caps))
+        return work
+
+    empty = (-1,) * slots
+    current: list[tuple[int, tuple[int, ...]]] = []
+    position = start
+    while True:
+        if matched is None:
+            steps -= add(current, 0, empty, position)
+        if not current:
+            if matched is not None or position >= length:
+                break
+            position += 1
+            continue
+        char = text[position] if position < length else ""
+        following: list[tuple[int, tuple[int, ...]]] = []
+        for pc, caps in current:
+            steps -= 1
+            op = ops[pc]
+            if op == _MATCH:
+                matched = caps
+                break  # lower-priority threads lose to this match (leftmost-first)
+            if not char:
+                continue
+            if (op == _CHAR and args[pc] == char) or (op == _TEST and args[pc](char)):  # type: ignore[operator]
+                steps -= add(following, pc + 1, caps, position + 1)
+        if steps < 0:
+            budget[0] = steps
+            raise RegexError(f"regular expression {regex.pattern!r} needs more than {MAX_STEPS} steps on this input")
+        current = following
+        if position >= length:
+            if matched is None:
+                for pc, caps in current:
+                    if ops[pc] == _MATCH:
+                        matched = caps
+                        break
+            break
+        position += 1
+    budget[0] = steps
+    return matched
