@@ -4,7 +4,9 @@
 * ``feel`` imports nothing of the project (it could be published on its own);
 * ``runtime`` imports ``sdk`` and ``feel`` only (worker libraries only lazily, inside functions, behind an extra);
 * ``http`` imports ``sdk`` (and the HTTP libraries), nothing else of the project;
-* ``uipath`` imports ``sdk`` and ``http``: ``sdk <- http <- uipath``; only ``http`` touches ``tenacity``;
+* ``uipath`` imports ``sdk`` and ``http``: ``sdk <- http <- uipath``; only ``http`` touches ``tenacity``; its
+  element template module (``uipath/_template.py``) also imports the generic ``templates`` package;
+* ``templates`` imports ``sdk`` only: it knows no connector (each connector builds its own template with it);
 * ``testing`` may import everything; nothing imports ``cli``.
 """
 
@@ -97,9 +99,18 @@ def test_uipath_imports_the_sdk_the_http_layer_and_itself_only(path: Path) -> No
     for name, _ in _imports(path):
         if _root(name) == "uipath_connector":
             allowed = ("uipath_connector.sdk", "uipath_connector.http", "uipath_connector.uipath")
+            if path.name == "_template.py":
+                allowed += ("uipath_connector.templates",)
             assert name.startswith(allowed), f"{path} imports {name}"
         # Retries, sessions and transports are the HTTP layer's: the connector asks it, never tenacity itself.
         assert _root(name) not in {"tenacity", "urllib3"}, f"{path} imports {name}"
+
+
+@pytest.mark.parametrize("path", _files("templates"), ids=lambda p: p.name)
+def test_templates_import_the_sdk_and_themselves_only(path: Path) -> None:
+    for name, _ in _imports(path):
+        if _root(name) == "uipath_connector":
+            assert name.startswith(("uipath_connector.sdk", "uipath_connector.templates")), f"{path} imports {name}"
 
 
 def test_only_the_http_layer_uses_tenacity() -> None:

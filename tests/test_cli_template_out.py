@@ -9,7 +9,8 @@ import pytest
 
 from uipath_connector.cli import main
 from uipath_connector.cli._template_command import is_repository_root
-from uipath_connector.templates import render_template, uipath_template
+from uipath_connector.templates import render_template
+from uipath_connector.uipath import uipath_template
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = render_template(uipath_template())

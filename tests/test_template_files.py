@@ -11,13 +11,13 @@ from uipath_connector.cli import main
 from uipath_connector.templates import (
     TemplateFileError,
     render_template,
-    uipath_template,
     version_problem,
     versioned_path,
     versioning_problems,
     write_template_files,
 )
-from uipath_connector.templates._uipath_template import TEMPLATE_VERSION
+from uipath_connector.uipath import uipath_template
+from uipath_connector.uipath._template import TEMPLATE_VERSION
 
 
 def _text(version: int, name: str = "T") -> str:

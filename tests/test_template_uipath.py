@@ -27,11 +27,8 @@ from uipath_connector.templates import (
     ModelerError,
     model_task,
     render_template,
-    uipath_template,
-    uipath_template_path,
     versioning_problems,
 )
-from uipath_connector.templates._uipath_template import TEMPLATE_VERSION
 from uipath_connector.uipath import (
     INPUT_VARIABLES,
     JOB_TYPE,
@@ -43,7 +40,10 @@ from uipath_connector.uipath import (
     OperationRequest,
     Priority,
     UiPathConnector,
+    uipath_template,
+    uipath_template_path,
 )
+from uipath_connector.uipath._template import TEMPLATE_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 LATEST = ROOT / "element-templates" / "uipath-connector.json"

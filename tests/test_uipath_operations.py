@@ -15,8 +15,16 @@ from conftest import BASE, job
 
 from uipath_connector.cli import main
 from uipath_connector.http import decide_get
-from uipath_connector.sdk import HttpResponse, Operation, OperationRegistry, ResultPreset, TemplateHints, variable
-from uipath_connector.templates import PropertyCondition, uipath_template
+from uipath_connector.sdk import (
+    HttpResponse,
+    Operation,
+    OperationRegistry,
+    ResultPreset,
+    TemplateHints,
+    outbound_connector,
+    variable,
+)
+from uipath_connector.templates import PropertyCondition, render_template
 from uipath_connector.uipath import (
     AUTHENTICATION_TYPE_PROPERTY,
     OPERATIONS,
@@ -26,6 +34,7 @@ from uipath_connector.uipath import (
     GetQueueItemRequest,
     OrchestratorClient,
     UiPathConnector,
+    uipath_template,
 )
 
 COUNT_URL = BASE + "/odata/QueueItems/$count"
@@ -150,3 +159,25 @@ def test_the_docs_operation_table_is_the_registrys() -> None:
     start = text.index("-->\n", text.index("<!-- operations table")) + len("-->\n")
     end = text.index("\n<!-- end of operations table -->")
     assert text[start:end] == OPERATIONS.markdown_table()
+
+
+class _NoTemplate:
+    """A connector without an element template."""
+
+    def execute(self, context: object) -> object:
+        return {}
+
+
+NO_TEMPLATE = outbound_connector(name="Bare", type="io.example:bare:1", input_variables=[])(_NoTemplate)()
+
+
+def test_the_template_command_takes_a_connector(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--stdout", "--connector", "uipath_connector.uipath:UiPathConnector"]) == 0
+    assert capsys.readouterr().out == render_template(uipath_template())
+    assert main(["template", "--stdout", "--connector", f"{__name__}:NO_TEMPLATE"]) == 2
+    assert capsys.readouterr().err == (
+        f"uipath-connector template: the connector '{__name__}:NO_TEMPLATE' declares no element template "
+        "(element_template= and template_file= on its @outbound_connector)\n"
+    )
+    assert main(["template", "--stdout", "--connector", "no_such_module_here:X"]) == 2
+    assert "cannot load the connector 'no_such_module_here:X'" in capsys.readouterr().err

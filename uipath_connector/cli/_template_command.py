@@ -20,6 +20,8 @@ from typing import Any
 
 __all__ = ["add_template_command", "is_repository_root"]
 
+DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
+
 
 def add_template_command(subcommands: Any) -> None:
     parser = subcommands.add_parser(
@@ -29,6 +31,12 @@ def add_template_command(subcommands: Any) -> None:
         "without options it is printed to stdout, except in a clone of the repository, where the committed "
         "element-templates/uipath-connector.json is regenerated (freezing the previous version under versioned/ "
         "when the version goes up).",
+    )
+    parser.add_argument(
+        "--connector",
+        metavar="MODULE:ATTR",
+        default=DEFAULT_CONNECTOR,
+        help=f"the connector class, instance or factory whose template to write (default: {DEFAULT_CONNECTOR})",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -77,10 +85,25 @@ def is_repository_root(folder: Path) -> bool:
 def _run_template(arguments: argparse.Namespace) -> int:
     if arguments.wait:
         return _run_wait_templates(arguments)
-    from ..templates import TemplateFileError, render_template, uipath_template, uipath_template_path
+    from ..sdk import connector_metadata
+    from ..templates import ElementTemplate, TemplateFileError, render_template
     from ..templates import write_template_files as write_files
+    from ._worker_command import load_connector
 
-    generated = render_template(uipath_template())
+    try:
+        metadata = connector_metadata(load_connector(arguments.connector))
+    except (ImportError, AttributeError, ValueError, TypeError) as error:
+        print(f"uipath-connector template: cannot load the connector {arguments.connector!r}: {error}", file=sys.stderr)
+        return 2
+    template = metadata.element_template() if metadata.element_template is not None else None
+    if not isinstance(template, ElementTemplate) or metadata.template_file is None:
+        print(
+            f"uipath-connector template: the connector {arguments.connector!r} declares no element template "
+            "(element_template= and template_file= on its @outbound_connector)",
+            file=sys.stderr,
+        )
+        return 2
+    generated = render_template(template)
     if arguments.out is not None and arguments.output is not None:
         print("uipath-connector template: --out and --output do not go together; use --out FILE", file=sys.stderr)
         return 2
@@ -88,7 +111,7 @@ def _run_template(arguments: argparse.Namespace) -> int:
         sys.stdout.write(generated)
         return 0
     if arguments.out is not None:
-        return _write_anywhere(Path(arguments.out), generated)
+        return _write_anywhere(Path(arguments.out), generated, metadata.template_file)
     maintainer_mode = arguments.output is not None or arguments.check or arguments.same_version
     if arguments.output is None and not is_repository_root(Path.cwd()):
         if maintainer_mode:
@@ -101,7 +124,7 @@ def _run_template(arguments: argparse.Namespace) -> int:
         # Outside a clone there is no committed file to regenerate: hand the template over, as a Unix tool does.
         sys.stdout.write(generated)
         return 0
-    target: Path = arguments.output or uipath_template_path()
+    target: Path = arguments.output or Path("element-templates") / metadata.template_file
     if arguments.check:
         committed = target.read_text(encoding="utf-8") if target.exists() else None
         if committed == generated:
@@ -121,10 +144,10 @@ def _run_template(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _write_anywhere(target: Path, generated: str) -> int:
+def _write_anywhere(target: Path, generated: str, file_name: str) -> int:
     """Write the template to ``target`` as it is (a user's copy: no versioning rules)."""
     if target.is_dir():
-        target = target / "uipath-connector.json"
+        target = target / file_name
     try:
         target.write_text(generated, encoding="utf-8")
     except OSError as error:

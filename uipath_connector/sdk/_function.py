@@ -1,8 +1,10 @@
 """The connector function contract: ``execute(context) -> object`` plus its declared metadata.
 
-Mirrors Java's ``OutboundConnectorFunction`` and ``@OutboundConnector(name, type, inputVariables)``
-(Camunda's Connector SDK): the ``type`` is the job type the worker subscribes to, and the
-``input_variables`` are the only variables a worker fetches for the job.
+Mirrors Java's ``OutboundConnectorFunction`` and ``@OutboundConnector(name, type, inputVariables)`` of Camunda's
+Connector SDK: the ``type`` is the job type the worker subscribes to, and the ``input_variables`` are the only
+variables a worker fetches for the job. ``element_template`` plays the part of Java's ``@ElementTemplate``: a
+function that builds the connector's template (called only by whoever writes the template, so the template
+generator is not imported with the connector), and ``template_file`` its file name under ``element-templates/``.
 """
 
 from __future__ import annotations
@@ -32,14 +34,23 @@ class OutboundConnectorFunction(Protocol):
 
 @attrs.frozen
 class ConnectorMetadata:
-    """What ``@outbound_connector`` declares: display name, job type, and the variables to fetch."""
+    """What ``@outbound_connector`` declares: display name, job type, the variables to fetch, the template."""
 
     name: str
     type: str
     input_variables: tuple[str, ...]
+    element_template: Callable[[], object] | None = None
+    template_file: str | None = None
 
 
-def outbound_connector(*, name: str, type: str, input_variables: Iterable[str]) -> Callable[[_T], _T]:
+def outbound_connector(
+    *,
+    name: str,
+    type: str,
+    input_variables: Iterable[str],
+    element_template: Callable[[], object] | None = None,
+    template_file: str | None = None,
+) -> Callable[[_T], _T]:
     """Declare a connector function's metadata, as ``@OutboundConnector`` does in Java.
 
     >>> @outbound_connector(name="Echo", type="io.example:echo:1", input_variables=["text"])
@@ -48,7 +59,13 @@ def outbound_connector(*, name: str, type: str, input_variables: Iterable[str]) 
     >>> connector_metadata(Echo).type
     'io.example:echo:1'
     """
-    metadata = ConnectorMetadata(name=name, type=type, input_variables=tuple(input_variables))
+    metadata = ConnectorMetadata(
+        name=name,
+        type=type,
+        input_variables=tuple(input_variables),
+        element_template=element_template,
+        template_file=template_file,
+    )
     if not metadata.type.strip():
         raise ValueError("a connector's job type must not be blank")
 

@@ -1,11 +1,12 @@
 """Element templates for Camunda Modeler, generated from the connectors' records.
 
 The template model (:class:`ElementTemplate`, :class:`TemplateProperty`, ...), the generator that reads the records'
-metadata (:func:`record_properties`), the runtime's own properties, the UiPath connector's template
-(:func:`uipath_template`), the versioning rule for the committed files, and a Modeler simulation for tests
-(:func:`model_task`). See ``docs/element-template.md``.
+metadata and a connector's operation registry (:func:`record_properties`), the runtime's own properties, the
+versioning rule for the committed files, and a Modeler simulation for tests (:func:`model_task`). Each connector
+builds its own template with these (the UiPath connector's is ``uipath_connector.uipath.uipath_template``) and
+declares it on its ``@outbound_connector``. See ``docs/element-template.md``.
 
->>> from uipath_connector.templates import render_template, uipath_template
+>>> from uipath_connector.uipath import uipath_template
 >>> render_template(uipath_template()).startswith('{\\n  "$schema"')
 True
 """
@@ -33,7 +34,6 @@ from ._runtime_properties import (
     task_type_property,
     template_identity_properties,
 )
-from ._uipath_template import uipath_template, uipath_template_path
 from ._wait_template import WAIT_TEMPLATE_VERSION, wait_template, wait_template_path
 
 __all__ = [
@@ -61,8 +61,6 @@ __all__ = [
     "task_type_property",
     "template_identity_properties",
     "template_pattern",
-    "uipath_template",
-    "uipath_template_path",
     "version_problem",
     "versioned_path",
     "versioning_problems",

@@ -54,7 +54,7 @@ def version_problem(committed: str | None, generated: str) -> str | None:
     if new == old:
         return (
             f"the template changed but its version is still {old}: a change a modeler can see needs a new "
-            f"version (set TEMPLATE_VERSION = {old + 1} in uipath_connector/templates/_uipath_template.py, "
+            f"version (set TEMPLATE_VERSION = {old + 1} in uipath_connector/uipath/_template.py, "
             "add a CHANGELOG line, run `uipath-connector template` again); "
             f"pass --same-version only while version {old} is unreleased"
         )

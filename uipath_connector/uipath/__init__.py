@@ -83,4 +83,17 @@ __all__ = [
     "TokenEndpointError",
     "UiPathConnector",
     "parse_orchestrator_date",
+    "uipath_template",
+    "uipath_template_path",
 ]
+
+#: Names loaded on first use: the element template needs the template generator, which running jobs never do.
+_TEMPLATE_NAMES = frozenset({"uipath_template", "uipath_template_path"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _TEMPLATE_NAMES:
+        from . import _template
+
+        return getattr(_template, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

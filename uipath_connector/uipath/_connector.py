@@ -23,7 +23,19 @@ JOB_TYPE = "uipath-connector:uipath:1"
 INPUT_VARIABLES: tuple[str, ...] = OPERATIONS.input_variables()
 
 
-@outbound_connector(name="UiPath Connector", type=JOB_TYPE, input_variables=INPUT_VARIABLES)
+def _element_template() -> object:
+    from ._template import uipath_template  # the template generator is loaded only to write the template
+
+    return uipath_template()
+
+
+@outbound_connector(
+    name="UiPath Connector",
+    type=JOB_TYPE,
+    input_variables=INPUT_VARIABLES,
+    element_template=_element_template,
+    template_file="uipath-connector.json",
+)
 class UiPathConnector:
     """Bind the job's variables, run the chosen operation, return the HTTP response envelope.
 
@@ -89,6 +101,8 @@ class UiPathConnector:
             wall_clock=self._wall_clock,
             rng=self._rng,
             secret_values=context.secret_values,
+            # The job's key makes an Add with a reference idempotent across the job's attempts (_add_settling).
+            job_key=context.job.key or None,
             _validated=True,
         )
         result = OPERATIONS.for_request(request).handler(client, request.input)

@@ -1,9 +1,10 @@
 """The UiPath connector's element template: the records' properties plus what only the template knows.
 
-Field properties come from :mod:`uipath_connector.uipath`'s records (:func:`record_properties`). This module adds
-the template-level facts of Camunda's v7 UiPath template (Camunda's UiPath template v7) in this project's
-own namespace: id, name, version, icon, groups, steps and presets per operation, the runtime's properties
-(result, errors, retries, identity headers), and the form-only folder selector.
+Field properties come from :mod:`uipath_connector.uipath`'s records (:func:`record_properties`) and its operation
+registry (dropdown, steps, presets, result expressions). This module adds the template-level facts of Camunda's
+v7 UiPath template ("UiPath Connector", docs.camunda.io) in this project's own namespace: id, name, version,
+icon, groups, the runtime's properties (result, errors, retries, identity headers), and the form-only folder
+selector.
 
 Versioning (docs/element-template.md): bump :data:`TEMPLATE_VERSION` with every change a modeler can see;
 ``uipath-connector template`` then freezes the previous file under ``element-templates/versioned/``.
@@ -14,16 +15,24 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from ..uipath import JOB_TYPE, OPERATIONS
-from ._generator import Selector, SelectorChoice, TemplateError, record_properties
-from ._model import ElementTemplate, Group, Preset, PropertyCondition, Step
-from ._runtime_properties import (
+from ..templates import (
+    ElementTemplate,
+    Group,
+    Preset,
+    PropertyCondition,
+    Selector,
+    SelectorChoice,
+    Step,
+    TemplateError,
     error_expression_property,
+    record_properties,
     result_properties,
     retry_properties,
     task_type_property,
     template_identity_properties,
 )
+from ._connector import JOB_TYPE
+from ._operations import OPERATIONS
 
 __all__ = ["DOCUMENTATION_REF", "TEMPLATE_ID", "TEMPLATE_VERSION", "uipath_template", "uipath_template_path"]
 
