@@ -150,6 +150,7 @@ class OrchestratorClient:
         rng: Callable[[], float] | None = None,
         secret_values: Iterable[str] = (),
         sessions: ThreadSessions | None = None,
+        job_key: int | None = None,
         _validated: bool = False,
     ):
         if not _validated:
@@ -190,7 +191,7 @@ class OrchestratorClient:
             server_name="Orchestrator",
             logger=_LOG,
         )
-        self.adds = DuplicateSafeAdd(self._requester)
+        self.adds = DuplicateSafeAdd(self._requester, job_key=job_key)
 
     def __repr__(self) -> str:
         masked_url = self._requester.mask(self.base_url)
