@@ -37,6 +37,7 @@ class Endpoint(str, enum.Enum):
     QUEUE_ITEM_EVENT = "QueueItemEvents(id)"
     QUEUE_ITEM_EVENTS_HISTORY = "GetQueueItemEventsHistory"
     LIST_QUEUE_DEFINITIONS = "QueueDefinitions"
+    LIST_QUEUES_ACROSS_FOLDERS = "GetQueuesAcrossFolders"
     GET_QUEUE_DEFINITION = "QueueDefinitions(id)"
     CREATE_QUEUE_DEFINITION = "CreateQueueDefinition"
     LIST_WEBHOOKS = "Webhooks"
