@@ -139,7 +139,7 @@ def test_the_records_read_the_variables_of_camunda_template() -> None:
     }
     bound = {p["binding"]["name"] for p in _inputs(_committed())}
     assert camunda_v7_variables <= bound
-    assert bound - camunda_v7_variables == {"folderPath", "folderKey"}
+    assert bound - camunda_v7_variables == {"folderPath", "folderKey", "commitType", "queueItems"}
 
 
 def test_template_level_facts() -> None:
@@ -168,10 +168,15 @@ def test_template_level_facts() -> None:
     assert headers["retryBackoff"] == "PT30S"
     retries = next(p for p in template["properties"] if p["binding"].get("property") == "retries")
     assert retries["value"] == "3"
-    assert [s["presetId"] for s in template["steps"]] == ["operationType_addQueueItem", "operationType_getItemById"]
+    assert [s["presetId"] for s in template["steps"]] == [
+        "operationType_addQueueItem",
+        "operationType_getItemById",
+        "operationType_bulkAddQueueItems",
+    ]
     assert template["presets"] == [
         {"id": "operationType_addQueueItem", "properties": {"operationType": "addQueueItem"}},
         {"id": "operationType_getItemById", "properties": {"operationType": "getItemById"}},
+        {"id": "operationType_bulkAddQueueItems", "properties": {"operationType": "bulkAddQueueItems"}},
     ]
     assert render_template(template).endswith("}\n")
 

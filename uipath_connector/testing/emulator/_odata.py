@@ -1,6 +1,7 @@
 """The OData query options the emulator honours on ``GET /odata/QueueItems`` (UiPath: Queue Items Requests).
 
-Supported ``$filter``: comparisons ``<Field> eq <literal>`` joined by ``and``, optionally parenthesised, on
+Supported ``$filter``: comparisons ``<Field> eq <literal>`` joined by ``and`` and ``or`` (``and`` binding tighter, as
+in OData), optionally parenthesised, on
 ``Id``, ``QueueDefinitionId``, ``Reference``, ``Status`` (name or its number as a string), ``Key``,
 ``QueueDefinitionName`` and ``Priority``. Anything else raises :class:`InvalidODataError` (400/1000), so a
 query the
@@ -103,6 +104,8 @@ def _comparison(field: str, token: _Token) -> ItemPredicate:
     raise InvalidODataError(f"unsupported $filter field {field!r}")
 
 
+#: Parentheses nest at most this deep: the parser recurses per level, and a hostile URL must not exhaust the stack.
+_MAX_NESTING = 32
 _FIELDS = frozenset({"Id", "QueueDefinitionId", "Reference", "Status", "Key", "QueueDefinitionName", "Priority"})
 
 
@@ -127,17 +130,33 @@ class _FilterParser:
         self.position += 1
         return token
 
-    def conjunction(self) -> list[ItemPredicate]:
-        predicates = self.term()
+    def disjunction(self, depth: int = 0) -> list[ItemPredicate]:
+        """``a and b or c``: one list of predicates when there is no ``or``, else one predicate that ORs them."""
+        if depth > _MAX_NESTING:
+            raise InvalidODataError("$filter nests parentheses too deeply")
+        alternatives = [self.conjunction(depth)]
+        while (token := self._peek()) is not None and token.kind == "word" and token.text.lower() == "or":
+            self.position += 1
+            alternatives.append(self.conjunction(depth))
+        if len(alternatives) == 1:
+            return alternatives[0]
+
+        def any_holds(item: QueueItem, queue: Queue) -> bool:
+            return any(all(predicate(item, queue) for predicate in each) for each in alternatives)
+
+        return [any_holds]
+
+    def conjunction(self, depth: int = 0) -> list[ItemPredicate]:
+        predicates = self.term(depth)
         while (token := self._peek()) is not None and token.kind == "word" and token.text.lower() == "and":
             self.position += 1
-            predicates += self.term()
+            predicates += self.term(depth)
         return predicates
 
-    def term(self) -> list[ItemPredicate]:
+    def term(self, depth: int = 0) -> list[ItemPredicate]:
         token = self._take()
         if token.kind == "open":
-            inner = self.conjunction()
+            inner = self.disjunction(depth + 1)
             if self._take().kind != "close":
                 raise InvalidODataError("unbalanced parenthesis in $filter")
             return inner
@@ -157,12 +176,14 @@ def parse_filter(text: str) -> list[ItemPredicate]:
 
     >>> len(parse_filter("Reference eq 'O''Brien' and Status eq '0'"))
     2
+    >>> len(parse_filter("QueueDefinitionName eq 'Q' and (Reference eq 'a' or Reference eq 'b')"))
+    2
     """
     tokens = _tokenise(text)
     if not tokens:
         raise InvalidODataError("empty $filter")
     parser = _FilterParser(tokens)
-    predicates = parser.conjunction()
+    predicates = parser.disjunction()
     if parser.position != len(tokens):
         raise InvalidODataError(f"unexpected {tokens[parser.position].text!r} in $filter")
     return predicates
