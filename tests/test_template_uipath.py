@@ -615,5 +615,9 @@ def test_step_names_differ_from_camundas_uipath_steps() -> None:
     theirs = {step["name"] for version in camunda for step in version.get("steps", [])}
     ours = [step["name"] for step in _committed()["steps"]]
     assert theirs == {"Add queue item", "Get queue item result by ID"}
-    assert ours == ["Add queue item (uipath-connector)", "Get queue item result by ID (uipath-connector)"]
+    assert ours == [
+        "Add queue item (uipath-connector)",
+        "Get queue item result by ID (uipath-connector)",
+        "Bulk add queue items (uipath-connector)",
+    ]
     assert not theirs & set(ours)
