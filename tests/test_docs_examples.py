@@ -8,8 +8,9 @@ that GitHub and most Markdown viewers do not show:
   ``acme``, tenant ``DefaultTenant``, folder ``1964413``, queue ``Invoices``, with a bearer token from the
   environment variable ``UIPATH_TOKEN``. The test mounts the in-process emulator there with exactly that data and
   sets ``UIPATH_TOKEN`` to a token it accepts; the block must run and must have sent the emulator a request.
-* ``<!-- not run: <why> -->``: the block needs what a test cannot have (a Zeebe cluster, say); skipped, and the
-  reason must be given. Use it only where the emulator cannot stand in.
+* ``<!-- not run: <why> -->``: the block needs what a test cannot have (a Zeebe cluster, a UiPath tenant); it is
+  compiled (so it is valid Python) but not run, and the reason must be given. A block that needs a UiPath tenant
+  must be followed by its emulator variant (a block without a marker), so every example can be tried as printed.
 
 Any other ``<!-- ... -->`` comment right before a block is an error, so a misspelt marker cannot hide a block.
 docs/testing.md, docs/connector-sdk.md and docs/feel.md have examples tests of their own.
@@ -101,7 +102,11 @@ def test_example_runs(example: Example, request: pytest.FixtureRequest) -> None:
     if example.marker.startswith("not run:"):
         reason = example.marker.removeprefix("not run:").strip()
         assert reason, f"{example.id}: say why the block cannot run (<!-- not run: why -->)"
-        pytest.skip(f"{example.id}: {reason}")
+        if "uipath tenant" in reason.lower():
+            following = [other for other in EXAMPLES if other.page == example.page and other.line > example.line]
+            assert following, f"{example.id}: needs a tenant, but no emulator variant follows it"
+            assert following[0].marker is None, f"{example.id}: the next block must be its emulator variant"
+        return  # compiled above: valid Python, not run
     assert example.marker == "run against the emulator", f"{example.id}: unknown marker <!-- {example.marker} -->"
     emulator: OrchestratorEmulator = request.getfixturevalue("emulator")
     exec(compiled, namespace)  # the docs' own examples

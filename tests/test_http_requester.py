@@ -113,4 +113,7 @@ def test_transport_failures_use_the_connectors_error_class() -> None:
     error = requester.network_error(caught.value, "GET /items")
     assert type(error) is ServiceDown
     assert (error.error_code, error.request_sent) == ("408", True)
-    assert str(error) == "An error occurred while executing the request, or the connection was aborted (GET /items)"
+    assert str(error) == (
+        "An error occurred while executing the request, or the connection was aborted (GET /items; host api.example; "
+        "refused)"
+    )

@@ -205,8 +205,9 @@ def test_commit_then_drop_without_reference_may_exist_and_is_not_resent(target: 
     assert raised.value.error_code == "408"
     assert str(raised.value).startswith(
         "Add Queue Item to queue 'DemoQueue' was sent but the connection was lost before an answer came back, so "
-        "the item may have been created. It was not sent again"
+        "the item may have been created. It is not sent again"
     )
+    assert raised.value.retries == 0  # an incident: no automatic retry may add it twice
     assert len(target.emulator.items()) == 1
     assert len(target.requests_to(Endpoint.ADD_QUEUE_ITEM)) == 1
 
@@ -248,14 +249,25 @@ def test_429_longer_than_the_cap_is_handed_to_the_job(target: Target) -> None:
     assert str(raised.value.backoff) == "0:02:00"  # type: ignore[attr-defined]
 
 
-def test_503_burst_is_retried_with_backoff(target: Target) -> None:
+def test_503_burst_is_looked_up_and_re_sent_with_backoff(target: Target) -> None:
     target.emulator.inject(ServerError(503), endpoint=Endpoint.ADD_QUEUE_ITEM, count=2)
 
-    assert target.add().status == 201
+    assert target.add(reference="R-503").status == 201
 
     assert target.time.sleeps == [0.5, 1.0]
     assert len(target.emulator.items()) == 1
     assert [r.status for r in target.requests_to(Endpoint.ADD_QUEUE_ITEM)] == [503, 503, 201]
+    assert len(target.requests_to(Endpoint.LIST_QUEUE_ITEMS)) == 2  # a look-up before each re-send
+
+
+def test_503_without_reference_is_not_re_sent(target: Target) -> None:
+    target.emulator.inject(ServerError(503), endpoint=Endpoint.ADD_QUEUE_ITEM, count=2)
+
+    with pytest.raises(QueueItemMayExistError) as raised:
+        target.add()
+
+    assert (raised.value.error_code, raised.value.retries) == ("503", 0)
+    assert len(target.requests_to(Endpoint.ADD_QUEUE_ITEM)) == 1
 
 
 def test_503_beyond_the_attempts_is_a_server_error(target: Target) -> None:
@@ -391,12 +403,15 @@ def test_duplicate_reference_of_a_purged_item_is_the_plain_duplicate(target: Tar
 def test_html_error_page_on_add_is_a_described_error_and_not_resent(target: Target) -> None:
     target.emulator.inject(HtmlErrorPage(502), endpoint=Endpoint.ADD_QUEUE_ITEM)
 
-    with pytest.raises(OrchestratorServerError) as raised:
-        target.add(reference="R-502")
+    with pytest.raises(QueueItemMayExistError) as raised:
+        target.add()
 
     message = str(raised.value)
     assert raised.value.error_code == "502"
-    assert message.startswith("Orchestrator answered 502 Bad Gateway to POST /odata/Queues/UiPathODataSvc.AddQueueItem")
+    assert message.startswith(
+        "Add Queue Item to queue 'DemoQueue' was sent but Orchestrator answered 502 Bad Gateway: Orchestrator "
+        "answered 502 Bad Gateway to POST /odata/Queues/UiPathODataSvc.AddQueueItem"
+    )
     assert "<html" not in message.lower()
     assert "HTML" in message
     assert len(target.requests_to(Endpoint.ADD_QUEUE_ITEM)) == 1
@@ -418,7 +433,7 @@ def test_malformed_json_on_add_without_reference_may_exist(target: Target) -> No
 
     assert str(raised.value).startswith(
         "Add Queue Item to queue 'DemoQueue' was sent but its answer (201 Created) was not valid JSON, so the item "
-        "may have been created. It was not sent again"
+        "may have been created. It is not sent again"
     )
     assert len(target.requests_to(Endpoint.ADD_QUEUE_ITEM)) == 1
 

@@ -169,7 +169,10 @@ def test_the_default_uipath_connector_adds_a_queue_item_in_the_emulator_end_to_e
     ]
     activation = next(body for _, path, body in fake.calls if path == "/v2/jobs/activation")
     assert (activation["type"], activation["fetchVariable"]) == (UIPATH_JOB_TYPE, list(INPUT_VARIABLES))
-    assert [(item.id, item.reference, item.specific_content) for item in items] == [(1, "order-42", {"orderId": 42})]
+    # The job key is recorded on an item with a reference, so a later attempt of the job can adopt it.
+    assert [(item.id, item.reference, item.specific_content) for item in items] == [
+        (1, "order-42", {"orderId": 42, "CamundaJobKey": "1"})
+    ]
     assert f"job 1 type={UIPATH_JOB_TYPE} outcome=complete duration=" in logs
     assert "--allow-insecure-http: http:// URLs are accepted; use this with a local emulator only" in logs
     assert DEMO.client_secret not in logs

@@ -122,7 +122,7 @@ def test_warnings_are_printed_and_only_unavoidable_ones_pass(tmp_path: Path) -> 
     newer.write_text(json.dumps(template, indent=2), encoding="utf-8")
     result = _validate(newer)
     assert result.returncode == 1
-    assert "  11 warnings, 9 avoidable" in result.stdout.splitlines()
+    assert "  12 warnings, 9 avoidable" in result.stdout.splitlines()
     assert any(
         line.startswith("  warning: /properties/17 'optional' with 'zeebe:input' binding is deprecated")
         for line in result.stdout.splitlines()

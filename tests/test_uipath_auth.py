@@ -208,7 +208,7 @@ def test_token_endpoint_network_failure(
     assert caught.value.error_code == "408"
     assert str(caught.value) == (
         "The request timed out. Please try increasing the read and connection timeouts. "
-        "(POST https://cloud.uipath.com/identity_/connect/token (token))"
+        "(POST https://cloud.uipath.com/identity_/connect/token (token); read timed out)"
     )
 
 

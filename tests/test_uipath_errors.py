@@ -103,23 +103,26 @@ def test_permission_error(mocked: responses.RequestsMock, connector: UiPathConne
         (
             requests.exceptions.ReadTimeout("read timed out"),
             "408",
-            "The request timed out. Please try increasing the read and connection timeouts. (GET /odata/QueueItems)",
+            "The request timed out. Please try increasing the read and connection timeouts. (GET /odata/QueueItems; "
+            "host cloud.uipath.com; read timed out)",
         ),
         (
             requests.exceptions.SSLError("certificate verify failed: self-signed certificate"),
             "SSL_HANDSHAKE_FAILED",
             "TLS handshake failed: certificate verify failed: self-signed certificate. Check the server's certificate "
-            "(GET /odata/QueueItems)",
+            "(GET /odata/QueueItems; host cloud.uipath.com)",
         ),
         (
             requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(10 bytes read)"),
             "408",
-            "An error occurred while executing the request, or the connection was aborted (GET /odata/QueueItems)",
+            "An error occurred while executing the request, or the connection was aborted (GET /odata/QueueItems; "
+            "host cloud.uipath.com; Connection broken: IncompleteRead(10 bytes read))",
         ),
         (
             requests.exceptions.InvalidHeader("bad header"),
             "500",
-            "Error while executing an HTTP request: InvalidHeader (GET /odata/QueueItems)",
+            "Error while executing an HTTP request: InvalidHeader (GET /odata/QueueItems; host cloud.uipath.com; "
+            "bad header)",
         ),
     ],
 )

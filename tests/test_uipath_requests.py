@@ -238,7 +238,7 @@ def test_reference_filter_escapes_quotes(ordered: responses.RequestsMock, connec
     query = urlsplit(ordered.calls[1].request.url).query
     assert query == (
         "$filter=Reference%20eq%20'O''Brien%20%26%20Co%20%231%2050%25'%20and%20QueueDefinitionName%20eq%20'Q''1'"
-        "&$orderby=Id%20desc&$top=1"
+        "&$orderby=Id%20desc&$top=10"
     )
     assert (
         unquote(query.split("&")[0]) == "$filter=Reference eq 'O''Brien & Co #1 50%' and QueueDefinitionName eq 'Q''1'"

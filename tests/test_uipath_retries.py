@@ -57,10 +57,36 @@ def test_post_retried_when_never_sent(
 def test_429_with_retry_after_seconds(
     ordered: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime
 ) -> None:
-    ordered.add("POST", ADD_URL, body="Too Many Requests\r\n", status=429, headers={"Retry-After": "7"})
+    ordered.add("GET", ITEMS_URL, body="Too Many Requests\r\n", status=429, headers={"Retry-After": "7"})
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    assert connector.execute(job("getItemById")).status == 200
+    assert fake_time.sleeps == [7.0]
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_an_add_answered_with_an_unclear_status_is_looked_up_before_it_is_re_sent(
+    ordered: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime, status: int
+) -> None:
+    # A proxy may give any of these after Orchestrator processed the request: never re-sent before a look-up.
+    ordered.add("POST", ADD_URL, body="busy", status=status, headers={"Retry-After": "1"})
+    ordered.add("GET", ITEMS_URL, json={"value": []})
     ordered.add("POST", ADD_URL, json=CREATED, status=201)
     assert connector.execute(job("addQueueItem")).status == 201
-    assert fake_time.sleeps == [7.0]
+    assert [call.request.method for call in ordered.calls] == ["POST", "GET", "POST"]
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_an_add_without_reference_answered_with_an_unclear_status_is_an_incident(
+    mocked: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime, status: int
+) -> None:
+    mocked.add("POST", ADD_URL, json={"message": "busy", "errorCode": 0}, status=status)
+    with pytest.raises(QueueItemMayExistError) as caught:
+        connector.execute(job("addQueueItem", reference=None))
+    assert (caught.value.error_code, caught.value.retries) == (str(status), 0)
+    assert str(caught.value).startswith(f"Add Queue Item to queue 'test' was sent but Orchestrator answered {status}")
+    assert caught.value.variables["response"]["body"] == {"message": "busy", "errorCode": 0}  # type: ignore[index]
+    assert len(mocked.calls) == 1
+    assert fake_time.sleeps == []
 
 
 def test_503_with_retry_after_http_date(
@@ -116,17 +142,15 @@ def test_jitter_is_added(ordered: responses.RequestsMock, fake_time: FakeTime, t
 def test_retry_after_beyond_cap_is_not_waited_but_reported(
     mocked: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime
 ) -> None:
-    mocked.add("POST", ADD_URL, body="Too Many Requests\r\n", status=429, headers={"Retry-After": "120"})
+    mocked.add("GET", ITEMS_URL, body="Too Many Requests\r\n", status=429, headers={"Retry-After": "120"})
     with pytest.raises(OrchestratorRateLimitError) as caught:
-        connector.execute(job("addQueueItem"))
+        connector.execute(job("getItemById"))
     assert fake_time.sleeps == []
     assert caught.value.error_code == "429"
     assert caught.value.backoff is not None
     assert caught.value.backoff.total_seconds() == 120
     assert (
-        str(caught.value)
-        == "Orchestrator answered 429 Too Many Requests to POST /odata/Queues/UiPathODataSvc.AddQueueItem: "
-        "Too Many Requests"
+        str(caught.value) == "Orchestrator answered 429 Too Many Requests to GET /odata/QueueItems: Too Many Requests"
     )
 
 
@@ -138,8 +162,8 @@ def test_gateway_errors_retried_for_get_only(
     ordered.add("GET", ITEMS_URL, json={"value": []})
     ordered.add("POST", ADD_URL, body="bad gateway", status=status)
     assert connector.execute(job("getItemById")).status == 200
-    with pytest.raises(OrchestratorServerError) as caught:
-        connector.execute(job("addQueueItem"))
+    with pytest.raises(QueueItemMayExistError) as caught:
+        connector.execute(job("addQueueItem", reference=None))
     assert caught.value.error_code == str(status)
     assert fake_time.sleeps == [0.5]
 
@@ -169,7 +193,8 @@ def test_disabled_policy_makes_one_attempt(
         connector.execute(job("getItemById"))
     assert caught.value.error_code == "408"
     assert str(caught.value) == (
-        "An error occurred while executing the request, or the connection was aborted (GET /odata/QueueItems)"
+        "An error occurred while executing the request, or the connection was aborted (GET /odata/QueueItems; "
+        "host cloud.uipath.com; Failed to establish a new connection: [Errno 111] refused)"
     )
     assert caught.value.request_sent is False
     assert len(mocked.calls) == 1
@@ -187,11 +212,12 @@ def test_ambiguous_post_without_reference_is_not_resent(
         connector.execute(job("addQueueItem", reference=None))
     assert caught.value.error_code == "408"
     lost = "the request timed out" if isinstance(failure, requests.Timeout) else "the connection was lost"
+    assert caught.value.retries == 0  # an incident: no automatic retry may add it twice
     assert str(caught.value) == (
         f"Add Queue Item to queue 'test' was sent but {lost} before an answer came back, so the item may have been "
-        "created. It was not sent again, because without a reference it cannot be looked up and a second request "
-        "could add it twice: check the queue before retrying, or give items a reference (on a queue that enforces "
-        "unique references) so the connector can settle this itself"
+        "created. It is not sent again, and the job is not retried automatically, because without a reference the "
+        "item cannot be looked up and a second request could add it twice: check the queue, then resolve the "
+        "incident; or give items a reference so the connector can settle this itself"
     )
     assert len(mocked.calls) == 1
 
@@ -214,7 +240,7 @@ def test_ambiguous_post_that_landed_returns_the_existing_item(
     assert lookup.headers["X-UIPATH-OrganizationUnitId"] == "1964413"
     assert lookup.url == (
         ITEMS_URL
-        + "?$filter=Reference%20eq%20'test'%20and%20QueueDefinitionName%20eq%20'test'&$orderby=Id%20desc&$top=1"
+        + "?$filter=Reference%20eq%20'test'%20and%20QueueDefinitionName%20eq%20'test'&$orderby=Id%20desc&$top=10"
     )
     assert len(ordered.calls) == 2
 
@@ -250,7 +276,7 @@ DUPLICATE_MESSAGE = (
 )
 DUPLICATE_VARIABLES = {"response": {"headers": {"Content-Type": "application/json"}, "body": DUPLICATE}}
 LOOKUP_URL = (
-    ITEMS_URL + "?$filter=Reference%20eq%20'test'%20and%20QueueDefinitionName%20eq%20'test'&$orderby=Id%20desc&$top=1"
+    ITEMS_URL + "?$filter=Reference%20eq%20'test'%20and%20QueueDefinitionName%20eq%20'test'&$orderby=Id%20desc&$top=10"
 )
 HOLDER = {
     "Id": 436141352,
@@ -356,9 +382,8 @@ def test_unsettled_after_retries_says_the_item_may_still_appear(
         connector.execute(job("addQueueItem"))
     assert str(caught.value) == (
         "Add Queue Item to queue 'test' was sent but the connection was lost, and a look-up by its reference found "
-        "no item; the retry policy allows no further attempt. The item may still appear if Orchestrator was slow "
-        "to process the request: on a queue that enforces unique references a retry of the job cannot add it "
-        "twice (it is answered 409), on other queues check the queue first"
+        "no item of this job; the retry policy allows no further attempt. The item may still appear if Orchestrator "
+        "was slow to process the request: a retry of the job looks the reference up again before sending anything"
     )
     assert [call.request.method for call in ordered.calls] == ["POST", "GET", "POST", "GET"]
     # A backoff before the first look-up gives a request still in flight time to commit; none before the last.
@@ -388,40 +413,48 @@ def test_disabled_retries_still_look_the_reference_up_once(
 
 @pytest.mark.parametrize(
     "first",
-    [
-        {"json": UNAVAILABLE, "status": 503},
-        {"body": "Too Many Requests\r\n", "status": 429},
-        {"body": refused()},
-    ],
-    ids=["503", "429", "refused"],
+    [{"json": UNAVAILABLE, "status": 503}, {"body": "Too Many Requests\r\n", "status": 429}],
+    ids=["503", "429"],
 )
-def test_duplicate_reference_after_a_retried_post_resolves_to_the_item(
+def test_duplicate_reference_after_a_re_sent_post_resolves_to_the_item(
     ordered: responses.RequestsMock, connector: UiPathConnector, first: dict[str, object]
 ) -> None:
-    # A proxy may answer 503 after Orchestrator processed the request: the re-sent POST then meets our own item.
+    # A proxy may answer 503 after Orchestrator processed the request, and the look-up may not see it yet: the
+    # re-sent POST then meets our own item.
     ordered.add("POST", ADD_URL, **first)  # type: ignore[arg-type]
+    ordered.add("GET", ITEMS_URL, json={"value": []})
     ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
     ordered.add("GET", ITEMS_URL, json=found())
     envelope = connector.execute(job("addQueueItem"))
     assert envelope.status == 201
     assert envelope.body["Id"] == 436141352
     assert envelope.headers[RECOVERED_HEADER] == "reference-lookup"
-    assert [call.request.method for call in ordered.calls] == ["POST", "POST", "GET"]
+    assert [call.request.method for call in ordered.calls] == ["POST", "GET", "POST", "GET"]
+
+
+def test_a_refused_post_is_re_sent_at_once(
+    ordered: responses.RequestsMock, connector: UiPathConnector, fake_time: FakeTime
+) -> None:
+    ordered.add("POST", ADD_URL, body=refused())
+    ordered.add("POST", ADD_URL, json=CREATED, status=201)
+    assert connector.execute(job("addQueueItem")).status == 201
+    assert [call.request.method for call in ordered.calls] == ["POST", "POST"]
 
 
 def test_duplicate_reference_after_a_retried_post_of_an_older_item_is_an_error(
     ordered: responses.RequestsMock, connector: UiPathConnector
 ) -> None:
     ordered.add("POST", ADD_URL, json=UNAVAILABLE, status=503)
+    ordered.add("GET", ITEMS_URL, json={"value": []})
     ordered.add("POST", ADD_URL, json=DUPLICATE, status=409)
     ordered.add("GET", ITEMS_URL, json=found(CreationTime="2023-01-19T09:00:00Z", Id=1))  # a day earlier
     with pytest.raises(DuplicateReferenceError) as caught:
         connector.execute(job("addQueueItem"))
     assert caught.value.uipath_error_code == 1016
-    # Not this operation's item, but the one holding the reference: named as on a first attempt, no second look-up.
+    # Not this operation's item, but the one holding the reference: named as on a first attempt.
     assert str(caught.value) == f"{DUPLICATE_MESSAGE}; queue item 1 (New) already has this reference"
     assert caught.value.variables["existingItem"] == {**HOLDER, "Id": 1, "CreationTime": "2023-01-19T09:00:00Z"}
-    assert [call.request.method for call in ordered.calls] == ["POST", "POST", "GET"]
+    assert [call.request.method for call in ordered.calls] == ["POST", "GET", "POST", "GET"]
 
 
 def test_one_time_budget_for_a_whole_add(
@@ -433,15 +466,17 @@ def test_one_time_budget_for_a_whole_add(
     )
     connector = make_connector(fake_time, token_cache, retry_policy=policy)
     ordered.add("POST", ADD_URL, json=UNAVAILABLE, status=503)
+    ordered.add("GET", ITEMS_URL, json={"value": []})
     ordered.add("POST", ADD_URL, body=reset())
     ordered.add("GET", ITEMS_URL, json={"value": []})
     ordered.add("POST", ADD_URL, json=UNAVAILABLE, status=503)
-    with pytest.raises(OrchestratorServerError):
+    ordered.add("GET", ITEMS_URL, json={"value": []})
+    with pytest.raises(QueueItemMayExistError):
         connector.execute(job("addQueueItem"))
-    # 4 s after the first 503, 4 s before the look-up; at 8 s another 4 s wait would end after 10 s, so the
-    # re-sent POST's 503 is final (a fresh budget per call would have gone on retrying it).
+    # 4 s before the first look-up, 4 s before the second; at 8 s another 4 s wait would end after 10 s, so the
+    # third look-up is the last and nothing is re-sent after it (a fresh budget per call would have gone on).
     assert fake_time.sleeps == [4, 4]
-    assert [call.request.method for call in ordered.calls] == ["POST", "POST", "GET", "POST"]
+    assert [call.request.method for call in ordered.calls] == ["POST", "GET", "POST", "GET", "POST", "GET"]
 
 
 def test_failed_lookup_reports_that_the_item_may_exist(

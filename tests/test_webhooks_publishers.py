@@ -260,3 +260,38 @@ def test_grpc_back_pressure_is_transient_and_invalid_argument_is_not(grpc_gatewa
     assert transient.value.transient
     assert not permanent.value.transient
     assert gateway.published == []
+
+
+def test_two_threads_with_the_same_id_send_it_once() -> None:
+    """A doubled delivery arrives while the first copy is still being published."""
+    release = threading.Event()
+    calls: list[str] = []
+
+    class SlowPublisher:
+        def publish(self, message: QueueItemMessage) -> PublishOutcome:
+            calls.append(message.message_id)
+            release.wait(5)
+            return PublishOutcome.PUBLISHED
+
+    dispatcher = MessageDispatcher(SlowPublisher())
+    outcomes: list[PublishOutcome] = []
+    threads = [threading.Thread(target=lambda: outcomes.append(dispatcher.publish_now(MESSAGE))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for _ in range(500):
+        if calls:
+            break
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+
+    assert calls == [MESSAGE.message_id]
+    assert sorted(outcome.value for outcome in outcomes) == ["already-published", "published"]
+
+
+def test_when_the_first_attempt_fails_the_waiting_copy_publishes() -> None:
+    publisher = ScriptedPublisher(PublishError("400", transient=False), PublishOutcome.PUBLISHED)
+    dispatcher = MessageDispatcher(publisher)
+    assert dispatcher.publish_now(MESSAGE) is PublishOutcome.FAILED
+    assert dispatcher.publish_now(MESSAGE) is PublishOutcome.PUBLISHED

@@ -272,7 +272,7 @@ class BlockingPublisher:
 
 def test_a_full_queue_answers_503_and_queues_nothing() -> None:
     publisher = BlockingPublisher()
-    dispatcher = MessageDispatcher(publisher, max_queued=1)
+    dispatcher = MessageDispatcher(publisher, max_queued=1, workers=1)
     app = WebhookReceiver(secrets=[SECRET], dispatcher=dispatcher)
     bodies = [delivery("queueItem.transactionCompleted", item_dto(n, reference=f"R{n}")) for n in (1, 2, 3)]
     try:

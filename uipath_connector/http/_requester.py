@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
@@ -60,6 +61,50 @@ class SendCount:
     """How many times one logical request went out (retries and the re-send after a 401 included)."""
 
     count: int = 0
+
+
+#: Causes underneath a transport failure, innermost first wins, in words a person can act on.
+_CAUSES: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectionRefusedError, "connection refused"),
+    (ConnectionResetError, "connection reset by the server"),
+    (ConnectionAbortedError, "connection aborted"),
+    (TimeoutError, "no answer in time"),
+)
+
+
+def network_cause(error: BaseException) -> str:
+    """What lies underneath a transport failure, e.g. ``connection refused`` or ``host name not found``.
+
+    Follows ``__cause__``/``__context__`` and exception arguments (urllib3 wraps the socket error in its own
+    errors, requests wraps those) to the innermost error, at most 10 deep.
+
+    >>> network_cause(requests.ConnectionError(ConnectionRefusedError(111, "Connection refused")))
+    'connection refused'
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and len(chain) < 10 and current not in chain:
+        chain.append(current)
+        inner = current.__cause__ or current.__context__
+        if inner is None:
+            inner = next((arg for arg in current.args if isinstance(arg, BaseException)), None)
+        if inner is None:
+            inner = (
+                getattr(current, "reason", None)
+                if isinstance(getattr(current, "reason", None), BaseException)
+                else None
+            )
+        current = inner
+    for link in reversed(chain):
+        if type(link).__name__ in ("gaierror", "NameResolutionError"):
+            return "host name not found (DNS)"
+        for kind, words in _CAUSES:
+            if isinstance(link, kind):
+                return words
+    innermost = chain[-1]
+    text = str(innermost) or ("" if innermost is error else type(innermost).__name__)
+    # urllib3 prefixes the connection object's repr (`<...HTTPSConnection object at 0x...>: `), which says nothing.
+    return re.sub(r"^(<[^>]*>|None): ", "", text)[:200]
 
 
 def query_string(params: Mapping[str, str]) -> str:
@@ -221,10 +266,13 @@ class Requester:
         {'value': []}
         """
         what = what or f"{method} {path}"
+        sends = SendCount()
         try:
-            response = self.send(method, path, params=params, body=body, decide=decide, started=self.retrier.now())
+            response = self.send(
+                method, path, params=params, body=body, decide=decide, started=self.retrier.now(), sends=sends
+            )
         except requests.RequestException as error:
-            raise self.network_error(error, what) from None
+            raise self.network_error(error, what, attempts=sends.count) from None
         return self.result(response, what)
 
     def post_form(self, url: str, headers: Mapping[str, str], form: Mapping[str, str]) -> HttpResponse:
@@ -326,8 +374,14 @@ class Requester:
         self.mask_error(error)
         return error
 
-    def network_error(self, error: requests.RequestException, what: str) -> HttpConnectionError:
-        """The network codes and messages of Camunda's HTTP client for transport failures."""
+    def network_error(
+        self, error: requests.RequestException, what: str, *, attempts: int | None = None
+    ) -> HttpConnectionError:
+        """The network codes and messages of Camunda's HTTP client for transport failures.
+
+        Camunda's message is kept as it is (error expressions may match on it); what a person needs to act on it
+        follows in parentheses: the request, the host it went to, the cause underneath, and the attempts made.
+        """
         phase = transport_phase(error)
         if phase == "tls":
             code = "SSL_HANDSHAKE_FAILED"
@@ -342,7 +396,19 @@ class Requester:
             code, message = "408", "An error occurred while executing the request, or the connection was aborted"
         else:
             code, message = "500", f"Error while executing an HTTP request: {type(error).__name__}"
-        return self._connection_error(code, self.mask(f"{message} ({what})"), request_sent=phase == "after-send")
+        details = [what] if "://" in what else [what, f"host {self._host_of(error)}"]
+        cause = network_cause(error)
+        if cause and code != "SSL_HANDSHAKE_FAILED":  # the TLS message already carries its cause
+            details.append(cause)
+        if attempts is not None and attempts > 1:
+            details.append(f"{attempts} attempts")
+        message = f"{message} ({'; '.join(details)})"
+        return self._connection_error(code, self.mask(message), request_sent=phase == "after-send")
+
+    def _host_of(self, error: requests.RequestException) -> str:
+        request = getattr(error, "request", None)
+        url = getattr(request, "url", None) or self.base_url
+        return urlsplit(str(url)).netloc.rpartition("@")[2] or "?"
 
     # -- masking: the one place that applies the SDK's secret mask to what leaves the requester ------------
 

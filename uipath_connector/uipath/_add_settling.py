@@ -1,16 +1,27 @@
 """Add Queue Item without duplicates: what the connector does when an Add's fate is unknown.
 
-Orchestrator's ``AddQueueItem`` is not idempotent, so a POST whose answer was lost (a read timeout, a reset, a 2xx
-whose body does not parse) is never re-sent blindly ("Queue Items - Unique Reference", UiPath Orchestrator
-guide; see docs/errors-and-retries.md):
+Orchestrator's ``AddQueueItem`` is not idempotent, so a POST that may have been processed is never re-sent blindly
+("Queue Items - Unique Reference", UiPath Orchestrator guide; see docs/errors-and-retries.md). "May have been
+processed" is every POST that reached the server and did not get a definite answer: a read timeout, a reset, a 2xx
+whose body does not parse, and any 5xx, 429 or 408 (a proxy or load balancer in front of Orchestrator may answer
+those after passing the request on). Only a POST that never left (refused, connect timeout) is re-sent at once.
 
-* with a ``reference``, the queue is looked up by that reference (after a pause that gives a request still being
-  processed time to commit); an item created since this Add began is this Add's item, returned as the ``201``
-  envelope its Add would have had and marked with :data:`RECOVERED_HEADER`; no item: the Add is re-sent;
-* without a reference, :class:`QueueItemMayExistError` is raised: only a person can tell whether it landed;
-* a re-sent Add answered ``409`` with errorCode 1016 (Duplicate Reference) is settled the same way: it is usually
-  the earlier attempt's item. On a first attempt the ``409`` is an error naming the item holding the reference
-  (``existingItem``), so a retried job can carry on with that item.
+* **With a reference** the Add is idempotent on every queue, unique references or not:
+
+  - the connector records the Zeebe job's key in the item (``SpecificContent.CamundaJobKey``, text), so that
+    every attempt of the same job (the engine's retries, a re-activation after a timeout or a crash) can tell its
+    own item from an unrelated older one holding the same reference;
+  - a job attempt first looks the reference up and adopts an item that carries its job key (returned as the
+    ``201`` envelope its Add would have had, marked with :data:`RECOVERED_HEADER`);
+  - an Add whose fate is unknown is looked up again (after a pause that gives a request still being processed
+    time to commit) and adopted, or re-sent when no item of this job exists; when the connector's budget runs out
+    :class:`QueueItemMayExistError` fails the job with ``retries - 1``, and the next attempt looks first;
+  - a ``409`` with errorCode 1016 (Duplicate Reference) is this job's item when it carries the job key, else an
+    error naming the item holding the reference (``existingItem``).
+
+  Without a job (a Python caller), an item created since this Add began counts as this Add's item.
+* **Without a reference** an Add whose fate is unknown raises :class:`QueueItemMayExistError` with ``retries=0``:
+  the job ends in an incident that says the item may exist; only a person can tell whether it landed.
 """
 
 from __future__ import annotations
@@ -24,8 +35,8 @@ from typing import Any
 import attrs
 import requests
 
-from ..http import Requester, SendCount, decide_get, decide_post, transport_phase, unreadable_json
-from ..sdk import HttpResponse
+from ..http import Decision, Requester, decide_get, retry_after_seconds, transport_phase, unreadable_json
+from ..sdk import ConnectorError, HttpResponse
 from ._errors import (
     DUPLICATE_REFERENCE,
     DuplicateReferenceError,
@@ -39,6 +50,7 @@ from ._urls import odata_string
 __all__ = [
     "ADD_QUEUE_ITEM_PATH",
     "CLOCK_SKEW_ALLOWANCE",
+    "JOB_KEY_FIELD",
     "QUEUE_ITEMS_PATH",
     "RECOVERED_HEADER",
     "DuplicateSafeAdd",
@@ -54,16 +66,41 @@ RECOVERED_HEADER = "X-UiPath-Connector-Recovered"
 #: How much earlier than the first attempt (client clock) a found item may have been created and still count as
 #: this request's item: tolerates clock skew between client and Orchestrator.
 CLOCK_SKEW_ALLOWANCE = timedelta(minutes=5)
+#: The ``SpecificContent`` key that records which Zeebe job added an item with a reference (its job key, as text).
+JOB_KEY_FIELD = "CamundaJobKey"
+#: How many items holding one reference a look-up reads, newest first: enough for a reference reused by a few
+#: older items on a queue without unique references, bounded so that a look-up stays one small request.
+_LOOKUP_TOP = 10
+#: ``error_code`` of a failed look-up before the first send: nothing was sent, so the job may be retried.
+REFERENCE_LOOKUP_FAILED = "REFERENCE_LOOKUP_FAILED"
 #: Statuses of items that no longer reserve their Reference ("Queue Items - Unique Reference", UiPath docs).
 _RELEASED_REFERENCE_STATUSES = frozenset({"Deleted", "Retried"})
 
 
 @attrs.frozen
 class _ReferenceHolder:
-    """The newest item of a queue with a given reference (a ``QueueItemDto``) and the look-up's envelope."""
+    """An item of a queue with a given reference (a ``QueueItemDto``) and the look-up's envelope."""
 
     item: Mapping[str, Any]
     envelope: HttpResponse
+
+
+def decide_add(outcome: requests.Response | BaseException, now: datetime) -> Decision:
+    """An Add is re-sent at once only when it never left: a refused connection or a connect timeout."""
+    if isinstance(outcome, BaseException):
+        return isinstance(outcome, requests.exceptions.RequestException) and transport_phase(outcome) == "before-send"
+    return False
+
+
+def _fate_unknown(status: int) -> bool:
+    """An answer that does not say whether the Add was processed: 408, 429 and every 5xx (module docstring)."""
+    return status >= 500 or status in (408, 429)
+
+
+def _job_key_of(item: Mapping[str, Any]) -> str | None:
+    content = item.get("SpecificContent")
+    value = content.get(JOB_KEY_FIELD) if isinstance(content, Mapping) else None
+    return value if isinstance(value, str) else None
 
 
 class _ReferenceLookupError(Exception):
@@ -76,10 +113,11 @@ def _created_since(item: Mapping[str, Any], started: datetime) -> bool:
     return created_at is None or created_at >= started - CLOCK_SKEW_ALLOWANCE
 
 
-def item_body(item: AddQueueItemInput) -> dict[str, object]:
+def item_body(item: AddQueueItemInput, job_key: int | None = None) -> dict[str, object]:
     """The ``AddQueueItem`` body: only the keys that have a value (Camunda sends ``null`` for empty ones and
     Orchestrator accepts both), in Camunda's order ``DeferDate, DueDate, Priority, Name, SpecificContent, Reference``;
-    dates as RFC 3339 date-times (``wire_date``)."""
+    dates as RFC 3339 date-times (``wire_date``). With a reference and a job key, ``SpecificContent`` also records
+    the job key (:data:`JOB_KEY_FIELD`)."""
     data: dict[str, object] = {}
     if item.defer_date is not None:
         data["DeferDate"] = wire_date(item.defer_date)
@@ -87,95 +125,169 @@ def item_body(item: AddQueueItemInput) -> dict[str, object]:
         data["DueDate"] = wire_date(item.due_date)
     data["Priority"] = item.priority.value
     data["Name"] = item.queue_name
-    if item.specific_content is not None:
-        data["SpecificContent"] = item.specific_content
+    content: dict[str, object] | None = dict(item.specific_content) if item.specific_content is not None else None
+    if job_key is not None and item.reference:
+        content = {**(content or {}), JOB_KEY_FIELD: str(job_key)}
+    if content is not None:
+        data["SpecificContent"] = content
     if item.reference:
         data["Reference"] = item.reference
     return {"itemData": data}
 
 
 class DuplicateSafeAdd:
-    """Adds queue items through one requester, settling every Add whose fate is unknown (module docstring)."""
+    """Adds queue items through one requester, settling every Add whose fate is unknown (module docstring).
 
-    def __init__(self, requester: Requester):
+    ``job_key`` is the Zeebe job's key when the Add runs for a job: it scopes adoption to that job's own items.
+    """
+
+    def __init__(self, requester: Requester, *, job_key: int | None = None):
         self._requester = requester
+        self._job_key = job_key if job_key else None
 
     def add(self, item: AddQueueItemInput) -> HttpResponse:
         """Add one item to a queue; the envelope of Orchestrator's ``201`` (``body.Id`` is the new item's id).
 
-        A request whose fate is unknown (sent, then a read timeout or a reset) is never re-sent blindly: with a
-        ``reference`` the item is looked up first, without one :class:`QueueItemMayExistError` is raised.
+        An Add whose fate is unknown is never re-sent blindly: with a ``reference`` the item is looked up first,
+        without one :class:`QueueItemMayExistError` (``retries=0``) is raised.
         """
-        data = json.dumps(item_body(item), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = json.dumps(item_body(item, self._job_key), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         what = f"POST {ADD_QUEUE_ITEM_PATH}"
         started = self._requester.clock.wall()
         budget = self._requester.retrier.now()
-        sends = SendCount()
+        if self._job_key is not None and item.reference:
+            # An earlier attempt of this job (failed, timed out, or its worker died) may have added the item.
+            earlier = self._earlier_attempt(item, budget)
+            if earlier is not None:
+                _LOG.info("add queue item: an earlier attempt of this job added the item; adopting it")
+                return earlier
         try:
-            response = self._requester.send(
-                "POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_post, started=budget, sends=sends
-            )
+            response = self._requester.send("POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_add, started=budget)
         except requests.RequestException as error:
             if transport_phase(error) != "after-send":
                 raise self._requester.network_error(error, what) from None
             lost = "the request timed out" if isinstance(error, requests.Timeout) else "the connection was lost"
-            return self._settle_unknown_add(item, data, started, budget, lost, " before an answer came back")
+            return self._settle_unknown_add(item, data, started, budget, lost, None, " before an answer came back")
         envelope = self._requester.envelope(response)
         if response.status_code < 400 and unreadable_json(response, envelope.body):
             # A 2xx means the item was created, but its Id cannot be read: settle it like a lost answer, by
             # reference, instead of failing the job into a retry that would add it twice.
             answer = f"its answer ({response.status_code} {response.reason}) was not valid JSON"
-            return self._settle_unknown_add(item, data, started, budget, answer, "")
-        # Re-sent after a 503/429/refusal, a 409/1016 may be the earlier attempt's item (a proxy's 503 does not
-        # prove the request was not processed); on a first attempt it names the item holding the reference.
-        own = self._settle_duplicate(item, response, envelope, started, budget, resent=sends.count > 1)
+            return self._settle_unknown_add(item, data, started, budget, answer, None)
+        if _fate_unknown(response.status_code):
+            answer = f"Orchestrator answered {response.status_code} {response.reason or ''}".rstrip()
+            return self._settle_unknown_add(item, data, started, budget, answer, envelope)
+        own = self._settle_duplicate(item, response, envelope, started, budget, resent=False)
         if own is not None:
             return own
         return self._requester.result(response, what, envelope)
 
-    def _settle_unknown_add(
-        self, item: AddQueueItemInput, data: bytes, started: datetime, budget: float, lost: str, when: str
-    ) -> HttpResponse:
+    def _earlier_attempt(self, item: AddQueueItemInput, budget: float) -> HttpResponse | None:
+        try:
+            holders = self._with_reference(item, budget)
+        except _ReferenceLookupError as failure:
+            raise ConnectorError(
+                REFERENCE_LOOKUP_FAILED,
+                "Add Queue Item was not sent: looking up whether an earlier attempt of this job already added the "
+                f"item failed: {failure}",
+            ) from None
+        ours = self._ours(holders, None)
+        return self._recovered(ours) if ours is not None else None
+
+    def _ours(self, holders: list[_ReferenceHolder], started: datetime | None) -> _ReferenceHolder | None:
+        """This Add's item among the holders: the one carrying this job's key, else (no job) a recent one."""
+        if self._job_key is not None:
+            key = str(self._job_key)
+            return next((holder for holder in holders if _job_key_of(holder.item) == key), None)
+        if started is None or not holders:
+            return None
+        newest = holders[0]
+        return newest if _created_since(newest.item, started) else None
+
+    def _may_exist(self, item: AddQueueItemInput, what: str, answer: HttpResponse | None) -> QueueItemMayExistError:
         queue = self._requester.mask(repr(item.queue_name))
+        variables: dict[str, object] | None = None
+        code = "408"
+        if answer is not None:
+            error = self._requester.answer_error(answer, f"POST {ADD_QUEUE_ITEM_PATH}")
+            variables = dict(error.variables)
+            code = str(answer.status)
+            what = f"{what}: {error.message}"
+        return QueueItemMayExistError(
+            f"Add Queue Item to queue {queue} was sent but {what}, so the item may have been created. It is not "
+            "sent again, and the job is not retried automatically, because without a reference the item cannot be "
+            "looked up and a second request could add it twice: check the queue, then resolve the incident; or "
+            "give items a reference so the connector can settle this itself",
+            error_code=code,
+            variables=variables,
+            retries=0,
+        )
+
+    def _settle_unknown_add(
+        self,
+        item: AddQueueItemInput,
+        data: bytes,
+        started: datetime,
+        budget: float,
+        lost: str,
+        answer: HttpResponse | None,
+        when: str = "",
+    ) -> HttpResponse:
         if not item.reference:
-            raise QueueItemMayExistError(
-                f"Add Queue Item to queue {queue} was sent but {lost}{when}, so the item may "
-                "have been created. It was not sent again, because without a reference it cannot be looked up "
-                "and a second request could add it twice: check the queue before retrying, or give items a "
-                "reference (on a queue that enforces unique references) so the connector can settle this itself"
-            )
+            raise self._may_exist(item, lost + when, answer)
+        queue = self._requester.mask(repr(item.queue_name))
         what = f"POST {ADD_QUEUE_ITEM_PATH}"
-        _LOG.warning("add queue item: %s after sending; looking its reference up before re-sending", lost)
+        _LOG.warning("add queue item: %s; looking its reference up before re-sending", lost)
         retry_number = 0
         while True:
             retry_number += 1
             # The backoff before the look-up gives a request still being processed time to commit, so that
             # the look-up sees it (docs/errors-and-retries.md: the remaining race). No time left: look once more.
-            may_resend = self._requester.retrier.pause(retry_number, budget)
+            may_resend = self._pause(retry_number, budget, answer)
             found = self._find_by_reference(item, started, budget)
             if found is not None:
                 return found
             if not may_resend:
                 raise QueueItemMayExistError(
                     f"Add Queue Item to queue {queue} was sent but {lost}, and a look-up by its reference found no "
-                    "item; the retry policy allows no further attempt. The item may still appear if Orchestrator "
-                    "was slow to process the request: on a queue that enforces unique references a retry of the "
-                    "job cannot add it twice (it is answered 409), on other queues check the queue first"
+                    "item of this job; the retry policy allows no further attempt. The item may still appear if "
+                    "Orchestrator was slow to process the request: a retry of the job looks the reference up "
+                    "again before sending anything"
                 )
-            sends = SendCount()
             try:
                 response = self._requester.send(
-                    "POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_post, started=budget, sends=sends
+                    "POST", ADD_QUEUE_ITEM_PATH, body=data, decide=decide_add, started=budget
                 )
             except requests.RequestException as error:
                 if transport_phase(error) != "after-send":
                     raise self._requester.network_error(error, what) from None
+                answer = None
                 continue
             envelope = self._requester.envelope(response)
+            if _fate_unknown(response.status_code) or (
+                response.status_code < 400 and unreadable_json(response, envelope.body)
+            ):
+                answer = envelope
+                continue
             own = self._settle_duplicate(item, response, envelope, started, budget, resent=True)
             if own is not None:
                 return own
             return self._requester.result(response, what, envelope)
+
+    def _pause(self, retry_number: int, budget: float, answer: HttpResponse | None) -> bool:
+        """Wait before retry ``retry_number``: the server's ``Retry-After`` (429, 503) when it fits the policy, else
+        the policy's backoff; ``False`` without waiting when the attempts or the time budget are used up."""
+        retrier = self._requester.retrier
+        policy = retrier.policy
+        clock = retrier.clock
+        asked = retry_after_seconds(answer.header("Retry-After"), clock.wall()) if answer is not None else None
+        if asked is None or asked > policy.max_retry_after_seconds:
+            return retrier.pause(retry_number, budget)
+        if retry_number >= policy.attempts or clock.monotonic() - budget + asked > policy.max_total_seconds:
+            return False
+        _LOG.info("waiting %.2f s (Retry-After) before looking the reference up", asked)
+        clock.sleep(asked)
+        return True
 
     def _settle_duplicate(
         self,
@@ -187,39 +299,34 @@ class DuplicateSafeAdd:
         *,
         resent: bool,
     ) -> HttpResponse | None:
-        """A 409/1016 answer to an Add with a reference: the earlier attempt's item when a re-sent Add meets it.
+        """A 409/1016 answer to an Add with a reference: this Add's item when a look-up finds it.
 
         Otherwise it raises :class:`DuplicateReferenceError` naming the item that holds the reference when a
-        look-up finds it (the idempotency key of UiPath: Queue Items Requests: a retried job can
-        carry on with that item). None for any other answer.
+        look-up finds it (a retried job can carry on with that item). None for any other answer.
         """
         if response.status_code != 409 or not item.reference:
             return None
         if error_details(envelope).error_code != DUPLICATE_REFERENCE:
             return None
-        holder: _ReferenceHolder | None
+        holders: list[_ReferenceHolder]
         if resent:
-            holder = self._holder_after_send(item, budget)
-            if holder is not None and _created_since(holder.item, started):
-                return self._recovered(holder)
+            holders = self._holders_after_send(item, budget)
         else:
-            # A first attempt: the item was added earlier (by an earlier job attempt whose answer was lost, or by
-            # anyone), so any holder counts, whatever its age. The look-up only adds facts to the error: when it
+            # A first attempt: the look-up only adds facts to the error (or finds this job's own item); when it
             # fails the error is the plain 409.
             try:
-                holder = self._newest_with_reference(item, budget)
+                holders = self._with_reference(item, budget)
             except _ReferenceLookupError as failure:
                 _LOG.info("add queue item: 409/1016, and looking up the item holding the reference failed: %s", failure)
-                holder = None
+                holders = []
+        ours = self._ours(holders, started if resent else None)
+        if ours is not None:
+            return self._recovered(ours)
         error = self._requester.answer_error(envelope, f"POST {ADD_QUEUE_ITEM_PATH}")
+        holder = next((h for h in holders if h.item.get("Status") not in _RELEASED_REFERENCE_STATUSES), None)
         if holder is not None and isinstance(error, DuplicateReferenceError):
-            status = holder.item.get("Status")
             item_id = holder.item.get("Id")
-            if (
-                isinstance(item_id, int)
-                and not isinstance(item_id, bool)
-                and status not in _RELEASED_REFERENCE_STATUSES
-            ):
+            if isinstance(item_id, int) and not isinstance(item_id, bool):
                 masked = self._requester.masked(dict(holder.item))
                 assert isinstance(masked, dict)
                 error = error.naming_holder(masked)
@@ -227,28 +334,31 @@ class DuplicateSafeAdd:
         raise error
 
     def _find_by_reference(self, item: AddQueueItemInput, started: datetime, budget: float) -> HttpResponse | None:
-        """The item an earlier attempt of this Add created, as a synthetic 201 envelope, when a look-up finds it."""
-        holder = self._holder_after_send(item, budget)
-        return self._recovered(holder) if holder is not None and _created_since(holder.item, started) else None
+        """The item an earlier send of this Add created, as a synthetic 201 envelope, when a look-up finds it."""
+        ours = self._ours(self._holders_after_send(item, budget), started)
+        return self._recovered(ours) if ours is not None else None
 
-    def _holder_after_send(self, item: AddQueueItemInput, budget: float) -> _ReferenceHolder | None:
-        """:meth:`_newest_with_reference` after an Add that may have landed: a failed look-up leaves that open."""
+    def _holders_after_send(self, item: AddQueueItemInput, budget: float) -> list[_ReferenceHolder]:
+        """:meth:`_with_reference` after an Add that may have landed: a failed look-up leaves that open."""
         try:
-            return self._newest_with_reference(item, budget)
+            return self._with_reference(item, budget)
         except _ReferenceLookupError as failure:
             raise QueueItemMayExistError(
                 "Add Queue Item was sent but no answer came back, so the item may have been created; looking its "
                 f"reference up failed too: {failure}"
             ) from None
 
-    def _newest_with_reference(self, item: AddQueueItemInput, budget: float) -> _ReferenceHolder | None:
-        """The queue's newest item with ``item.reference``, of any age; :class:`_ReferenceLookupError` on failure."""
+    def _with_reference(self, item: AddQueueItemInput, budget: float) -> list[_ReferenceHolder]:
+        """The queue's newest items with ``item.reference`` (at most ten), of any age.
+
+        :class:`_ReferenceLookupError` on failure.
+        """
         assert item.reference is not None
         params = {
             "$filter": f"Reference eq {odata_string(item.reference)} and "
             f"QueueDefinitionName eq {odata_string(item.queue_name)}",
             "$orderby": "Id desc",
-            "$top": "1",
+            "$top": str(_LOOKUP_TOP),
         }
         what = f"GET {QUEUE_ITEMS_PATH} (look-up by reference)"
         try:
@@ -261,8 +371,9 @@ class DuplicateSafeAdd:
             raise _ReferenceLookupError(self._requester.mask(failure.message))
         body = envelope.body
         values = body.get("value") if isinstance(body, Mapping) else None
-        candidate = values[0] if isinstance(values, list) and values and isinstance(values[0], Mapping) else None
-        return _ReferenceHolder(candidate, envelope) if candidate is not None else None
+        if not isinstance(values, list):
+            return []
+        return [_ReferenceHolder(value, envelope) for value in values[:_LOOKUP_TOP] if isinstance(value, Mapping)]
 
     def _recovered(self, holder: _ReferenceHolder) -> HttpResponse:
         """The found item as the 201 envelope its Add would have had, marked with :data:`RECOVERED_HEADER`."""

@@ -13,12 +13,12 @@ the first failure of Stop on first failure) or ``Unknown`` (Orchestrator named n
 with failures is still a success of the job: ``response.body.Success`` says whether every item was added, and an
 error expression turns it into a BPMN error when the process wants one.
 
-Duplicates, as for a single Add: a call whose answer was lost (a read timeout, a reset, a 2xx whose body does not
-parse) is never re-sent blindly. When every item has a reference, the queue is looked up by those references:
-items created since the call began count as ``Added`` (with their ``Id``) and only the others are sent again,
-within the retry policy's attempts and time. Without references :class:`QueueItemMayExistError` is raised. A
-re-sent call whose items fail with ``DuplicateReference`` is settled the same way: those items are usually the
-earlier attempt's.
+Duplicates, as for a single Add: a call whose fate is unknown (a read timeout, a reset, a 2xx whose body does not
+parse, a 5xx, 429 or 408 that a proxy may have answered after passing the call on) is never re-sent blindly. When
+every item has a reference, the queue is looked up by those references: items created since the call began count
+as ``Added`` (with their ``Id``) and only the others are sent again, within the retry policy's attempts and time.
+Without references :class:`QueueItemMayExistError` is raised. A re-sent call whose items fail with
+``DuplicateReference`` is settled the same way: those items are usually the earlier attempt's.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import requests
 
-from ..http import Requester, SendCount, decide_get, decide_post, transport_phase, unreadable_json
+from ..http import Requester, SendCount, decide_get, transport_phase, unreadable_json
 from ..sdk import HttpResponse, ResultPreset
-from ._add_settling import CLOCK_SKEW_ALLOWANCE, QUEUE_ITEMS_PATH, RECOVERED_HEADER, item_body
+from ._add_settling import CLOCK_SKEW_ALLOWANCE, QUEUE_ITEMS_PATH, RECOVERED_HEADER, decide_add, item_body
 from ._errors import QueueItemMayExistError
 from ._operations import OPERATIONS
 from ._records import (
@@ -149,7 +149,7 @@ class _BulkAdd:
             sends = SendCount()
             try:
                 response = self.requester.send(
-                    "POST", BULK_ADD_PATH, body=self.body(pending), decide=decide_post, started=self.budget, sends=sends
+                    "POST", BULK_ADD_PATH, body=self.body(pending), decide=decide_add, started=self.budget, sends=sends
                 )
             except requests.RequestException as error:
                 if transport_phase(error) != "after-send":
@@ -160,6 +160,11 @@ class _BulkAdd:
             envelope = self.requester.envelope(response)
             if response.status_code < 400 and unreadable_json(response, envelope.body):
                 lost = f"its answer ({response.status_code} {response.reason}) was not valid JSON"
+                retry_number += 1
+                continue
+            if response.status_code >= 500 or response.status_code in (408, 429):
+                # As for a single Add: a proxy in front of Orchestrator may answer these after passing the call on.
+                lost = f"it was answered {response.status_code} {response.reason}"
                 retry_number += 1
                 continue
             self.last = self.requester.result(response, f"POST {BULK_ADD_PATH}", envelope)

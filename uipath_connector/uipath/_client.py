@@ -118,6 +118,7 @@ class OrchestratorClient:
         rng: Callable[[], float] | None = None,
         secret_values: Iterable[str] = (),
         sessions: ThreadSessions | None = None,
+        job_key: int | None = None,
     ):
         # The records checked themselves when constructed; only their kinds are left to check here.
         if not isinstance(configuration, Configuration):
@@ -161,7 +162,7 @@ class OrchestratorClient:
             server_name="Orchestrator",
             logger=_LOG,
         )
-        self.adds = DuplicateSafeAdd(self._requester)
+        self.adds = DuplicateSafeAdd(self._requester, job_key=job_key)
 
     def __repr__(self) -> str:
         masked_url = self._requester.mask(self.base_url)

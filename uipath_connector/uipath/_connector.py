@@ -102,6 +102,8 @@ class UiPathConnector:
             wall_clock=self._wall_clock,
             rng=self._rng,
             secret_values=context.secret_values,
+            # The job's key makes an Add with a reference idempotent across the job's attempts (_add_settling).
+            job_key=context.job.key or None,
         )
         result = OPERATIONS.for_request(request).handler(client, request.input)
         assert isinstance(result, HttpResponse)

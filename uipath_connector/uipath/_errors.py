@@ -253,12 +253,24 @@ class OrchestratorConnectionError(HttpConnectionError):
     ``request_sent`` says whether the request may have reached the server."""
 
 
-class QueueItemMayExistError(OrchestratorConnectionError):
-    """An Add Queue Item was sent, no answer came back, and it could not be settled whether the item exists.
+class QueueItemMayExistError(OrchestratorConnectionError, ConnectorRetryError):
+    """An Add Queue Item was sent, its fate is unknown, and it could not be settled whether the item exists.
 
     The connector never re-sends such a request blindly (that could add the item twice); see
-    docs/errors-and-retries.md.
+    docs/errors-and-retries.md. ``retries`` is ``0`` when no automatic retry may repeat the Add (no reference to
+    look it up by): the job then ends in an incident. ``error_code`` is the answer's status (``"503"``) or
+    ``"408"`` when no answer came; ``variables`` hold the answer (``response``) when there was one.
     """
 
-    def __init__(self, message: str):
-        super().__init__("408", message, request_sent=True)
+    def __init__(
+        self,
+        message: str,
+        *,
+        error_code: str = "408",
+        variables: Mapping[str, object] | None = None,
+        retries: int | None = None,
+    ):
+        super().__init__(error_code, message, request_sent=True)
+        self.variables = dict(variables) if variables is not None else {}
+        self.retries = retries
+        self.backoff = None

@@ -118,7 +118,7 @@ class DispatcherStats:
 
 
 class MessageDispatcher:
-    """Publishes messages from a bounded queue on a background thread, and remembers recent message ids.
+    """Publishes messages from a bounded queue on background threads (``workers``), and remembers recent message ids.
 
     The webhook receiver hands messages over with :meth:`submit` and answers at once; the reconciler calls
     :meth:`publish_now`, which waits, because it may only move its watermark past what was published. Both share
@@ -137,43 +137,51 @@ class MessageDispatcher:
         retry_policy: PublishRetryPolicy | None = None,
         max_queued: int = 10_000,
         remember: int = 100_000,
+        workers: int = 4,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        if max_queued < 1 or remember < 0:
-            raise ValueError("max_queued is at least 1 and remember at least 0")
+        if max_queued < 1 or remember < 0 or not 1 <= workers <= 64:
+            raise ValueError("max_queued is at least 1, remember at least 0, workers 1 to 64")
         self._publisher = publisher
         self._policy = retry_policy if retry_policy is not None else PublishRetryPolicy()
         self._queue: queue.Queue[QueueItemMessage | None] = queue.Queue(maxsize=max_queued)
         self._remember = remember
         self._recent: OrderedDict[str, None] = OrderedDict()
+        self._in_flight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._pending = 0
         self._sleep = sleep
-        self._thread: threading.Thread | None = None
+        self._workers = workers
+        self._threads: list[threading.Thread] = []
         self.stats = DispatcherStats()
 
     def start(self) -> None:
-        """Start the background thread (idempotent)."""
+        """Start the publishing threads (idempotent)."""
         with self._lock:
-            if self._thread is not None:
+            if self._threads:
                 return
-            self._thread = threading.Thread(target=self._run, name="uipath-webhook-publisher", daemon=True)
-            self._thread.start()
+            for number in range(self._workers):
+                thread = threading.Thread(target=self._run, name=f"uipath-webhook-publisher-{number}", daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Publish what is queued (for at most ``timeout`` seconds), then stop the thread."""
+        """Publish what is queued (for at most ``timeout`` seconds), then stop the threads."""
         with self._lock:
-            thread = self._thread
-        if thread is None:
+            threads = list(self._threads)
+        if not threads:
             return
-        self.wait_idle(timeout)
-        try:
-            self._queue.put_nowait(None)
-        except queue.Full:
-            _LOG.warning("publisher queue still full when closing; queued messages are left to the reconciler")
-            return
-        thread.join(timeout)
+        if not self.wait_idle(timeout):
+            _LOG.warning("messages still queued after %gs; they are left to the reconciler", timeout)
+        for _ in threads:
+            try:
+                self._queue.put_nowait(None)
+            except queue.Full:
+                return
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def submit(self, messages: Iterable[QueueItemMessage]) -> bool:
         """Queue ``messages`` for publication; False (nothing queued) when the queue has no room for all of them."""
@@ -188,12 +196,28 @@ class MessageDispatcher:
         return True
 
     def publish_now(self, message: QueueItemMessage) -> PublishOutcome:
-        """Publish on the calling thread (with retries); an id published recently is not sent again."""
-        if self._seen(message.message_id):
+        """Publish on the calling thread (with retries); an id published recently is not sent again.
+
+        A message whose id another thread is publishing right now waits for that attempt (a doubled delivery
+        arrives within milliseconds): when it succeeded, this one is not sent.
+        """
+        while True:
             with self._lock:
-                self.stats.skipped_duplicates += 1
-            return PublishOutcome.ALREADY_PUBLISHED
-        outcome = publish_with_retry(self._publisher, message, self._policy, sleep=self._sleep)
+                if message.message_id in self._recent:
+                    self._recent.move_to_end(message.message_id)
+                    self.stats.skipped_duplicates += 1
+                    return PublishOutcome.ALREADY_PUBLISHED
+                running = self._in_flight.get(message.message_id)
+                if running is None:
+                    running = self._in_flight[message.message_id] = threading.Event()
+                    break
+            running.wait(self._policy.max_total_seconds + 60)
+        try:
+            outcome = publish_with_retry(self._publisher, message, self._policy, sleep=self._sleep)
+        except BaseException:
+            with self._lock:
+                self._in_flight.pop(message.message_id).set()
+            raise
         with self._lock:
             if outcome is PublishOutcome.PUBLISHED:
                 self.stats.published += 1
@@ -205,6 +229,7 @@ class MessageDispatcher:
                 self._recent[message.message_id] = None
                 while len(self._recent) > self._remember:
                     self._recent.popitem(last=False)
+            self._in_flight.pop(message.message_id).set()
         return outcome
 
     def wait_idle(self, timeout: float) -> bool:
@@ -217,13 +242,6 @@ class MessageDispatcher:
                     return False
                 self._idle.wait(left)
         return True
-
-    def _seen(self, message_id: str) -> bool:
-        with self._lock:
-            if message_id in self._recent:
-                self._recent.move_to_end(message_id)
-                return True
-            return False
 
     def _run(self) -> None:
         while True:
