@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -51,12 +52,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 # -- what was skipped, and the command that would run it ------------------------------------------------------
 
-#: Skip reasons (matched case-insensitively) -> the command that installs what the skipped tests need.
+#: Skip reasons (matched case-insensitively) -> the command that installs what the skipped tests need, for reasons
+#: that do not name their command as "(run `command`)" themselves.
 ENABLING_COMMANDS = (
+    ("node not found", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
     ("node_modules", "npm ci --no-audit --no-fund   (from the repository root)"),
-    ("node", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
-    ("chromium", "npx playwright install chromium   (after npm ci)"),
-    ("playwright", "npx playwright install chromium   (after npm ci)"),
+    ("chromium", "apt-get install chromium   (or any Chromium at /usr/bin/chromium), after npm ci"),
     ("pyzeebe", ".venv/bin/pip install -e '.[test]'   (pyzeebe comes with the test extra)"),
     ("grpc", ".venv/bin/pip install -e '.[test]'   (grpcio comes with pyzeebe)"),
     ("camunda-orchestration-sdk", ".venv/bin/pip install -e '.[test]'   (camunda-orchestration-sdk comes with it)"),
@@ -65,7 +66,10 @@ ENABLING_COMMANDS = (
 
 
 def enabling_command(reason: str) -> str | None:
-    """The command that would let a test skipped for ``reason`` run, if the reason is a known missing tool."""
+    """The command that would let a test skipped for ``reason`` run: the one the reason names, else a known one."""
+    named = re.search(r"\(run `([^`]+)`\)", reason)
+    if named:
+        return named.group(1)
     lowered = reason.lower()
     return next((command for needle, command in ENABLING_COMMANDS if needle in lowered), None)
 
