@@ -57,7 +57,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 ENABLING_COMMANDS = (
     ("node not found", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
     ("node_modules", "npm ci --no-audit --no-fund   (from the repository root)"),
-    ("chromium", "apt-get install chromium   (or any Chromium at /usr/bin/chromium), after npm ci"),
+    # Before "node": the browser test's reason names both. Debian's package, never a downloaded browser.
+    ("chromium", "apt-get update && apt-get install -y chromium   (the browser test uses /usr/bin/chromium)"),
+    ("node", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
     ("pyzeebe", ".venv/bin/pip install -e '.[test]'   (pyzeebe comes with the test extra)"),
     ("grpc", ".venv/bin/pip install -e '.[test]'   (grpcio comes with pyzeebe)"),
     ("camunda-orchestration-sdk", ".venv/bin/pip install -e '.[test]'   (camunda-orchestration-sdk comes with it)"),
