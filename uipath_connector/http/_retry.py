@@ -130,6 +130,10 @@ def transport_phase(error: BaseException) -> Phase:
     return "after-send"
 
 
+#: The longest ``Retry-After`` taken as given (one day); a longer one counts as this long.
+MAX_RETRY_AFTER_SECONDS = 86400.0
+
+
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP-date; ``None`` when absent or invalid.
 
@@ -141,15 +145,17 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    if text.isascii() and text.isdigit():
+        # A server may ask for any delay; beyond a day it is treated as a day, so that it still fits a job's
+        # backoff (a timedelta) and the engine's retry, and never overflows.
+        return min(float(text) if len(text) < 20 else MAX_RETRY_AFTER_SECONDS, MAX_RETRY_AFTER_SECONDS)
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - now).total_seconds())
+    return min(max(0.0, (when - now).total_seconds()), MAX_RETRY_AFTER_SECONDS)
 
 
 def _status_decision(response: requests.Response, *, gateway: bool, now: datetime) -> Decision:

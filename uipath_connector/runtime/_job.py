@@ -154,14 +154,16 @@ def run_job(
     Complete(variables={'out': {'echo': 'hi'}})
     """
     try:
-        return _run_job(
-            function,
-            variables=variables,
-            custom_headers=custom_headers,
-            retries=retries,
-            secret_provider=secret_provider,
-            job=job,
-            extend_timeout=extend_timeout,
+        return _bounded(
+            _run_job(
+                function,
+                variables=variables,
+                custom_headers=custom_headers,
+                retries=retries,
+                secret_provider=secret_provider,
+                job=job,
+                extend_timeout=extend_timeout,
+            )
         )
     except Exception as error:
         # The contract is that a job always gets an outcome. Every known failure is mapped above; this is the
@@ -175,6 +177,81 @@ def run_job(
             backoff=None,
             variables={"error": {"type": INTERNAL_ERROR_TYPE, "message": message}},
         )
+
+
+# Zeebe refuses a command larger than its message size (4 MB by default, "maxMessageSize" in Camunda's broker
+# configuration); a refused Complete would leave the job to time out and run again. Outcomes stay well below it.
+#: The most JSON (UTF-8 bytes) a Complete may carry; more fails the job with VARIABLES_TOO_LARGE and no retries.
+MAX_VARIABLES_BYTES = 2 * 1024 * 1024
+#: The most JSON a Fail or BPMN error may carry in variables; longer texts are cut to MAX_ERROR_TEXT characters.
+MAX_ERROR_VARIABLES_BYTES = 64 * 1024
+MAX_ERROR_TEXT = 2000
+_MAX_ERROR_LIST_ITEMS = 50
+VARIABLES_TOO_LARGE = "VARIABLES_TOO_LARGE"
+
+
+def _json_size(variables: Mapping[str, object]) -> int | None:
+    """The size of the variables as the engine receives them, or None when they are not JSON at all."""
+    try:
+        return len(json.dumps(variables, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+def _bounded(outcome: JobOutcome) -> JobOutcome:
+    """The outcome with its variables within what the engine takes (see :data:`MAX_VARIABLES_BYTES`)."""
+    size = _json_size(outcome.variables)
+    if isinstance(outcome, Complete):
+        if size is not None and size <= MAX_VARIABLES_BYTES:
+            return outcome
+        what = f"{size:,} bytes of JSON" if size is not None else "not JSON"
+        message = (
+            f"The job's result variables are {what}, more than the {MAX_VARIABLES_BYTES:,} bytes a job may "
+            "complete with: map what the process needs with resultExpression instead of resultVariable (the call "
+            "succeeded; the job is not retried automatically, so that it is not repeated)"
+        )
+        too_large = {"type": "ConnectorError", "message": message, "code": VARIABLES_TOO_LARGE}
+        return Fail(message=message, retries=0, backoff=None, variables={"error": too_large})
+    if size is not None and size <= MAX_ERROR_VARIABLES_BYTES:
+        return outcome
+    cut_value = _cut_value(outcome.variables)
+    cut: dict[str, object] = dict(cut_value) if isinstance(cut_value, dict) else {}
+    if (_json_size(cut) or MAX_ERROR_VARIABLES_BYTES + 1) > MAX_ERROR_VARIABLES_BYTES:
+        cut_error = cut.get("error")
+        kept: dict[str, object] = (
+            {k: v for k, v in cut_error.items() if k in ("type", "code", "message")}
+            if isinstance(cut_error, dict)
+            else {}
+        )
+        cut = {"error": {**kept, "variables": {"truncated": True}}} if kept else {"truncated": True}
+    return attrs.evolve(outcome, variables=cut)
+
+
+def _cut_value(value: object) -> object:
+    """Texts cut to MAX_ERROR_TEXT characters and lists to 50 items, at any depth (no recursion)."""
+    root: list[object] = [None]
+    pending: list[tuple[object, list[object] | dict[str, object], object]] = [(value, root, 0)]
+    while pending:
+        current, parent, slot = pending.pop()
+        if isinstance(current, str):
+            result: object = current if len(current) <= MAX_ERROR_TEXT else current[:MAX_ERROR_TEXT] + "... (cut)"
+        elif isinstance(current, int) and not isinstance(current, bool) and current.bit_length() > 1000:
+            result = "a number too large to show"
+        elif isinstance(current, Mapping):
+            container: dict[str, object] = {}
+            pending.extend((item, container, str(key)[:MAX_ERROR_TEXT]) for key, item in current.items())
+            result = container
+        elif isinstance(current, list):
+            items: list[object] = [None] * min(len(current), _MAX_ERROR_LIST_ITEMS)
+            pending.extend((item, items, index) for index, item in enumerate(current[:_MAX_ERROR_LIST_ITEMS]))
+            result = items
+        else:
+            result = current
+        if isinstance(parent, dict):
+            parent[str(slot)] = result
+        else:
+            parent[cast(int, slot)] = result
+    return root[0]
 
 
 def _run_job(
