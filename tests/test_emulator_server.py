@@ -256,17 +256,23 @@ def test_run_emulator_server_in_a_thread_without_demo_data() -> None:
 
 
 def test_cli_emulator_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[str, int, bool]] = []
+    calls: list[tuple[str, int, dict[str, object]]] = []
 
-    def fake_run(host: str, port: int, *, seed_demo_data: bool) -> int:
-        calls.append((host, port, seed_demo_data))
+    def fake_run(host: str, port: int, **options: object) -> int:
+        calls.append((host, port, options))
         return 0
 
     monkeypatch.setattr(testing, "run_emulator_server", fake_run)
 
     assert cli.main(["emulator", "--port", "0", "--empty"]) == 0
+    assert cli.main(["emulator", "--config", "e.toml", "--max-items", "0", "--max-page-size", "1000"]) == 0
     assert cli.main(["emulator"]) == 0
-    assert calls == [("127.0.0.1", 0, False), ("127.0.0.1", 8765, True)]
+    defaults = {"config": None, "max_items": 100_000, "max_page_size": None}
+    assert calls == [
+        ("127.0.0.1", 0, {"seed_demo_data": False, **defaults}),
+        ("127.0.0.1", 8765, {"seed_demo_data": True, "config": "e.toml", "max_items": None, "max_page_size": 1000}),
+        ("127.0.0.1", 8765, {"seed_demo_data": True, **defaults}),
+    ]
     assert cli.main([]) == 2  # no command: the help, on stderr
 
 
@@ -281,7 +287,7 @@ def test_fixture_in_process(uipath_orchestrator: OrchestratorEmulator) -> None:
         timeout=5,
     )
 
-    assert response.json()["scope"] == "OR.Queues OR.Queues.Read OR.Queues.Write"
+    assert response.json()["scope"] == "OR.Queues OR.Queues.Read OR.Queues.Write OR.Webhooks"
     assert uipath_orchestrator.requests[0].status == 200
 
 

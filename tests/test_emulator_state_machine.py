@@ -94,7 +94,8 @@ class EmulatorMachine(RuleBasedStateMachine):
             f"/odata/Queues({item_id})/UiPathODataSvc.SetTransactionResult",
             {"transactionResult": {"IsSuccessful": True, "Output": {"Ok": True}}},
         )
-        if before in (QueueItemStatus.NEW, QueueItemStatus.IN_PROGRESS):
+        # Only a started transaction takes a result: a New item is refused like a final one.
+        if before is QueueItemStatus.IN_PROGRESS:
             assert status == 200
         else:
             assert status == 409

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from ._arguments import host, port_or_zero
@@ -21,10 +22,44 @@ def add_emulator_command(commands: Any) -> None:
         "--port", type=port_or_zero, default=8765, help="port to bind, 0 for a free one (default 8765)"
     )
     emulator.add_argument("--empty", action="store_true", help="start without the demo org, folder, queues, client")
+    emulator.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a .toml or .json file declaring tenants, folders, queues, robots, clients, tokens, items, webhooks",
+    )
+    emulator.add_argument(
+        "--max-items",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="retention: purge the oldest finished items above N items (default 100000; 0 keeps every item)",
+    )
+    emulator.add_argument(
+        "--max-page-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="page served without $top and the largest $top (default 100, as Automation Cloud)",
+    )
     emulator.set_defaults(run=_emulator)
 
 
 def _emulator(args: argparse.Namespace) -> int:
     from ..testing import run_emulator_server
+    from ..testing.emulator._config import EmulatorConfigError
 
-    return run_emulator_server(args.host, args.port, seed_demo_data=not args.empty)
+    if args.max_items < 0:
+        print("uipath-connector emulator: --max-items is 0 (keep every item) or more", file=sys.stderr)
+        return 2
+    try:
+        return run_emulator_server(
+            args.host,
+            args.port,
+            seed_demo_data=not args.empty,
+            config=args.config,
+            max_items=args.max_items or None,
+            max_page_size=args.max_page_size,
+        )
+    except (EmulatorConfigError, ValueError) as exc:
+        print(f"uipath-connector emulator: {exc}", file=sys.stderr)
+        return 2

@@ -53,8 +53,11 @@ def parse_wire_date(text: str) -> WireDate:
     else:
         sign = 1 if zone[0] == "+" else -1
         offset = sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    instant = naive.replace(tzinfo=timezone(offset)).astimezone(timezone.utc)
-    echo = instant.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
+    try:
+        instant = naive.replace(tzinfo=timezone(offset)).astimezone(timezone.utc)
+    except (OverflowError, ValueError) as exc:  # 0001-01-01T00:00+01:00 lies before year 1 in UTC
+        raise ValueError(f"date-time out of range: {text!r}") from exc
+    echo = _seconds(instant) + (f".{fraction}" if fraction else "") + "Z"
     return WireDate(instant=instant, echo=echo)
 
 
@@ -66,7 +69,7 @@ def format_stored(instant: datetime) -> str:
     """
     instant = instant.astimezone(timezone.utc)
     millis = f"{instant.microsecond // 1000:03d}".rstrip("0")
-    return instant.strftime("%Y-%m-%dT%H:%M:%S") + (f".{millis}" if millis else "") + "Z"
+    return _seconds(instant) + (f".{millis}" if millis else "") + "Z"
 
 
 def format_echo(instant: datetime) -> str:
@@ -76,4 +79,17 @@ def format_echo(instant: datetime) -> str:
     '2023-01-20T10:13:20.6603950Z'
     """
     instant = instant.astimezone(timezone.utc)
-    return instant.strftime("%Y-%m-%dT%H:%M:%S") + f".{instant.microsecond:06d}0Z"
+    return _seconds(instant) + f".{instant.microsecond:06d}0Z"
+
+
+def _seconds(instant: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS`` with a four-digit year: RFC 3339 needs ``0140``, which ``strftime("%Y")`` on glibc
+    writes as ``140``.
+
+    >>> _seconds(datetime(140, 10, 1, tzinfo=timezone.utc))
+    '0140-10-01T00:00:00'
+    """
+    return (
+        f"{instant.year:04d}-{instant.month:02d}-{instant.day:02d}"
+        f"T{instant.hour:02d}:{instant.minute:02d}:{instant.second:02d}"
+    )

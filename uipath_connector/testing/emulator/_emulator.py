@@ -12,18 +12,22 @@ import attrs
 
 from ._clock import Clock
 from ._faults import Endpoint, Fault, FaultInjection
-from ._http import EmulatorRequest, EmulatorResponse, RecordedRequest, RequestProcessor
+from ._http import DEFAULT_MAX_RECORDED_REQUESTS, EmulatorRequest, EmulatorResponse, RecordedRequest, RequestProcessor
 from ._mock import mount as mount_into_responses
 from ._model import (
     FailureKind,
     Folder,
+    ItemData,
     OrchestratorModel,
     Priority,
     Queue,
     QueueItem,
     QueueItemStatus,
+    Robot,
 )
+from ._odata import MAX_TOP
 from ._server import EmulatorServer
+from ._webhooks import DEFAULT_DELIVERY_TIMEOUT_SECONDS, WebhookDispatcher
 
 
 @attrs.frozen
@@ -42,8 +46,10 @@ class DemoData:
     unique_queue_max_retries: int = 1
     client_id: str = "demo-client"
     client_secret: str = "demo-secret-emulator-only"  # noqa: S105 - exists only in the emulator
-    scopes: tuple[str, ...] = ("OR.Queues", "OR.Queues.Read", "OR.Queues.Write")
+    scopes: tuple[str, ...] = ("OR.Queues", "OR.Queues.Read", "OR.Queues.Write", "OR.Webhooks")
     personal_access_token: str = "demo-personal-access-token"  # noqa: S105 - emulator only
+    robot_name: str = "demo-robot"
+    robot_key: str = "2f0d3c1e-8b5a-4c61-9e7d-5a4b3c2d1e0f"
 
 
 DEMO = DemoData()
@@ -99,7 +105,10 @@ class OrchestratorEmulator:
     >>> emulator.complete(created.json()["Id"], output={"Paid": True}).status.value
     'Successful'
 
-    ``max_recorded_requests`` bounds :attr:`requests` to the newest N (default: all; the CLI keeps 10,000).
+    ``max_recorded_requests`` bounds :attr:`requests` to the newest N (default 10,000). ``max_items`` is the
+    retention limit: above it the oldest items whose processing is over are purged, as a queue retention policy
+    does (default: none; the CLI keeps 100,000). ``max_page_size`` is the page served without ``$top`` and the
+    largest ``$top`` accepted (100, as Automation Cloud; 1000 for older on-premises servers).
     ``org``/``tenant`` name the default tenant that the setup methods use when not told otherwise. ``clock``
     defaults to the wall clock (pass a :class:`ManualClock` to move time in tests); ``seed`` makes item keys
     and
@@ -115,24 +124,53 @@ class OrchestratorEmulator:
         seed: int | None = 0,
         first_item_id: int = 1,
         token_lifetime_seconds: int = 3600,
-        max_recorded_requests: int | None = None,
+        max_recorded_requests: int = DEFAULT_MAX_RECORDED_REQUESTS,
+        max_items: int | None = None,
+        max_page_size: int = MAX_TOP,
+        webhook_timeout_seconds: float = DEFAULT_DELIVERY_TIMEOUT_SECONDS,
     ) -> None:
-        if max_recorded_requests is not None and max_recorded_requests < 0:
-            raise ValueError("max_recorded_requests is at least 0 (None: keep every request)")
+        if max_recorded_requests < 0:
+            raise ValueError("max_recorded_requests is at least 0")
         self.org = org
         self.tenant = tenant
         self._model = OrchestratorModel(
-            clock=clock, seed=seed, first_item_id=first_item_id, token_lifetime_seconds=token_lifetime_seconds
+            clock=clock,
+            seed=seed,
+            first_item_id=first_item_id,
+            token_lifetime_seconds=token_lifetime_seconds,
+            max_items=max_items,
         )
         self._model.add_tenant(org, tenant)
-        self._processor = RequestProcessor(self._model, max_recorded_requests=max_recorded_requests)
+        self._webhooks = WebhookDispatcher(self._model, delivery_timeout_seconds=webhook_timeout_seconds)
+        self._processor = RequestProcessor(
+            self._model,
+            max_recorded_requests=max_recorded_requests,
+            max_page_size=max_page_size,
+            webhooks=self._webhooks,
+        )
 
     @classmethod
     def demo(
-        cls, *, clock: Clock | None = None, seed: int | None = 0, max_recorded_requests: int | None = None
+        cls,
+        *,
+        clock: Clock | None = None,
+        seed: int | None = 0,
+        max_recorded_requests: int = DEFAULT_MAX_RECORDED_REQUESTS,
+        max_items: int | None = None,
+        max_page_size: int = MAX_TOP,
+        token_lifetime_seconds: int = 3600,
     ) -> OrchestratorEmulator:
         """An emulator seeded with :data:`DEMO`: ``OrchestratorEmulator.demo().queues()``."""
-        emulator = cls(DEMO.org, DEMO.tenant, clock=clock, seed=seed, max_recorded_requests=max_recorded_requests)
+        emulator = cls(
+            DEMO.org,
+            DEMO.tenant,
+            clock=clock,
+            seed=seed,
+            max_recorded_requests=max_recorded_requests,
+            max_items=max_items,
+            max_page_size=max_page_size,
+            token_lifetime_seconds=token_lifetime_seconds,
+        )
         emulator.seed_demo_data()
         return emulator
 
@@ -148,7 +186,8 @@ class OrchestratorEmulator:
             max_number_of_retries=DEMO.unique_queue_max_retries,
         )
         self.add_client(DEMO.client_id, DEMO.client_secret, DEMO.scopes)
-        self.add_token(DEMO.personal_access_token, ("OR.Queues",))
+        self.add_token(DEMO.personal_access_token, ("OR.Queues", "OR.Webhooks"))
+        self.add_robot(DEMO.robot_name, key=DEMO.robot_key)
 
     # -- setup -----------------------------------------------------------------------------------------
 
@@ -208,6 +247,38 @@ class OrchestratorEmulator:
             ),
         )
 
+    def add_robot(
+        self, name: str, *, key: str | None = None, machine_name: str = "EMULATOR", username: str | None = None
+    ) -> Robot:
+        """Register an unattended robot; StartTransaction hands items only to robots.
+
+        A robot is named in StartTransaction by ``RobotIdentifier`` (its ``key``), as UiPath's SDKs send it, or
+        by a token issued to it (``add_client(..., robot=robot)``): ``emulator.add_robot("bot-1").key``.
+        """
+        return self._model.add_robot(name, key=key, machine_name=machine_name, username=username)
+
+    def robots(self) -> list[Robot]:
+        return self._model.robots()
+
+    @property
+    def webhooks(self) -> WebhookDispatcher:
+        """Registered webhooks, deliveries and delivery faults: ``emulator.webhooks.register(url, secret=...)``."""
+        return self._webhooks
+
+    @property
+    def max_items(self) -> int | None:
+        """The retention limit (None: keep every item); settable."""
+        return self._model.max_items
+
+    @max_items.setter
+    def max_items(self, value: int | None) -> None:
+        self._model.max_items = value
+
+    def seed_item(self, queue: str | Queue, data: ItemData) -> QueueItem:
+        """Add a validated item directly (no HTTP), as a configuration file's ``[[items]]`` do."""
+        found = queue if isinstance(queue, Queue) else self.queue(queue)
+        return self._model.add_item(found, data)
+
     def add_client(
         self,
         client_id: str,
@@ -215,13 +286,16 @@ class OrchestratorEmulator:
         scopes: Iterable[str] = ("OR.Queues",),
         *,
         folders: Iterable[Folder | int] | None = None,
+        robot: Robot | None = None,
     ) -> None:
         """Register a confidential external application: ``emulator.add_client("app", "s3cret",
         ["OR.Queues"])``.
 
         ``folders`` limits the folders the app is assigned to (default: all).
         """
-        self._model.add_client(client_id, secret, scopes, self._folder_ids(folders))
+        self._model.add_client(
+            client_id, secret, scopes, self._folder_ids(folders), robot_id=robot.id if robot else None
+        )
 
     def add_token(
         self,

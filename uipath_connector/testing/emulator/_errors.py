@@ -18,6 +18,8 @@ DUPLICATE_REFERENCE = "Error creating Transaction. Duplicate Reference."
 NESTED_CONTENT = "Property values must be simple (like numbers or text)"
 QUEUE_ITEM_NOT_FOUND = "Queue Item does not exist."
 CONFLICT = "Conflict"
+UPDATE_CONFLICT = "Conflict with Queue Item being updated."
+ROBOT_NOT_FOUND = "Robot does not exist."
 
 
 class EmulatorError(Exception):

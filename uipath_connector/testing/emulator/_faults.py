@@ -28,6 +28,23 @@ class Endpoint(str, enum.Enum):
     SET_TRANSACTION_PROGRESS = "SetTransactionProgress"
     SET_TRANSACTION_RESULT = "SetTransactionResult"
     DELETE_QUEUE_ITEM = "DeleteQueueItem"
+    UPDATE_QUEUE_ITEM = "UpdateQueueItem"
+    DELETE_BULK = "DeleteBulk"
+    START_TRANSACTION = "StartTransaction"
+    GET_ITEM_LAST_RETRY = "GetItemLastRetry"
+    GET_ITEM_LAST_RETRY_BY_KEY = "GetItemLastRetryByKey"
+    QUEUE_ITEM_EVENTS = "QueueItemEvents"
+    QUEUE_ITEM_EVENT = "QueueItemEvents(id)"
+    QUEUE_ITEM_EVENTS_HISTORY = "GetQueueItemEventsHistory"
+    LIST_QUEUE_DEFINITIONS = "QueueDefinitions"
+    GET_QUEUE_DEFINITION = "QueueDefinitions(id)"
+    CREATE_QUEUE_DEFINITION = "CreateQueueDefinition"
+    LIST_WEBHOOKS = "Webhooks"
+    GET_WEBHOOK = "Webhooks(id)"
+    CREATE_WEBHOOK = "CreateWebhook"
+    UPDATE_WEBHOOK = "UpdateWebhook"
+    DELETE_WEBHOOK = "DeleteWebhook"
+    WEBHOOK_EVENT_TYPES = "GetEventTypes"
 
 
 class ErrorBody(str, enum.Enum):

@@ -14,15 +14,17 @@ import json
 import math
 import re
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import attrs
 
 from ._dates import format_echo
-from ._errors import NOT_AUTHENTICATED, EmulatorError, InvalidRequestError
+from ._errors import NOT_AUTHENTICATED, QUEUE_ITEM_NOT_FOUND, ROBOT_NOT_FOUND, EmulatorError, InvalidRequestError
 from ._faults import (
     Delay,
     DropConnection,
@@ -36,19 +38,30 @@ from ._faults import (
     TooManyRequests,
 )
 from ._model import (
+    MAX_QUEUE_NAME,
     READ_SCOPES,
+    WEBHOOK_READ_SCOPES,
+    WEBHOOK_WRITE_SCOPES,
     WRITE_SCOPES,
+    Actor,
     FailureKind,
     Folder,
     OrchestratorModel,
+    QueueItem,
+    QueueItemEvent,
+    Robot,
     Scope,
     TokenGrant,
     _Tenant,
     parse_item_data,
     require_scope,
 )
-from ._odata import INT64_MAX, parse_query
+from ._odata import INT64_MAX, MAX_TOP, Property, QueueItemsQuery, ValueType, parse_query, table
+from ._odata import apply as apply_query
+from ._webhooks import EVENT_TYPES, Webhook, WebhookDispatcher
 
+#: How many requests :attr:`RequestProcessor.requests` keeps by default (the newest).
+DEFAULT_MAX_RECORDED_REQUESTS = 10_000
 ODATA_JSON = "application/json; odata.metadata=minimal; odata.streaming=true"
 ERROR_JSON = "application/json; charset=utf-8"
 
@@ -98,22 +111,42 @@ class RecordedRequest:
         return json.loads(self.body)
 
 
+_ID = r"\((?P<id>[^)]+)\)"
+# Functions are served under both namespaces Orchestrator's clients use (UiPathODataSvc and the fully qualified
+# UiPath.Server.Configuration.OData): its OpenAPI definition names each function under one, clients use either.
+_NS = r"(?:UiPathODataSvc|UiPath\.Server\.Configuration\.OData)\."
 _ROUTES: list[tuple[str, re.Pattern[str], Endpoint]] = [
-    ("POST", re.compile(r"Queues/UiPathODataSvc\.AddQueueItem", re.I), Endpoint.ADD_QUEUE_ITEM),
-    ("POST", re.compile(r"Queues/UiPathODataSvc\.BulkAddQueueItems", re.I), Endpoint.BULK_ADD_QUEUE_ITEMS),
-    ("GET", re.compile(r"QueueItems(?:\(\))?", re.I), Endpoint.LIST_QUEUE_ITEMS),
-    ("GET", re.compile(r"QueueItems\((?P<id>[^)]+)\)", re.I), Endpoint.GET_QUEUE_ITEM),
-    ("DELETE", re.compile(r"QueueItems\((?P<id>[^)]+)\)", re.I), Endpoint.DELETE_QUEUE_ITEM),
-    (
-        "POST",
-        re.compile(r"QueueItems\((?P<id>[^)]+)\)/UiPathODataSvc\.SetTransactionProgress", re.I),
-        Endpoint.SET_TRANSACTION_PROGRESS,
-    ),
-    (
-        "POST",
-        re.compile(r"Queues\((?P<id>[^)]+)\)/UiPathODataSvc\.SetTransactionResult", re.I),
-        Endpoint.SET_TRANSACTION_RESULT,
-    ),
+    (method, re.compile(pattern, re.I), endpoint)
+    for method, pattern, endpoint in (
+        ("POST", rf"Queues/{_NS}AddQueueItem", Endpoint.ADD_QUEUE_ITEM),
+        ("POST", rf"Queues/{_NS}BulkAddQueueItems", Endpoint.BULK_ADD_QUEUE_ITEMS),
+        ("POST", rf"Queues/{_NS}StartTransaction", Endpoint.START_TRANSACTION),
+        ("POST", rf"Queues{_ID}/{_NS}SetTransactionResult", Endpoint.SET_TRANSACTION_RESULT),
+        ("GET", r"QueueItems(?:\(\))?", Endpoint.LIST_QUEUE_ITEMS),
+        ("GET", rf"QueueItems{_ID}", Endpoint.GET_QUEUE_ITEM),
+        ("PUT", rf"QueueItems{_ID}", Endpoint.UPDATE_QUEUE_ITEM),
+        ("DELETE", rf"QueueItems{_ID}", Endpoint.DELETE_QUEUE_ITEM),
+        ("POST", rf"QueueItems{_ID}/{_NS}SetTransactionProgress", Endpoint.SET_TRANSACTION_PROGRESS),
+        ("GET", rf"QueueItems{_ID}/{_NS}GetItemLastRetry", Endpoint.GET_ITEM_LAST_RETRY),
+        ("GET", rf"QueueItems/{_NS}GetItemLastRetryByKey\(key=(?P<id>[^)]*)\)", Endpoint.GET_ITEM_LAST_RETRY_BY_KEY),
+        ("POST", rf"QueueItems/{_NS}DeleteBulk", Endpoint.DELETE_BULK),
+        ("GET", r"QueueItemEvents(?:\(\))?", Endpoint.QUEUE_ITEM_EVENTS),
+        ("GET", rf"QueueItemEvents{_ID}", Endpoint.QUEUE_ITEM_EVENT),
+        (
+            "GET",
+            rf"QueueItemEvents/{_NS}GetQueueItemEventsHistory\(queueItemId=(?P<id>[^)]*)\)",
+            Endpoint.QUEUE_ITEM_EVENTS_HISTORY,
+        ),
+        ("GET", r"QueueDefinitions(?:\(\))?", Endpoint.LIST_QUEUE_DEFINITIONS),
+        ("POST", r"QueueDefinitions(?:\(\))?", Endpoint.CREATE_QUEUE_DEFINITION),
+        ("GET", rf"QueueDefinitions{_ID}", Endpoint.GET_QUEUE_DEFINITION),
+        ("GET", r"Webhooks(?:\(\))?", Endpoint.LIST_WEBHOOKS),
+        ("POST", r"Webhooks(?:\(\))?", Endpoint.CREATE_WEBHOOK),
+        ("GET", rf"Webhooks/{_NS}GetEventTypes(?:\(\))?", Endpoint.WEBHOOK_EVENT_TYPES),
+        ("GET", rf"Webhooks{_ID}", Endpoint.GET_WEBHOOK),
+        ("PUT", rf"Webhooks{_ID}", Endpoint.UPDATE_WEBHOOK),
+        ("DELETE", rf"Webhooks{_ID}", Endpoint.DELETE_WEBHOOK),
+    )
 ]
 # UiPath: Authenticating with an External Application: the cloud serves the token endpoint with and without the org
 # segment.
@@ -201,11 +234,22 @@ def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
 class RequestProcessor:
     """Turns :class:`EmulatorRequest` into :class:`EmulatorResponse` against an :class:`OrchestratorModel`."""
 
-    def __init__(self, model: OrchestratorModel, *, max_recorded_requests: int | None = None) -> None:
+    def __init__(
+        self,
+        model: OrchestratorModel,
+        *,
+        max_recorded_requests: int = DEFAULT_MAX_RECORDED_REQUESTS,
+        max_page_size: int = MAX_TOP,
+        webhooks: WebhookDispatcher | None = None,
+    ) -> None:
+        if not 1 <= max_page_size <= 10_000:
+            raise ValueError("max_page_size lies within 1 and 10,000")
         self.model = model
         self.faults: list[FaultInjection] = []
-        # A long-running emulator (``uipath-connector emulator``) keeps only the newest records.
+        # Bounded everywhere: an emulator that serves 100,000 requests keeps only the newest records.
         self.requests: deque[RecordedRequest] = deque(maxlen=max_recorded_requests)
+        self.max_page_size = max_page_size
+        self.webhooks = webhooks if webhooks is not None else WebhookDispatcher(model)
         self._lock = threading.Lock()
 
     # -- faults ----------------------------------------------------------------------------------------
@@ -254,7 +298,10 @@ class RequestProcessor:
         else:
             assert route.endpoint is not None
             fault, delay = self._take_faults(route.endpoint)
-            response = self._answer(request, route, split.query, fault)
+            try:
+                response = self._answer(request, route, split.query, fault)
+            except Exception:  # an emulator bug must not become a traceback on the wire or a hung client
+                response = self._error(500, "An unexpected error occurred.")
         if delay:
             response = attrs.evolve(response, delay_seconds=delay)
         self._record(request, route, response, fault)
@@ -437,6 +484,9 @@ class RequestProcessor:
             payload = json.loads(call.request.body or b"null", parse_constant=_reject_constant, parse_float=_finite)
         except (ValueError, UnicodeDecodeError):
             raise InvalidRequestError("The request body is not valid JSON.") from None
+        except RecursionError:
+            # Python's JSON parser gives up on deep nesting with RecursionError; Orchestrator answers 400.
+            raise InvalidRequestError("The request body is nested too deeply.") from None
         if not isinstance(payload, dict):
             raise InvalidRequestError("The request body must be a JSON object.")
         return payload
@@ -450,7 +500,7 @@ class RequestProcessor:
             raise InvalidRequestError("itemData: the field is required and is the only one accepted.")
         data = parse_item_data(body["itemData"])
         queue = self.model.queue_for(folder, data.name)
-        item = self.model.add_item(queue, data)
+        item = self.model.add_item(queue, data, _actor(call.grant))
         dto = {"@odata.context": f"{call.base}/odata/$metadata#QueueItems/$entity"}
         dto.update(item.to_dto(folder, with_folder_name=False))
         # UiPath's Orchestrator OpenAPI v20: the 201 body echoes the dates as sent; CreationTime shows seven fractional
@@ -486,7 +536,7 @@ class RequestProcessor:
         if not isinstance(raw_items, list):
             raise InvalidRequestError("queueItems: an array is required.")
         queue = self.model.queue_for(folder, queue_name)
-        failures = self.model.bulk_add(queue, commit_type, raw_items)
+        failures = self.model.bulk_add(queue, commit_type, raw_items, _actor(call.grant))
         message = None if not failures else f"{len(failures)} of {len(raw_items)} queue items failed."
         return _json_response(
             200,
@@ -501,36 +551,52 @@ class RequestProcessor:
             },
         )
 
-    def _list_items(self, call: _Call) -> EmulatorResponse:
-        require_scope(call.grant, READ_SCOPES)
+    # -- queue items: reads ----------------------------------------------------------------------------
+
+    def _scope_folders(self, call: _Call) -> dict[int, Folder]:
         folder = self._folder(call, required=False)
-        options = parse_query(parse_qs(call.query, keep_blank_values=True))
         with self.model.lock:  # another thread may be adding a folder to this tenant
             folders = dict(call.home.folders)
         if folder is not None:
-            folders = {folder.id: folder}
-        elif call.grant.folder_ids is not None:
-            folders = {i: f for i, f in folders.items() if i in call.grant.folder_ids}
-        matches = []
-        for item in self.model.items():
-            if item.folder_id not in folders:
-                continue
-            queue = self.model.queue(item.queue_id)
-            if all(predicate(item, queue) for predicate in options.predicates):
-                matches.append(item)
-        matches.sort(key=lambda i: i.id, reverse=options.descending)
-        page = matches[options.skip :]
-        if options.top is not None:
-            page = page[: options.top]
+            return {folder.id: folder}
+        if call.grant.folder_ids is not None:
+            return {i: f for i, f in folders.items() if i in call.grant.folder_ids}
+        return folders
+
+    def _item_json(self, item: QueueItem, folder: Folder, query: QueueItemsQuery, *, listing: bool) -> dict[str, Any]:
+        dto = item.to_dto(folder, with_folder_name=listing)
+        for navigation in query.expand:
+            if navigation == "Robot":
+                robot = self.model.robot(item.robot_id) if item.robot_id is not None else None
+                dto["Robot"] = robot.to_dto() if robot is not None else None
+            elif navigation == "QueueDefinition":
+                dto["QueueDefinition"] = self.model.queue(item.queue_id).to_dto(folder)
+            else:  # ReviewerUser: the emulator has no reviewers
+                dto[navigation] = None
+        if query.select is not None:
+            dto = {name: dto[name] for name in query.select}
+        return dto
+
+    def _query(self, call: _Call, *, entity: bool = False) -> QueueItemsQuery:
+        params = parse_qs(call.query, keep_blank_values=True)
+        return parse_query(params, dto_fields=QUEUE_ITEM_FIELDS, max_top=self.max_page_size, entity=entity)
+
+    def _list_items(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, READ_SCOPES)
+        folders = self._scope_folders(call)
+        query = self._query(call)
+        with self.model.lock:
+            rows = [(item, self.model.queue(item.queue_id)) for item in self.model.items() if item.folder_id in folders]
+        page, total = apply_query(rows, query, lambda row: row[0].id, self.max_page_size)
         payload: dict[str, object] = {"@odata.context": f"{call.base}/odata/$metadata#QueueItems"}
-        if options.count:
-            payload["@odata.count"] = len(matches)
-        payload["value"] = [i.to_dto(folders[i.folder_id], with_folder_name=True) for i in page]
+        if query.count:
+            payload["@odata.count"] = total
+        payload["value"] = [self._item_json(item, folders[item.folder_id], query, listing=True) for item, _q in page]
         return _json_response(200, payload)
 
-    def _item_in_scope(self, call: _Call) -> tuple[int, Folder]:
+    def _item_in_scope(self, call: _Call, text: str | None = None) -> tuple[int, Folder]:
         folder = self._folder(call, required=False)
-        text = call.route.item_id or ""
+        text = call.route.item_id or "" if text is None else text
         # The key is an Edm.Int64 literal: ASCII digits within range.
         if not (text.isascii() and text.isdigit()) or int(text) > INT64_MAX:
             raise InvalidRequestError(f"'{text}' is not a valid queue item id.")
@@ -543,22 +609,140 @@ class RequestProcessor:
             or (folder is not None and item.folder_id != folder.id)
             or (allowed is not None and item.folder_id not in allowed)
         ):
-            raise EmulatorError(404, "Queue Item does not exist.", 1002, resource_ids=True)
+            raise EmulatorError(404, QUEUE_ITEM_NOT_FOUND, 1002, resource_ids=True)
         return item_id, call.home.folders[item.folder_id]
+
+    def _entity(self, call: _Call, item: QueueItem, folder: Folder) -> EmulatorResponse:
+        query = self._query(call, entity=True)
+        dto: dict[str, Any] = {"@odata.context": f"{call.base}/odata/$metadata#QueueItems/$entity"}
+        dto.update(self._item_json(item, folder, query, listing=False))
+        return _json_response(200, dto)
 
     def _get_item(self, call: _Call) -> EmulatorResponse:
         require_scope(call.grant, READ_SCOPES)
         item_id, folder = self._item_in_scope(call)
-        dto = {"@odata.context": f"{call.base}/odata/$metadata#QueueItems/$entity"}
-        dto.update(self.model.item(item_id).to_dto(folder, with_folder_name=False))
-        return _json_response(200, dto)
+        return self._entity(call, self.model.item(item_id), folder)
+
+    def _last_retry(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, READ_SCOPES)
+        item_id, folder = self._item_in_scope(call)
+        return self._entity(call, self.model.last_retry(self.model.item(item_id).key), folder)
+
+    def _last_retry_by_key(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, READ_SCOPES)
+        text = (call.route.item_id or "").strip("'")
+        try:
+            key = str(uuid.UUID(text))
+        except ValueError:
+            raise InvalidRequestError(f"'{text}' is not a valid queue item key.") from None
+        latest = self.model.last_retry(key)
+        _id, folder = self._item_in_scope(call, str(latest.id))
+        return self._entity(call, latest, folder)
+
+    # -- queue items: writes ---------------------------------------------------------------------------
 
     def _delete_item(self, call: _Call) -> EmulatorResponse:
         require_scope(call.grant, WRITE_SCOPES)
         self._folder(call, required=True)
         item_id, _folder = self._item_in_scope(call)
-        self.model.delete(item_id)
+        self.model.delete(item_id, _actor(call.grant))
         return _empty(204)
+
+    def _update_item(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WRITE_SCOPES)
+        self._folder(call, required=True)
+        item_id, _folder = self._item_in_scope(call)
+        body = self._body(call)
+        row_version = _row_version(body.get("RowVersion"), "RowVersion")
+        # Orchestrator's definition: only Progress, Priority, DueDate, DeferDate and SpecificContent are updated
+        # from the body; the other QueueItemDto fields it carries are ignored.
+        current = self.model.item(item_id)
+        merged = {"Name": self.model.queue(current.queue_id).name}
+        merged.update({k: v for k, v in body.items() if k in _UPDATABLE})
+        data = parse_item_data(merged)
+        changes: dict[str, Any] = {}
+        for field, attribute in _UPDATABLE.items():
+            if field in body:
+                changes[attribute] = getattr(data, attribute)
+        for attribute in ("defer_date", "due_date"):
+            if attribute in changes and changes[attribute] is not None:
+                changes[attribute] = changes[attribute].instant
+        self.model.update(item_id, changes, row_version, _actor(call.grant))
+        return _empty(200)
+
+    def _delete_bulk(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WRITE_SCOPES)
+        folder = self._folder(call, required=True)
+        assert folder is not None
+        raw = {key.lower(): value for key, value in self._body(call).items()}.get("queueitems")
+        if not isinstance(raw, list) or len(raw) > MAX_BULK_ITEMS:
+            raise InvalidRequestError(f"queueItems: an array of at most {MAX_BULK_ITEMS} entries is required.")
+        entries: list[tuple[int, int | None]] = []
+        for index, entry in enumerate(raw):
+            if not isinstance(entry, dict) or not isinstance(entry.get("Id"), int) or isinstance(entry["Id"], bool):
+                raise InvalidRequestError(f"queueItems[{index}].Id: an integer is required.")
+            entries.append((entry["Id"], _row_version(entry.get("RowVersion"), f"queueItems[{index}].RowVersion")))
+        failed = self.model.delete_bulk(entries, _actor(call.grant), lambda item: item.folder_id == folder.id)
+        return _json_response(
+            200,
+            {
+                "@odata.context": f"{call.base}/odata/$metadata#UiPath.Server.Configuration.OData."
+                "BulkOperationResponseDto_1OfInt64",
+                "Success": not failed,
+                "Message": None if not failed else f"{len(failed)} of {len(entries)} queue items were not deleted.",
+                "FailedItems": failed,
+            },
+        )
+
+    # -- robot side ------------------------------------------------------------------------------------
+
+    def _start_transaction(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WRITE_SCOPES)
+        folder = self._folder(call, required=True)
+        assert folder is not None
+        raw = self._body(call).get("transactionData")
+        if not isinstance(raw, dict):
+            raise InvalidRequestError("transactionData: an object is required.")
+        unknown = sorted(set(raw) - _TRANSACTION_DATA_FIELDS)
+        if unknown:
+            raise InvalidRequestError(
+                f"transactionData: the property '{unknown[0]}' does not exist on type 'TransactionDataDto'."
+            )
+        robot = self._robot(call, raw.get("RobotIdentifier"))
+        option = raw.get("ReferenceFilterOption", "Equals")
+        if option not in ("Equals", "StartsWith"):
+            raise InvalidRequestError("transactionData.ReferenceFilterOption: must be Equals or StartsWith.")
+        item_fields = {k: v for k, v in raw.items() if k not in ("RobotIdentifier", "ReferenceFilterOption")}
+        data = parse_item_data(item_fields, field="transactionData")
+        queue = self.model.queue_for(folder, data.name)
+        if robot is None:
+            # UiPath's Orchestrator API guide: only robots get transactions; a user or an app gets none.
+            return _empty(204)
+        item = self.model.start_transaction(
+            queue,
+            robot,
+            reference=data.reference,
+            reference_starts_with=option == "StartsWith",
+            data=data if "SpecificContent" in raw and raw["SpecificContent"] is not None else None,
+            actor=Actor(robot_id=robot.id, client_id=call.grant.client_id),
+        )
+        if item is None:
+            return _empty(204)
+        return self._entity(call, item, folder)
+
+    def _robot(self, call: _Call, identifier: object) -> Robot | None:
+        if identifier is not None:
+            if not isinstance(identifier, str):
+                raise InvalidRequestError("transactionData.RobotIdentifier: a GUID is required.")
+            try:
+                key = str(uuid.UUID(identifier))
+            except ValueError:
+                raise InvalidRequestError("transactionData.RobotIdentifier: a GUID is required.") from None
+            robot = self.model.robot_by_key(key)
+            if robot is None:
+                raise EmulatorError(404, ROBOT_NOT_FOUND, 1002, resource_ids=True)
+            return robot
+        return self.model.robot(call.grant.robot_id) if call.grant.robot_id is not None else None
 
     def _set_progress(self, call: _Call) -> EmulatorResponse:
         require_scope(call.grant, WRITE_SCOPES)
@@ -568,7 +752,7 @@ class RequestProcessor:
         progress = body.get("progress")
         if progress is not None and not isinstance(progress, str):
             raise InvalidRequestError("progress: a string is required.")
-        self.model.set_progress(item_id, progress)
+        self.model.set_progress(item_id, progress, _actor(call.grant))
         return _empty(200)
 
     def _set_result(self, call: _Call) -> EmulatorResponse:
@@ -579,25 +763,382 @@ class RequestProcessor:
         if not isinstance(result, dict) or not isinstance(result.get("IsSuccessful"), bool):
             raise InvalidRequestError("transactionResult.IsSuccessful: a boolean is required.")
         output, analytics = result.get("Output"), result.get("Analytics")
+        for name, value in (("Output", output), ("Analytics", analytics)):
+            if value is not None and not isinstance(value, dict):
+                raise InvalidRequestError(f"transactionResult.{name}: an object is required.")
+        # The result of a robot's transaction is the robot's act (its webhook event names no user).
+        robot_id = self.model.item(item_id).robot_id
+        actor = _actor(call.grant) if robot_id is None else Actor(robot_id=robot_id, client_id=call.grant.client_id)
+        # Orchestrator refuses a result for a transaction that was never started (the item must be InProgress);
+        # the emulator answers that, like a result on a final item, with 409.
         if result["IsSuccessful"]:
-            self.model.complete(item_id, output, analytics)
+            self.model.complete(item_id, output, analytics, must_be_started=True, actor=actor)
             return _empty(200)
         exception = result.get("ProcessingException")
-        if not isinstance(exception, dict) or not isinstance(exception.get("Reason"), str):
+        if exception is None:
+            exception = {"Reason": "", "Type": "ApplicationException"}
+        if not isinstance(exception, dict) or not isinstance(exception.get("Reason", ""), str):
             raise InvalidRequestError("transactionResult.ProcessingException.Reason: a string is required.")
         kind = FailureKind.BUSINESS if exception.get("Type") == "BusinessException" else FailureKind.APPLICATION
-        self.model.fail(item_id, exception["Reason"], kind, exception.get("Details"), output, analytics)
+        details = exception.get("Details")
+        self.model.fail(
+            item_id,
+            exception.get("Reason") or "",
+            kind,
+            details if isinstance(details, str) else None,
+            output,
+            analytics,
+            must_be_started=True,
+            actor=actor,
+        )
         return _empty(200)
+
+    # -- item events -----------------------------------------------------------------------------------
+
+    def _event_rows(self, call: _Call, events: list[QueueItemEvent]) -> EmulatorResponse:
+        folders = self._scope_folders(call)
+        params = parse_qs(call.query, keep_blank_values=True)
+        query = parse_query(
+            params, dto_fields=EVENT_FIELDS, max_top=MAX_EVENTS_TOP, properties=EVENT_PROPERTIES, navigation=()
+        )
+        with self.model.lock:
+            visible = []
+            for event in events:
+                try:
+                    item = self.model.stored_item(event.queue_item_id)
+                except EmulatorError:
+                    continue
+                if item.folder_id in folders:
+                    visible.append((event,))
+        page, total = apply_query(visible, query, lambda row: row[0].id, MAX_EVENTS_TOP)
+        payload: dict[str, object] = {"@odata.context": f"{call.base}/odata/$metadata#QueueItemEvents"}
+        if query.count:
+            payload["@odata.count"] = total
+        rows = [event.to_dto() for (event,) in page]
+        if query.select is not None:
+            rows = [{name: row[name] for name in query.select} for row in rows]
+        payload["value"] = rows
+        return _json_response(200, payload)
+
+    def _list_events(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, READ_SCOPES)
+        return self._event_rows(call, list(self.model.all_events()))
+
+    def _events_history(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, READ_SCOPES)
+        item_id, _folder = self._item_in_scope(call)
+        return self._event_rows(call, self.model.item_events(item_id))
+
+    def _get_event(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, READ_SCOPES)
+        text = call.route.item_id or ""
+        event = next((e for e in self.model.all_events() if text.isdigit() and e.id == int(text)), None)
+        if event is None:
+            raise EmulatorError(404, "Queue Item Event does not exist.", 1002, resource_ids=True)
+        self._item_in_scope(call, str(event.queue_item_id))
+        dto: dict[str, Any] = {"@odata.context": f"{call.base}/odata/$metadata#QueueItemEvents/$entity"}
+        dto.update(event.to_dto())
+        return _json_response(200, dto)
+
+    # -- queue definitions -----------------------------------------------------------------------------
+
+    def _list_queues(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, READ_SCOPES)
+        folders = self._scope_folders(call)
+        params = parse_qs(call.query, keep_blank_values=True)
+        query = parse_query(
+            params, dto_fields=QUEUE_FIELDS, max_top=MAX_QUEUES_TOP, properties=QUEUE_PROPERTIES, navigation=()
+        )
+        rows = [(queue,) for queue in self.model.queues() if queue.folder_id in folders]
+        page, total = apply_query(rows, query, lambda row: row[0].id, MAX_QUEUES_TOP)
+        payload: dict[str, object] = {"@odata.context": f"{call.base}/odata/$metadata#QueueDefinitions"}
+        if query.count:
+            payload["@odata.count"] = total
+        values = [queue.to_dto(folders[queue.folder_id]) for (queue,) in page]
+        if query.select is not None:
+            values = [{name: value[name] for name in query.select} for value in values]
+        payload["value"] = values
+        return _json_response(200, payload)
+
+    def _get_queue(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, READ_SCOPES)
+        folders = self._scope_folders(call)
+        text = call.route.item_id or ""
+        queue = None
+        if text.isascii() and text.isdigit() and int(text) <= INT64_MAX:
+            queue = next((q for q in self.model.queues() if q.id == int(text) and q.folder_id in folders), None)
+        if queue is None:
+            raise EmulatorError(404, "Queue does not exist.", 1002, resource_ids=True)
+        dto: dict[str, Any] = {"@odata.context": f"{call.base}/odata/$metadata#QueueDefinitions/$entity"}
+        dto.update(queue.to_dto(folders[queue.folder_id]))
+        return _json_response(200, dto)
+
+    def _create_queue(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WRITE_SCOPES)
+        folder = self._folder(call, required=True)
+        assert folder is not None
+        body = self._body(call)
+        name = body.get("Name")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_QUEUE_NAME:
+            raise InvalidRequestError(f"Name: a queue name of 1 to {MAX_QUEUE_NAME} characters is required.")
+        retries = body.get("MaxNumberOfRetries", 0)
+        if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 50:
+            raise InvalidRequestError("MaxNumberOfRetries: an integer from 0 to 50 is required.")
+        flags = {}
+        for field in ("EnforceUniqueReference", "AcceptAutomaticallyRetry"):
+            value = body.get(field)
+            if value is not None and not isinstance(value, bool):
+                raise InvalidRequestError(f"{field}: a boolean is required.")
+            flags[field] = value
+        description = body.get("Description")
+        if description is not None and not isinstance(description, str):
+            raise InvalidRequestError("Description: a string is required.")
+        if self.model.find_queue(folder, name) is not None:
+            raise EmulatorError(409, f"A queue named {name} already exists.", 0)
+        queue = self.model.add_queue(
+            folder,
+            name,
+            queue_id=None,
+            enforce_unique_reference=bool(flags["EnforceUniqueReference"]),
+            max_number_of_retries=retries,
+            accept_automatically_retry=(
+                retries > 0 if flags["AcceptAutomaticallyRetry"] is None else bool(flags["AcceptAutomaticallyRetry"])
+            ),
+            description=description,
+        )
+        dto: dict[str, Any] = {"@odata.context": f"{call.base}/odata/$metadata#QueueDefinitions/$entity"}
+        dto.update(queue.to_dto(folder))
+        return _json_response(201, dto, {"Location": f"{call.base}/odata/QueueDefinitions({queue.id})"})
+
+    # -- webhooks --------------------------------------------------------------------------------------
+
+    def _webhook_id(self, call: _Call) -> int:
+        text = call.route.item_id or ""
+        if not (text.isascii() and text.isdigit()) or int(text) > INT64_MAX:
+            raise InvalidRequestError(f"'{text}' is not a valid webhook id.")
+        return self.webhooks.get(int(text), org=call.home.org, tenant=call.home.name).id
+
+    def _webhook_json(self, call: _Call, webhook: Webhook) -> dict[str, Any]:
+        dto: dict[str, Any] = {"@odata.context": f"{call.base}/odata/$metadata#Webhooks/$entity"}
+        dto.update(webhook.to_dto())
+        return dto
+
+    def _list_webhooks(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WEBHOOK_READ_SCOPES)
+        hooks = self.webhooks.all(org=call.home.org, tenant=call.home.name)
+        return _json_response(
+            200, {"@odata.context": f"{call.base}/odata/$metadata#Webhooks", "value": [h.to_dto() for h in hooks]}
+        )
+
+    def _get_webhook(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WEBHOOK_READ_SCOPES)
+        return _json_response(200, self._webhook_json(call, self.webhooks.get(self._webhook_id(call))))
+
+    def _webhook_fields(self, body: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        if "Url" in body or not partial:
+            fields["url"] = body.get("Url")
+        for name, attribute in (("Enabled", "enabled"), ("AllowInsecureSsl", "allow_insecure_ssl")):
+            if name in body:
+                if not isinstance(body[name], bool):
+                    raise InvalidRequestError(f"{name}: a boolean is required.")
+                fields[attribute] = body[name]
+        for name, attribute in (("Secret", "secret"), ("Name", "name"), ("Description", "description")):
+            if name in body:
+                if body[name] is not None and not isinstance(body[name], str):
+                    raise InvalidRequestError(f"{name}: a string is required.")
+                fields[attribute] = body[name]
+        subscribe_all = body.get("SubscribeToAllEvents", False if not partial else None)
+        if subscribe_all is not None and not isinstance(subscribe_all, bool):
+            raise InvalidRequestError("SubscribeToAllEvents: a boolean is required.")
+        raw_events = body.get("Events")
+        if raw_events is not None:
+            if not isinstance(raw_events, list) or len(raw_events) > 100:
+                raise InvalidRequestError('Events: an array of at most 100 {"EventType": ...} objects is required.')
+            events = []
+            for index, entry in enumerate(raw_events):
+                if not isinstance(entry, dict) or not isinstance(entry.get("EventType"), str):
+                    raise InvalidRequestError(f"Events[{index}].EventType: a string is required.")
+                if entry["EventType"] not in EVENT_TYPES:
+                    raise InvalidRequestError(f"Events[{index}].EventType: unknown event type '{entry['EventType']}'.")
+                events.append(entry["EventType"])
+            fields["events"] = tuple(events)
+        if subscribe_all is not None:
+            fields["subscribe_to_all_events"] = subscribe_all
+        if not partial and not subscribe_all and not fields.get("events"):
+            raise InvalidRequestError("Events: subscribe to at least one event type, or set SubscribeToAllEvents.")
+        return fields
+
+    def _create_webhook(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WEBHOOK_WRITE_SCOPES)
+        fields = self._webhook_fields(self._body(call), partial=False)
+        all_events = fields.pop("subscribe_to_all_events")
+        events = fields.pop("events", ())
+        webhook = self.webhooks.register(
+            fields.pop("url"),
+            events=None if all_events else events,
+            org=call.home.org,
+            tenant=call.home.name,
+            **fields,
+        )
+        return _json_response(
+            201, self._webhook_json(call, webhook), {"Location": f"{call.base}/odata/Webhooks({webhook.id})"}
+        )
+
+    def _update_webhook(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WEBHOOK_WRITE_SCOPES)
+        webhook_id = self._webhook_id(call)
+        webhook = self.webhooks.update(webhook_id, **self._webhook_fields(self._body(call), partial=True))
+        return _json_response(200, self._webhook_json(call, webhook))
+
+    def _delete_webhook(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WEBHOOK_WRITE_SCOPES)
+        self.webhooks.delete(self._webhook_id(call))
+        return _empty(204)
+
+    def _webhook_event_types(self, call: _Call) -> EmulatorResponse:
+        require_scope(call.grant, WEBHOOK_READ_SCOPES)
+        return _json_response(
+            200,
+            {
+                "@odata.context": f"{call.base}/odata/$metadata#Collection(UiPath.Application.Dto.Webhooks."
+                "EventTypeDto)",
+                "value": [{"Name": event, "Group": "QueueItems"} for event in EVENT_TYPES],
+            },
+        )
 
     _handlers: Mapping[Endpoint, Callable[[RequestProcessor, _Call], EmulatorResponse]] = {
         Endpoint.ADD_QUEUE_ITEM: _add_queue_item,
         Endpoint.BULK_ADD_QUEUE_ITEMS: _bulk_add,
         Endpoint.LIST_QUEUE_ITEMS: _list_items,
         Endpoint.GET_QUEUE_ITEM: _get_item,
+        Endpoint.UPDATE_QUEUE_ITEM: _update_item,
         Endpoint.DELETE_QUEUE_ITEM: _delete_item,
+        Endpoint.DELETE_BULK: _delete_bulk,
+        Endpoint.GET_ITEM_LAST_RETRY: _last_retry,
+        Endpoint.GET_ITEM_LAST_RETRY_BY_KEY: _last_retry_by_key,
+        Endpoint.START_TRANSACTION: _start_transaction,
         Endpoint.SET_TRANSACTION_PROGRESS: _set_progress,
         Endpoint.SET_TRANSACTION_RESULT: _set_result,
+        Endpoint.QUEUE_ITEM_EVENTS: _list_events,
+        Endpoint.QUEUE_ITEM_EVENT: _get_event,
+        Endpoint.QUEUE_ITEM_EVENTS_HISTORY: _events_history,
+        Endpoint.LIST_QUEUE_DEFINITIONS: _list_queues,
+        Endpoint.GET_QUEUE_DEFINITION: _get_queue,
+        Endpoint.CREATE_QUEUE_DEFINITION: _create_queue,
+        Endpoint.LIST_WEBHOOKS: _list_webhooks,
+        Endpoint.GET_WEBHOOK: _get_webhook,
+        Endpoint.CREATE_WEBHOOK: _create_webhook,
+        Endpoint.UPDATE_WEBHOOK: _update_webhook,
+        Endpoint.DELETE_WEBHOOK: _delete_webhook,
+        Endpoint.WEBHOOK_EVENT_TYPES: _webhook_event_types,
     }
+
+
+def _actor(grant: TokenGrant) -> Actor:
+    return Actor(user_id=grant.user_id, client_id=grant.client_id, robot_id=grant.robot_id)
+
+
+def _row_version(value: object, field: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequestError(f"{field}: a Base64 string is required.")
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidRequestError(f"{field}: a Base64 string is required.") from None
+    return int.from_bytes(raw, "big") if raw else None
+
+
+# PUT QueueItems({id}): the body fields that change the item, and the attribute each one sets.
+_UPDATABLE = {
+    "Progress": "progress",
+    "Priority": "priority",
+    "DueDate": "due_date",
+    "DeferDate": "defer_date",
+    "SpecificContent": "specific_content",
+}
+_TRANSACTION_DATA_FIELDS = frozenset(
+    {
+        "Name",
+        "RobotIdentifier",
+        "SpecificContent",
+        "DeferDate",
+        "DueDate",
+        "RiskSlaDate",
+        "Reference",
+        "ReferenceFilterOption",
+        "ParentOperationId",
+    }
+)
+MAX_BULK_ITEMS = 10_000
+# Orchestrator's OpenAPI definition: "$top ... The maximum value is 1000" for item events and queue definitions.
+MAX_EVENTS_TOP = 1000
+MAX_QUEUES_TOP = 1000
+QUEUE_ITEM_FIELDS: tuple[str, ...] = tuple(
+    QueueItem(id=0, key="", queue_id=0, folder_id=0, row_version=0, creation_time=datetime.now(timezone.utc)).to_dto(
+        Folder(id=0, path="", key="", org="", tenant=""), with_folder_name=False
+    )
+)
+EVENT_FIELDS: tuple[str, ...] = (
+    "QueueItemId",
+    "Timestamp",
+    "Action",
+    "Data",
+    "UserId",
+    "UserName",
+    "Status",
+    "ReviewStatus",
+    "ReviewerUserId",
+    "ReviewerUserName",
+    "ExternalClientId",
+    "Id",
+)
+EVENT_PROPERTIES = table(
+    Property("Id", ValueType.INT, lambda row: row[0].id),
+    Property("QueueItemId", ValueType.INT, lambda row: row[0].queue_item_id),
+    Property("Timestamp", ValueType.DATETIME, lambda row: row[0].timestamp),
+    Property("Action", ValueType.STRING, lambda row: row[0].action.value),
+    Property("Status", ValueType.STATUS, lambda row: row[0].status),
+    Property("UserId", ValueType.INT, lambda row: row[0].user_id),
+    Property("ExternalClientId", ValueType.STRING, lambda row: row[0].external_client_id),
+)
+QUEUE_FIELDS: tuple[str, ...] = (
+    "Key",
+    "Name",
+    "Description",
+    "MaxNumberOfRetries",
+    "AcceptAutomaticallyRetry",
+    "RetryAbandonedItems",
+    "EnforceUniqueReference",
+    "Encrypted",
+    "SpecificDataJsonSchema",
+    "OutputDataJsonSchema",
+    "AnalyticsDataJsonSchema",
+    "CreationTime",
+    "ProcessScheduleId",
+    "SlaInMinutes",
+    "RiskSlaInMinutes",
+    "ReleaseId",
+    "IsProcessInCurrentFolder",
+    "FoldersCount",
+    "OrganizationUnitId",
+    "OrganizationUnitFullyQualifiedName",
+    "Tags",
+    "Id",
+)
+QUEUE_PROPERTIES = table(
+    Property("Id", ValueType.INT, lambda row: row[0].id),
+    Property("Name", ValueType.STRING, lambda row: row[0].name),
+    Property("Key", ValueType.GUID, lambda row: row[0].key),
+    Property("Description", ValueType.STRING, lambda row: row[0].description),
+    Property("MaxNumberOfRetries", ValueType.INT, lambda row: row[0].max_number_of_retries),
+    Property("AcceptAutomaticallyRetry", ValueType.BOOL, lambda row: row[0].accept_automatically_retry),
+    Property("EnforceUniqueReference", ValueType.BOOL, lambda row: row[0].enforce_unique_reference),
+    Property("OrganizationUnitId", ValueType.INT, lambda row: row[0].folder_id),
+    Property("CreationTime", ValueType.DATETIME, lambda row: row[0].creation_time),
+)
 
 
 def _reject_constant(name: str) -> object:

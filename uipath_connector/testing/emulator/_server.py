@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 # Bounded waits (every wait has a limit): request bodies, socket reads and shutdown never hang a test.
 MAX_BODY_BYTES = 16 * 1024 * 1024
+#: What all request bodies being read or handled at one time may hold together; a request that would pass it is
+#: answered 503 with Retry-After, so many concurrent large bodies cannot exhaust memory.
+MAX_CONCURRENT_BODY_BYTES = 64 * 1024 * 1024
 SOCKET_TIMEOUT_SECONDS = 30.0
 SHUTDOWN_TIMEOUT_SECONDS = 5.0
 _MAX_LINE = 65537
@@ -27,6 +30,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so benchmarks and clients reuse connections
     server: _EmulatorHTTPServer
     timeout = SOCKET_TIMEOUT_SECONDS
+    _reserved = 0
 
     def log_message(self, format: str, *args: object) -> None:
         """Silence the per-request stderr line; :attr:`OrchestratorEmulator.requests` records requests."""
@@ -45,7 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.untrack(self.connection)
 
     def _read_body(self) -> bytes | None:
-        """The request body, or None after answering 400/413 for a body the server cannot frame."""
+        """The request body, or None after answering 400/413/503 for a body the server cannot take."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             # Streaming clients (requests with a generator, Node and Java streams) send chunked bodies; left
             # unread, the chunks would be parsed as the next request on the kept-alive connection.
@@ -58,7 +62,19 @@ class _Handler(BaseHTTPRequestHandler):
         if length > MAX_BODY_BYTES:
             self.send_error(413)
             return None
+        if not self._reserve(length):
+            return None
         return self.rfile.read(length) if length else b""
+
+    def _reserve(self, size: int) -> bool:
+        if self.server.body_budget.take(size):
+            self._reserved += size
+            return True
+        self.send_response(503)
+        self.send_header("Retry-After", "1")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return False
 
     def _read_chunked(self) -> bytes | None:
         body = bytearray()
@@ -74,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return None
             if size == 0:
                 break
+            if not self._reserve(size):
+                return None
             body += self.rfile.read(size)
             self.rfile.readline(_MAX_LINE)  # the CRLF after the chunk
         # Trailer fields, up to the blank line that ends the message (bounded like the header block).
@@ -84,6 +102,14 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def _serve(self) -> None:
+        self._reserved = 0
+        try:
+            self._serve_reserved()
+        finally:
+            self.server.body_budget.give_back(self._reserved)
+            self._reserved = 0
+
+    def _serve_reserved(self) -> None:
         body = self._read_body()
         if body is None:
             self.close_connection = True
@@ -116,12 +142,38 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
 
+class _BodyBudget:
+    """Bytes of request bodies the server holds at once, capped at :data:`MAX_CONCURRENT_BODY_BYTES`."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._used = 0
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> bool:
+        with self._lock:
+            if self._used + size > self._capacity:
+                return False
+            self._used += size
+            return True
+
+    def give_back(self, size: int) -> None:
+        with self._lock:
+            self._used -= size
+
+    @property
+    def used(self) -> int:
+        with self._lock:
+            return self._used
+
+
 class _EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], processor: RequestProcessor) -> None:
         self.processor = processor
+        self.body_budget = _BodyBudget(MAX_CONCURRENT_BODY_BYTES)
         self.stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
