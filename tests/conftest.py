@@ -34,6 +34,10 @@ if os.environ.get("CI"):
 REQUIRE_NODE_TOOLS = os.environ.get("UIPATH_CONNECTOR_REQUIRE_NODE_TOOLS") == "1"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives a real Modeler in headless Chromium (tests/browser/)")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield

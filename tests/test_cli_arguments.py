@@ -145,6 +145,13 @@ def test_a_host_that_does_not_resolve_is_one_line(capsys: pytest.CaptureFixture[
     assert err.count("\n") == 1
 
 
+def test_an_ipv6_address_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["emulator", "--host", "::1", "--port", "0"]) == 2
+    assert capsys.readouterr().err == (
+        "uipath-connector emulator: cannot listen on [::1]:0: only IPv4 addresses are supported; try --host 127.0.0.1\n"
+    )
+
+
 def test_the_installed_command_prints_no_traceback(busy_port: int) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "uipath_connector.cli", "emulator", "--port", str(busy_port)],

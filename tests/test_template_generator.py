@@ -145,13 +145,16 @@ def test_hints_become_type_value_feel_and_constraints() -> None:
     # an empty alternative in front, because the properties panel tests the pattern on an empty field too.
     assert props["timeout"]["constraints"] == {
         "notEmpty": False,
-        "pattern": {"value": r"^$|^(=.*|[0-9]+)$", "message": r"Must match ^$|^(=.*|[0-9]+)$"},
+        "pattern": {
+            "value": r"^(undefined)?$|^(=.*|[0-9]+)$",
+            "message": r"Must match ^(undefined)?$|^(=.*|[0-9]+)$",
+        },
     }
     assert props["timeout"]["optional"] is True
     # A field without a FEEL mode still accepts `=...`: Zeebe evaluates any input mapping that starts with `=`;
     # an optional field's pattern accepts the empty value (the trailing `?`).
     assert props["day"]["constraints"]["pattern"] == {
-        "value": r"^(=.*|\{\{secrets\..+\}\}|(?:\d{4}-\d{2}-\d{2}))?$",
+        "value": r"^(=.*|\{\{secrets\..+\}\}|(?:\d{4}-\d{2}-\d{2})|undefined)?$",
         "message": "Must be yyyy-MM-dd",
     }
     # A required field without a default must not be left empty; an int typed as text must be a whole number.

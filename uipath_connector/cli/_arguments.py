@@ -178,7 +178,10 @@ def describe_user_error(error: BaseException, arguments: argparse.Namespace) -> 
         if error.errno in (errno.EACCES, errno.EPERM) and where:
             return f"cannot listen on {where}: permission denied (ports below 1024 need privileges)"
         if type(error).__name__ == "gaierror":
-            return f"cannot resolve host {getattr(arguments, 'host', '?')!r}: {reason}"
+            given = str(getattr(arguments, "host", "?"))
+            if ":" in given:  # an IPv6 literal never needs resolving: the server is IPv4 only
+                return f"cannot listen on {where}: only IPv4 addresses are supported; try --host 127.0.0.1"
+            return f"cannot resolve host {given!r}: {reason}"
         if error.filename is not None:
             return f"{error.filename}: {reason}"
         if where:

@@ -266,8 +266,9 @@ def _get_or_else(args: Arguments) -> object:
 def _assert(args: Arguments) -> object:
     value, condition = args[0], args[1]
     if condition is not True:
+        # Camunda's engine: "the evaluation fails with an assertion failure" (not null): the expression raises.
         cause = args[2] if len(args) > 2 else "the condition is not fulfilled"
-        raise FeelInvocationError(f"assertion failed: {to_feel_string(cause)}")
+        raise FeelEvaluationError(f"assertion failed: {to_feel_string(cause)}")
     return value
 
 
@@ -591,9 +592,9 @@ def _sublist(args: Arguments) -> object:
     length = _integer(args[2]) if len(args) > 2 else None
     if not isinstance(items, list) or start is None or (len(args) > 2 and (length is None or length < 0)):
         return None
-    index = start - 1 if start > 0 else len(items) + start
-    if start == 0 or not 0 <= index < len(items):
+    if start == 0:
         return None
+    index = max(start - 1 if start > 0 else len(items) + start, 0)
     return items[index:] if length is None else items[index : index + length]
 
 

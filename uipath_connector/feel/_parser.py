@@ -102,6 +102,21 @@ _TYPE_NAMES = (
 
 _MAX_DEPTH = 100
 
+# (token kind, value) -> binding power of the infix or postfix operator it starts.
+_INFIX_POWERS: dict[tuple[str, str], int] = {
+    **{(OP, operator): power for operator, power in _INFIX_OPERATORS.items()},
+    (OP, "."): _POSTFIX,
+    (OP, "["): _POSTFIX,
+    (OP, "("): _POSTFIX,
+    (NAME, "or"): _OR,
+    (NAME, "and"): _AND,
+    (NAME, "between"): _COMPARE,
+    (NAME, "in"): _COMPARE,
+    (NAME, "instance"): _COMPARE,
+}
+
+_FIRST_WORDS = frozenset(name.split(" ")[0] for name in FUNCTIONS if " " in name)
+
 
 def _describe(token: Token) -> str:
     if token.kind == EOF:
@@ -136,8 +151,9 @@ class _Parser:
     # -- token helpers -------------------------------------------------------------------------------
 
     def _peek(self, offset: int = 0) -> Token:
-        index = min(self._index + offset, len(self._tokens) - 1)
-        return self._tokens[index]
+        index = self._index + offset
+        tokens = self._tokens
+        return tokens[index] if index < len(tokens) else tokens[-1]
 
     def _advance(self) -> Token:
         token = self._tokens[self._index]
@@ -147,7 +163,7 @@ class _Parser:
 
     def _at(self, kind: str, value: str) -> bool:
         token = self._tokens[self._index]
-        return token.kind == kind and token.value == value
+        return token.value == value and token.kind == kind
 
     def _at_op(self, *values: str) -> bool:
         token = self._tokens[self._index]
@@ -193,13 +209,14 @@ class _Parser:
         return node
 
     def expression(self, min_power: int) -> Node:
-        self._deepen(self._peek())
+        tokens = self._tokens
+        self._deepen(tokens[self._index])
         links = 0  # each infix or postfix link of a chain (`a + b + c`, `a.b.c`, `x[1][1]`) nests the tree one deeper
         try:
             left = self._prefix()
             while True:
-                token = self._peek()
-                power = self._infix_power(token)
+                token = tokens[self._index]
+                power = _INFIX_POWERS.get((token.kind, token.value))
                 if power is None or power <= min_power:
                     return left
                 self._deepen(token)
@@ -215,20 +232,6 @@ class _Parser:
         if self._depth > _MAX_DEPTH:
             self._depth -= 1
             raise FeelSyntaxError("expression nested too deeply", token.position)
-
-    def _infix_power(self, token: Token) -> int | None:
-        if token.kind == OP:
-            if token.value in (".", "[", "("):
-                return _POSTFIX
-            return _INFIX_OPERATORS.get(token.value)
-        if token.kind == NAME:
-            if token.value == "or":
-                return _OR
-            if token.value == "and":
-                return _AND
-            if token.value in ("between", "in", "instance"):
-                return _COMPARE
-        return None
 
     def _infix(self, left: Node, token: Token, power: int) -> Node:
         value = token.value
@@ -289,7 +292,7 @@ class _Parser:
         return self.expression(_COMPARE)
 
     def _prefix(self) -> Node:
-        token = self._peek()
+        token = self._tokens[self._index]
         if token.kind == NUMBER:
             self._advance()
             return Literal(token.position, _number(token))
@@ -472,6 +475,8 @@ class _Parser:
     def _function_name(self) -> str | None:
         # FEEL's built-in names contain spaces ("string length", "date and time"); take the longest run
         # of name tokens that spells a known function and is followed by '('.
+        if self._peek().value not in _FIRST_WORDS or self._peek(1).kind != NAME:
+            return None
         for words in range(MAX_FUNCTION_NAME_WORDS, 1, -1):
             tokens = [self._peek(offset) for offset in range(words)]
             if any(t.kind != NAME for t in tokens):

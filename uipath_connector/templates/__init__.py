@@ -26,7 +26,7 @@ from ._model import (
     TemplateProperty,
     render_template,
 )
-from ._modeler import ModeledTask, ModelerError, model_task
+from ._modeler import ModeledTask, ModelerError, job_variables, model_task
 from ._runtime_properties import (
     error_expression_property,
     result_properties,
@@ -53,6 +53,7 @@ __all__ = [
     "TemplateFileError",
     "TemplateProperty",
     "error_expression_property",
+    "job_variables",
     "model_task",
     "record_properties",
     "render_template",

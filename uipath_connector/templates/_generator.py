@@ -34,6 +34,7 @@ from ..sdk import Choice, TemplateHints, VariableSpec, record_discriminator, rec
 from ._model import Binding, Constraints, PropertyCondition, TemplateProperty
 
 __all__ = [
+    "EMPTY_IN_PANEL",
     "Selector",
     "SelectorChoice",
     "TemplateError",
@@ -44,6 +45,12 @@ __all__ = [
 
 #: A value the runtime replaces before binding (Camunda's connector secrets), so any field may hold it.
 _SECRET_PLACEHOLDER = r"\{\{secrets\..+\}\}"  # noqa: S105 - a pattern, not a password
+#: What the properties panel tests a pattern against when a field is empty. bpmn-js-element-templates (2.37,
+#: the library of Camunda Modeler's panel) hands an empty field to its constraint check as ``undefined``, and the
+#: check runs ``new RegExp(pattern).test(value)``, which tests the text "undefined"; the lint rule of the Problems
+#: panel tests "". An optional field's pattern accepts both, or every new task shows errors on fields nobody
+#: needs. (A modeler who types the word itself gets the connector's input error when the job runs.)
+EMPTY_IN_PANEL = "undefined"
 #: Python-only regular-expression syntax that JavaScript (the Modeler) reads differently or not at all.
 _PYTHON_ONLY = re.compile(r"\(\?P[<=]|\\[AZ]|\(\?[aiLmsux]+[):]|\\z")
 
@@ -239,37 +246,40 @@ def _choices(binding: str, spec: VariableSpec, target: object) -> tuple[tuple[st
 
 
 def template_pattern(pattern: str, *, allow_empty: bool = False) -> str:
-    """A record's Python pattern as the Modeler's JavaScript pattern: whole value, secrets and FEEL allowed.
+    r"""A record's Python pattern as the Modeler's JavaScript pattern: whole value, secrets and FEEL allowed.
 
     A FEEL value is allowed whatever the field's FEEL mode: Zeebe evaluates every input mapping that starts with
     ``=`` (a modeler may type one into any text field, as in Camunda's own template), and the records check the
     evaluated value again. A pattern that already starts with ``^`` is taken as written (as Camunda's timeout
-    pattern). ``allow_empty`` (for optional fields) also accepts an empty value: the properties panel tests the
-    pattern against an empty field too, and would otherwise flag a field the modeler never needs.
+    pattern). ``allow_empty`` (for optional fields) also accepts an empty value, as the properties panel sees it
+    (:data:`EMPTY_IN_PANEL`), which it would otherwise flag on a field the modeler never needs.
 
-    >>> template_pattern(r"\\d{4}-\\d{2}-\\d{2}")
+    >>> template_pattern(r"\d{4}-\d{2}-\d{2}")
     '^(=.*|\\{\\{secrets\\..+\\}\\}|(?:\\d{4}-\\d{2}-\\d{2}))$'
-    >>> template_pattern(r"\\d+", allow_empty=True)
-    '^(=.*|\\{\\{secrets\\..+\\}\\}|(?:\\d+))?$'
+    >>> template_pattern(r"\d+", allow_empty=True)
+    '^(=.*|\\{\\{secrets\\..+\\}\\}|(?:\\d+)|undefined)?$'
     >>> template_pattern(r"^(=|[0-9]+)$", allow_empty=True)
-    '^$|^(=|[0-9]+)$'
+    '^(undefined)?$|^(=|[0-9]+)$'
     """
     if _PYTHON_ONLY.search(pattern):
         raise TemplateError(f"the pattern {pattern!r} uses Python-only syntax that the Modeler cannot read")
     if pattern.startswith("^"):
         return optional_pattern(pattern) if allow_empty else pattern
-    return f"^(=.*|{_SECRET_PLACEHOLDER}|(?:{pattern})){'?' if allow_empty else ''}$"
+    if allow_empty:
+        return f"^(=.*|{_SECRET_PLACEHOLDER}|(?:{pattern})|{EMPTY_IN_PANEL})?$"
+    return f"^(=.*|{_SECRET_PLACEHOLDER}|(?:{pattern}))$"
 
 
 def optional_pattern(anchored: str) -> str:
-    """An anchored pattern (``^...$``) that also accepts the empty value of an optional field.
+    r"""An anchored pattern (``^...$``) that also accepts the empty value of an optional field (see
+    :data:`EMPTY_IN_PANEL`).
 
-    >>> optional_pattern(r"^P\\d+D$")
-    '^$|^P\\d+D$'
+    >>> optional_pattern(r"^P\d+D$")
+    '^(undefined)?$|^P\\d+D$'
     """
     if not anchored.startswith("^"):
         raise TemplateError(f"the pattern {anchored!r} must start with ^ to be made optional")
-    return f"^$|{anchored}"
+    return f"^({EMPTY_IN_PANEL})?$|{anchored}"
 
 
 def _whole_number(minimum: float | None) -> tuple[str, str]:

@@ -16,12 +16,12 @@ the connector's records agree without a browser:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
-__all__ = ["ModeledTask", "ModelerError", "model_task"]
+__all__ = ["ModeledTask", "ModelerError", "job_variables", "model_task"]
 
 
 class ModelerError(ValueError):
@@ -97,6 +97,33 @@ def _nest(target: dict[str, Any], dotted: str, value: Any) -> None:
     _nest(inner, rest, value)
 
 
+def _mapped_value(target: str, source: Any, evaluate_feel: Callable[[str], Any] | None) -> Any:
+    if isinstance(source, str) and source.startswith("="):
+        if evaluate_feel is None:
+            raise ModelerError(f"{target}: FEEL value {source!r} needs evaluate_feel")
+        return evaluate_feel(source[1:])
+    if source in ("", None):
+        return None  # an input mapping without a source evaluates to null
+    return source
+
+
+def job_variables(
+    inputs: Iterable[tuple[str, str | None]], *, evaluate_feel: Callable[[str], Any] | None = None
+) -> dict[str, Any]:
+    """The job variables Zeebe builds from a task's ``zeebe:input`` mappings, given as ``(target, source)``.
+
+    Use it on the mappings of an exported BPMN file: text is a string, ``=...`` is FEEL (``evaluate_feel``
+    receives it without the ``=``), a mapping without a source is null, dotted targets nest.
+
+    >>> job_variables([("authentication.type", "bearer"), ("itemId", "=41 + 1")], evaluate_feel=eval)
+    {'authentication': {'type': 'bearer'}, 'itemId': 42}
+    """
+    variables: dict[str, Any] = {}
+    for target, source in inputs:
+        _nest(variables, target, _mapped_value(target, source, evaluate_feel))
+    return variables
+
+
 def model_task(
     template: Mapping[str, Any],
     *,
@@ -154,14 +181,8 @@ def model_task(
         kind = binding["type"]
         if kind == "zeebe:input":
             if value in ("", None) and prop.get("optional"):
-                continue  # no mapping at all (@bpmn-io/element-templates-validator)
-            if isinstance(value, str) and value.startswith("="):
-                if evaluate_feel is None:
-                    raise ModelerError(f"{binding['name']}: FEEL value {value!r} needs evaluate_feel")
-                value = evaluate_feel(value[1:])
-            elif value == "":
-                value = None  # an input mapping without a source evaluates to null
-            _nest(task.variables, binding["name"], value)
+                continue  # an optional property leaves no mapping at all when it is empty
+            _nest(task.variables, binding["name"], _mapped_value(binding["name"], value, evaluate_feel))
         elif kind == "zeebe:taskHeader":
             if value not in ("", None):  # the Modeler drops a header whose value is empty
                 task.headers[binding["key"]] = str(value)
