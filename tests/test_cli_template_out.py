@@ -78,3 +78,54 @@ def test_the_repository_root_is_recognised_and_nothing_else() -> None:
 def test_the_generated_template_is_the_committed_one() -> None:
     # What --out writes from an installed wheel equals the file the wheel ships (copied from element-templates/).
     assert (ROOT / "element-templates" / "uipath-connector.json").read_text(encoding="utf-8") == GENERATED
+
+
+# -- every shipped template: --list, --name, --template-version ------------------------------------------------
+
+
+def _committed() -> dict[tuple[str, int], str]:
+    found = {}
+    for path in sorted((ROOT / "element-templates").rglob("*.json")):
+        version = json.loads(path.read_text(encoding="utf-8"))["version"]
+        name = path.stem.removesuffix(f"-{version}") if path.parent.name == "versioned" else path.stem
+        found[(name, version)] = path.read_text(encoding="utf-8")
+    return found
+
+
+def test_list_names_every_shipped_template_and_version(elsewhere: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    expected = []
+    for (name, version), text in sorted(_committed().items()):
+        template = json.loads(text)
+        expected.append(f"{name}  version {version}  {template['id']}  {template['name']}")
+    assert lines == expected
+    assert any(line.startswith("uipath-connector  version ") for line in lines)
+
+
+def test_each_shipped_template_and_version_is_written_as_committed(
+    elsewhere: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for (name, version), text in _committed().items():
+        target = elsewhere / f"{name}-{version}.json"
+        assert main(["template", "--name", name, "--template-version", str(version), "--out", str(target)]) == 0
+        assert target.read_text(encoding="utf-8") == text
+    capsys.readouterr()
+    newest = max(version for (name, version) in _committed() if name == "uipath-connector")
+    assert main(["template", "--template-version", str(newest)]) == 0
+    assert capsys.readouterr().out == GENERATED
+
+
+def test_an_unknown_name_or_version_says_what_exists(elsewhere: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    names = ", ".join(sorted({name for (name, _) in _committed()}))
+    assert main(["template", "--name", "uipath"]) == 2
+    assert capsys.readouterr().err == f"uipath-connector template: no template named 'uipath'; shipped: {names}\n"
+    versions = ", ".join(str(v) for (n, v) in sorted(_committed()) if n == "uipath-connector")
+    assert main(["template", "--template-version", "99"]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"uipath-connector template: uipath-connector has no version 99; shipped: {versions}\n"
+    )
+    with pytest.raises(SystemExit):
+        main(["template", "--template-version", "0"])
+    assert "--template-version: 0 is not allowed: give 1 or more" in capsys.readouterr().err

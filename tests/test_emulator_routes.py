@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+import requests
 from conftest import Orchestrator
 from openapi_schemas import declared_success_status, schema_errors
 
@@ -344,3 +345,22 @@ def test_an_emulator_bug_is_a_500_json_body_not_a_traceback(monkeypatch: pytest.
 
     assert response.status == 500
     assert json.loads(response.body)["message"] == "An unexpected error occurred."
+
+
+def test_concurrent_request_bodies_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from uipath_connector.testing.emulator import _server
+
+    monkeypatch.setattr(_server, "MAX_CONCURRENT_BODY_BYTES", 1000)
+    emulator = OrchestratorEmulator.demo()
+    with emulator.server() as server:
+        url = emulator.base_url(server.url) + "/odata/Queues/UiPathODataSvc.AddQueueItem"
+        headers = {"Authorization": f"Bearer {DEMO.personal_access_token}", "X-UIPATH-OrganizationUnitId": "1964413"}
+        small = {"itemData": {"Name": DEMO.queue_name}}
+        big = {"itemData": {"Name": DEMO.queue_name, "Progress": "x" * 2000}}
+        accepted = requests.post(url, json=small, headers=headers, timeout=5)
+        refused = requests.post(url, json=big, headers=headers, timeout=5)
+        again = requests.post(url, json=small, headers=headers, timeout=5)  # the budget was given back
+
+    assert (accepted.status_code, refused.status_code, again.status_code) == (201, 503, 201)
+    assert refused.headers["Retry-After"] == "1"
+    assert [item.id for item in emulator.items()] == [1, 2]

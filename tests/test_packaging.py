@@ -131,3 +131,15 @@ def test_the_template_command_writes_the_shipped_template_from_any_folder(instal
         cwd=installed.workdir,
     )
     assert from_resources.stdout == TEMPLATE.read_text(encoding="utf-8")
+
+
+def test_every_shipped_template_can_be_listed_and_written_from_the_wheel(installed: Installed) -> None:
+    listed = _run([str(installed.bin / "uipath-connector"), "template", "--list"], cwd=installed.workdir).stdout
+    committed = sorted((ROOT / "element-templates").rglob("*.json"))
+    assert len(listed.splitlines()) == len(committed)
+    for path in committed:
+        version = json.loads(path.read_text(encoding="utf-8"))["version"]
+        name = path.stem.removesuffix(f"-{version}") if path.parent.name == "versioned" else path.stem
+        command = ["template", "--name", name, "--template-version", str(version)]
+        printed = _run([str(installed.bin / "uipath-connector"), *command], cwd=installed.workdir).stdout
+        assert printed == path.read_text(encoding="utf-8"), path

@@ -5,7 +5,9 @@ Two audiences:
 * a **user** with an installed wheel wants the file: ``uipath-connector template --out uipath-connector.json``
   writes it anywhere, and outside the repository plain ``uipath-connector template`` prints it to stdout. The
   template is generated from the connector's records, so it is the same file the wheel ships under
-  ``uipath_connector/element-templates/`` (a test compares them);
+  ``uipath_connector/element-templates/`` (a test compares them). ``--list`` shows every shipped template (the
+  other templates, and the frozen older versions under ``versioned/``, which diagrams built with them need);
+  ``--name NAME`` and ``--template-version N`` pick one of them (``--name uipath-wait-for-queue-item``);
 * a **maintainer** in a clone regenerates the committed file: ``uipath-connector template`` writes
   ``element-templates/uipath-connector.json`` (freezing the previous version under ``versioned/`` when the version
   goes up), ``--check`` compares, ``--output PATH`` does the same at another path.
@@ -14,11 +16,21 @@ Two audiences:
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["add_template_command", "is_repository_root"]
+from ._arguments import positive_int
+
+if TYPE_CHECKING:  # importlib.resources.abc from Python 3.11 on; importlib.abc still has it
+    from importlib.abc import Traversable
+
+__all__ = ["add_template_command", "is_repository_root", "shipped_templates"]
+
+#: The connector's own template, the one written when no --name is given.
+DEFAULT_NAME = "uipath-connector"
 
 DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
 
@@ -43,6 +55,7 @@ def add_template_command(subcommands: Any) -> None:
         "-o", "--out", metavar="FILE", help="write the template to FILE ('-' for stdout); works from any folder"
     )
     mode.add_argument("--stdout", action="store_true", help="print the template (same as --out -)")
+    mode.add_argument("--list", action="store_true", help="list the templates this installation ships, then exit")
     mode.add_argument(
         "--check", action="store_true", help="in a clone: write nothing; exit 1 when the committed file differs"
     )
@@ -50,6 +63,18 @@ def add_template_command(subcommands: Any) -> None:
         "--same-version",
         action="store_true",
         help="in a clone: allow changing the file without bumping its version (only while that version is unreleased)",
+    )
+    parser.add_argument(
+        "--name",
+        default=DEFAULT_NAME,
+        metavar="NAME",
+        help=f"which shipped template to write, by file name without .json (default {DEFAULT_NAME}; see --list)",
+    )
+    parser.add_argument(
+        "--template-version",
+        type=positive_int,
+        metavar="N",
+        help="an older, frozen version of the template, for diagrams built with it (see --list)",
     )
     parser.add_argument(
         "--output",
@@ -82,7 +107,85 @@ def is_repository_root(folder: Path) -> bool:
     return declares_us and (folder / "element-templates").is_dir()
 
 
+def _templates_folder() -> Traversable | None:
+    """The element templates this installation ships: inside the wheel, or a clone's element-templates/."""
+    packaged = files("uipath_connector") / "element-templates"
+    if packaged.is_dir():
+        return packaged
+    clone = Path(__file__).resolve().parents[2] / "element-templates"  # an editable install runs from a clone
+    return clone if clone.is_dir() else None
+
+
+def shipped_templates() -> dict[tuple[str, int], Traversable]:
+    """Every shipped template file by (name, version): the latest files and the frozen ``versioned/<name>-<N>.json``.
+
+    The name is the file name without ``.json`` (and without ``-<N>`` for a frozen one).
+    """
+    folder = _templates_folder()
+    found: dict[tuple[str, int], Traversable] = {}
+    if folder is None:
+        return found
+    frozen_folder = folder / "versioned"
+    latest = [entry for entry in folder.iterdir() if entry.is_file()]
+    frozen = [entry for entry in frozen_folder.iterdir() if entry.is_file()] if frozen_folder.is_dir() else []
+    for entry, is_frozen in [*((e, False) for e in latest), *((e, True) for e in frozen)]:
+        if not entry.name.endswith(".json"):
+            continue
+        version = json.loads(entry.read_text(encoding="utf-8")).get("version")
+        if not isinstance(version, int):
+            continue
+        stem = entry.name.removesuffix(".json")
+        name = stem.removesuffix(f"-{version}") if is_frozen else stem
+        found.setdefault((name, version), entry)
+    return found
+
+
+def _list_templates() -> int:
+    shipped = shipped_templates()
+    if not shipped:
+        print("uipath-connector template: this installation ships no template files", file=sys.stderr)
+        return 1
+    for (name, version), entry in sorted(shipped.items()):
+        template = json.loads(entry.read_text(encoding="utf-8"))
+        print(f"{name}  version {version}  {template.get('id')}  {template.get('name')}")
+    return 0
+
+
+def _shipped_text(name: str, version: int | None) -> str | None:
+    """A shipped template's text, or None after saying on stderr which exist."""
+    shipped = shipped_templates()
+    versions = sorted(v for (n, v) in shipped if n == name)
+    if not versions:
+        names = ", ".join(sorted({n for (n, _) in shipped})) or "none"
+        print(f"uipath-connector template: no template named {name!r}; shipped: {names}", file=sys.stderr)
+        return None
+    wanted = version if version is not None else versions[-1]
+    if wanted not in versions:
+        listed = ", ".join(str(v) for v in versions)
+        print(f"uipath-connector template: {name} has no version {wanted}; shipped: {listed}", file=sys.stderr)
+        return None
+    return str(shipped[(name, wanted)].read_text(encoding="utf-8"))
+
+
+def _run_shipped(arguments: argparse.Namespace) -> int:
+    """``--name`` / ``--template-version``: hand over a shipped file as it is."""
+    if arguments.output is not None or arguments.check or arguments.same_version or arguments.wait:
+        print("uipath-connector template: --name and --template-version go with --out or --stdout", file=sys.stderr)
+        return 2
+    text = _shipped_text(arguments.name, arguments.template_version)
+    if text is None:
+        return 2
+    if arguments.out is None or arguments.out == "-":
+        sys.stdout.write(text)
+        return 0
+    return _write_anywhere(Path(arguments.out), text, f"{arguments.name}.json")
+
+
 def _run_template(arguments: argparse.Namespace) -> int:
+    if arguments.list:
+        return _list_templates()
+    if arguments.name != DEFAULT_NAME or arguments.template_version is not None:
+        return _run_shipped(arguments)
     if arguments.wait:
         return _run_wait_templates(arguments)
     from ..sdk import connector_metadata

@@ -177,6 +177,9 @@ def feel_equal(left: object, right: object) -> bool | None:
     """FEEL ``=``: null equals only null; values of different types are not comparable (null)."""
     if left is None or right is None:
         return left is None and right is None
+    kind_of_left = type(left)
+    if kind_of_left is type(right) and (kind_of_left is str or kind_of_left is int or kind_of_left is bool):
+        return left == right  # the common case of a filter (`Status = "Failed"`), without the type dispatch
     kind = type_name(left)
     if kind != type_name(right):
         return None

@@ -37,6 +37,7 @@ class Endpoint(str, enum.Enum):
     QUEUE_ITEM_EVENT = "QueueItemEvents(id)"
     QUEUE_ITEM_EVENTS_HISTORY = "GetQueueItemEventsHistory"
     LIST_QUEUE_DEFINITIONS = "QueueDefinitions"
+    LIST_QUEUES_ACROSS_FOLDERS = "GetQueuesAcrossFolders"
     GET_QUEUE_DEFINITION = "QueueDefinitions(id)"
     CREATE_QUEUE_DEFINITION = "CreateQueueDefinition"
     LIST_WEBHOOKS = "Webhooks"
@@ -57,10 +58,15 @@ class ErrorBody(str, enum.Enum):
 
 @attrs.frozen
 class ServerError:
-    """Answer with a 5xx (or any status) instead of processing: ``ServerError(503, body=ErrorBody.EMPTY)``."""
+    """Answer with a 5xx (or any status) instead of processing: ``ServerError(503, body=ErrorBody.EMPTY)``.
+
+    ``after_commit=True`` processes the request first and then answers the error, as a proxy or load balancer in
+    front of Orchestrator can (the item IS created; the client cannot tell).
+    """
 
     status: int = 503
     body: ErrorBody = ErrorBody.JSON
+    after_commit: bool = False
 
 
 @attrs.frozen
@@ -69,6 +75,7 @@ class TooManyRequests:
     API Response Codes)."""
 
     retry_after: int = 1
+    after_commit: bool = False  # process first, then answer 429 (a rate-limiting proxy after the request passed)
 
 
 @attrs.frozen

@@ -138,6 +138,8 @@ _ROUTES: list[tuple[str, re.Pattern[str], Endpoint]] = [
             Endpoint.QUEUE_ITEM_EVENTS_HISTORY,
         ),
         ("GET", r"QueueDefinitions(?:\(\))?", Endpoint.LIST_QUEUE_DEFINITIONS),
+        # Every folder the caller sees, whatever the folder header says (UiPath's TypeScript SDK lists queues so).
+        ("GET", rf"QueueDefinitions/{_NS}GetQueuesAcrossFolders(?:\(\))?", Endpoint.LIST_QUEUES_ACROSS_FOLDERS),
         ("POST", r"QueueDefinitions(?:\(\))?", Endpoint.CREATE_QUEUE_DEFINITION),
         ("GET", rf"QueueDefinitions{_ID}", Endpoint.GET_QUEUE_DEFINITION),
         ("GET", r"Webhooks(?:\(\))?", Endpoint.LIST_WEBHOOKS),
@@ -309,7 +311,8 @@ class RequestProcessor:
 
     def _answer(self, request: EmulatorRequest, route: _Route, query: str, fault: Fault | None) -> EmulatorResponse:
         replaced = self._fault_response(fault)
-        if replaced is not None:
+        committed_first = isinstance(fault, (ServerError, TooManyRequests)) and fault.after_commit
+        if replaced is not None and not committed_first:
             return replaced
         try:
             if route.endpoint is Endpoint.TOKEN:
@@ -320,6 +323,8 @@ class RequestProcessor:
             response = self._error(exc.status, exc.message, exc.error_code, resource_ids=exc.resource_ids)
         if isinstance(fault, DropConnection):
             return attrs.evolve(response, drop_connection=True)
+        if replaced is not None:  # processed, then answered with the fault (after_commit)
+            return replaced
         return response
 
     def _fault_response(self, fault: Fault | None) -> EmulatorResponse | None:
@@ -553,8 +558,8 @@ class RequestProcessor:
 
     # -- queue items: reads ----------------------------------------------------------------------------
 
-    def _scope_folders(self, call: _Call) -> dict[int, Folder]:
-        folder = self._folder(call, required=False)
+    def _scope_folders(self, call: _Call, *, ignore_header: bool = False) -> dict[int, Folder]:
+        folder = None if ignore_header else self._folder(call, required=False)
         with self.model.lock:  # another thread may be adding a folder to this tenant
             folders = dict(call.home.folders)
         if folder is not None:
@@ -842,9 +847,9 @@ class RequestProcessor:
 
     # -- queue definitions -----------------------------------------------------------------------------
 
-    def _list_queues(self, call: _Call) -> EmulatorResponse:
+    def _list_queues(self, call: _Call, *, across_folders: bool = False) -> EmulatorResponse:
         require_scope(call.grant, READ_SCOPES)
-        folders = self._scope_folders(call)
+        folders = self._scope_folders(call, ignore_header=across_folders)
         params = parse_qs(call.query, keep_blank_values=True)
         query = parse_query(
             params, dto_fields=QUEUE_FIELDS, max_top=MAX_QUEUES_TOP, properties=QUEUE_PROPERTIES, navigation=()
@@ -859,6 +864,9 @@ class RequestProcessor:
             values = [{name: value[name] for name in query.select} for value in values]
         payload["value"] = values
         return _json_response(200, payload)
+
+    def _list_queues_across_folders(self, call: _Call) -> EmulatorResponse:
+        return self._list_queues(call, across_folders=True)
 
     def _get_queue(self, call: _Call) -> EmulatorResponse:
         require_scope(call.grant, READ_SCOPES)
@@ -1024,6 +1032,7 @@ class RequestProcessor:
         Endpoint.QUEUE_ITEM_EVENT: _get_event,
         Endpoint.QUEUE_ITEM_EVENTS_HISTORY: _events_history,
         Endpoint.LIST_QUEUE_DEFINITIONS: _list_queues,
+        Endpoint.LIST_QUEUES_ACROSS_FOLDERS: _list_queues_across_folders,
         Endpoint.GET_QUEUE_DEFINITION: _get_queue,
         Endpoint.CREATE_QUEUE_DEFINITION: _create_queue,
         Endpoint.LIST_WEBHOOKS: _list_webhooks,
