@@ -1,4 +1,4 @@
-"""Evaluation of the FEEL subset: connector functions, temporal values, null semantics, properties."""
+"""Evaluation of FEEL: connector functions, temporal values, null semantics, properties."""
 
 from __future__ import annotations
 
