@@ -241,7 +241,7 @@ def callgrind_ratio(which: str, number: int) -> float:
                 check=True, capture_output=True,
             )  # fmt: skip
             for line in out.read_text(encoding="utf-8").splitlines():
-                if line.startswith("summary:") or line.startswith("totals:"):
+                if line.startswith(("summary:", "totals:")):
                     return int(line.split()[1])
         raise RuntimeError("callgrind wrote no totals")
 

@@ -466,3 +466,38 @@ def test_every_other_template_applies_through_the_menu_with_its_defaults(
         elif binding["type"] == "zeebe:taskHeader":
             headers = {h.get("key"): h.get("value") for h in node.iter(f"{ZEEBE}header")}
             assert headers.get(binding["key"]) == prop["value"], prop
+
+
+# --- every step of our template, fresh: only required fields without a value are flagged --------------------
+
+
+@pytest.mark.parametrize("step", [step["name"] for step in json.loads(OURS_FILE.read_text("utf-8"))["steps"]])
+def test_every_step_applied_fresh_flags_only_required_empty_fields(
+    modeler_page: Path, tmp_path: Path, step: str
+) -> None:
+    steps = [
+        {"action": "menu", "search": "uipath-connector", "entry": step},
+        {"action": "check", "name": "fresh"},
+        {"action": "export", "name": "fresh"},
+    ]
+    result = drive(modeler_page, tmp_path, [_ours(), _camunda()], steps)
+    fresh = result["checks"]["fresh"]
+    assert fresh["sections"] == SECTIONS
+    task = ExportedTask.parse(result["exports"]["fresh"])
+    required_labels = {
+        prop["label"]
+        for prop in _ours()["properties"]
+        if prop.get("constraints", {}).get("notEmpty") and "value" not in prop
+    }
+    for field, error in fresh["errors"].items():
+        label = field.split("/", 1)[1]
+        assert label in required_labels, f"{field} is flagged but may be empty: {error}"
+        assert error == f"{label} must not be empty.", field
+    # What the step chose is in the XML, and the worker's job type with it.
+    preset = next(
+        p for p in _ours()["presets"] if p["id"] == next(s for s in _ours()["steps"] if s["name"] == step)["presetId"]
+    )
+    for property_id, value in preset["properties"].items():
+        prop = next(p for p in _ours()["properties"] if p.get("id") == property_id)
+        assert task.inputs[prop["binding"]["name"]] == value
+    assert task.task_definition["type"] == JOB_TYPE

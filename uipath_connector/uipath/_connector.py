@@ -7,13 +7,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
+import attrs
 import requests
 
 from ..http import RetryPolicy, ThreadSessions, TokenCache
 from ..sdk import HttpResponse, Operation, OutboundConnectorContext, outbound_connector, record_plan
 from ._client import OrchestratorClient
 from ._operations import OPERATIONS, load_operations
-from ._records import AddQueueItemRequest, Authentication, Configuration
+from ._records import AddQueueItemInput, AddQueueItemRequest, Authentication, Configuration
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 
@@ -140,6 +141,8 @@ class UiPathConnector:
                         self._clients.popitem(last=False)
         else:
             operation_input = context.bind_variables(operation.input)
+        if isinstance(operation_input, AddQueueItemInput) and not operation_input.reference:
+            operation_input = _reference_from_job_key(operation_input, context)
         # The job's key makes an Add with a reference idempotent across the job's attempts (_add_settling).
         result = operation.handler(client.for_job(context.job.key or None), operation_input)
         assert isinstance(result, HttpResponse)
@@ -179,3 +182,15 @@ class UiPathConnector:
         except TypeError:
             return None
         return key
+
+
+#: The custom header that opts an Add without a reference in to ``camunda-job-<job key>`` as its reference, so that
+#: an Add whose fate is unknown can be settled and a retry of the job finds the item (docs/errors-and-retries.md).
+REFERENCE_FROM_JOB_KEY_HEADER = "referenceFromJobKey"
+
+
+def _reference_from_job_key(item: AddQueueItemInput, context: OutboundConnectorContext) -> AddQueueItemInput:
+    opted_in = context.custom_headers.get(REFERENCE_FROM_JOB_KEY_HEADER, "").strip().lower() == "true"
+    if not opted_in or not context.job.key:
+        return item
+    return attrs.evolve(item, reference=f"camunda-job-{context.job.key}")
