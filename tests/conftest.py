@@ -54,9 +54,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 #: Skip reasons (matched case-insensitively) -> the command that installs what the skipped tests need.
 ENABLING_COMMANDS = (
     ("node_modules", "npm ci --no-audit --no-fund   (from the repository root)"),
+    # Before "node": the browser test's reason names both. Debian's package, never a downloaded browser.
+    ("chromium", "apt-get update && apt-get install -y chromium   (the browser test uses /usr/bin/chromium)"),
     ("node", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
-    ("chromium", "npx playwright install chromium   (after npm ci)"),
-    ("playwright", "npx playwright install chromium   (after npm ci)"),
     ("pyzeebe", ".venv/bin/pip install -e '.[test]'   (pyzeebe comes with the test extra)"),
     ("grpc", ".venv/bin/pip install -e '.[test]'   (grpcio comes with pyzeebe)"),
     ("camunda-orchestration-sdk", ".venv/bin/pip install -e '.[test]'   (camunda-orchestration-sdk comes with it)"),

@@ -103,6 +103,9 @@ DOCUMENTED: list[Case] = [
     ("boolean", "10 in [1..10)", False),
     ("boolean", "1 in (1..10]", False),
     ("boolean", "1 in ]1..10]", False),
+    ("boolean", "10 in [1..10[", False),
+    ("boolean", "9 in ]1..10[", True),
+    ("boolean", "[1..10[ = [1..10)", True),
     ("boolean", "5 in [1, 2, 5]", True),
     ("boolean", "5 in != 5", False),
     ("boolean", "5 in = 5", True),
@@ -807,8 +810,8 @@ ORACLE_DIFFERENCES: dict[str, str] = {
         "gives years and months duration() a days part; Camunda's engine and the DMN spec do neither"
     ),
     "syntax": (
-        "feelin does not parse exponent literals (1E-2), backtick names, `instance of range<T>` or the "
-        "functions named and/or"
+        "feelin does not parse exponent literals (1E-2), backtick names, `instance of range<T>`, a range closed "
+        "with '[' ([1..10[) or the functions named and/or"
     ),
     "conditions": 'FEEL\'s if takes the else branch for a non-boolean condition; feelin treats "x" as true',
     "context()": "Camunda documents that later entries override earlier ones with the same key; feelin gives null",

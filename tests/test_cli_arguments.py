@@ -97,7 +97,8 @@ def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
         (
             ["nonsense"],
             "uipath-connector: COMMAND: invalid choice: 'nonsense' (choose from 'demo', 'add-queue-item', "
-            "'get-queue-item', 'emulator', 'template', 'worker', 'webhooks') (see uipath-connector --help)\n",
+            "'get-queue-item', 'bulk-add-queue-items', 'emulator', 'template', 'worker', 'webhooks') "
+            "(see uipath-connector --help)\n",
         ),
     ],
 )

@@ -168,3 +168,17 @@ def test_delay_is_bounded() -> None:
 def test_inject_count_must_be_positive(orchestrator: Orchestrator) -> None:
     with pytest.raises(ValueError, match="count is at least 1"):
         orchestrator.emulator.inject(ServerError(), count=0)
+
+
+@pytest.mark.parametrize("fault", [ServerError(502, after_commit=True), TooManyRequests(after_commit=True)])
+def test_an_error_after_commit_creates_the_item_and_answers_the_error(
+    orchestrator: Orchestrator, fault: ServerError | TooManyRequests
+) -> None:
+    orchestrator.emulator.inject(fault, endpoint=Endpoint.ADD_QUEUE_ITEM)
+
+    answer = orchestrator.add()
+
+    assert answer.status_code == (502 if isinstance(fault, ServerError) else 429)
+    assert len(orchestrator.emulator.items()) == 1  # committed all the same
+    assert orchestrator.add().status_code == 201
+    assert len(orchestrator.emulator.items()) == 2

@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from uipath_connector.feel import (
     FeelError,
     FeelEvaluationError,
+    FeelSyntaxError,
     YearsMonthsDuration,
     evaluate,
+    evaluate_with_warnings,
     parse,
     parse_duration,
     to_json_value,
@@ -316,3 +318,50 @@ def test_substring_never_raises(text: str, start: int, length: int) -> None:
 )
 def test_replace_and_split_follow_xpath_and_java_on_edge_cases(expression: str, expected: object) -> None:
     assert evaluate(expression) == expected
+
+
+def test_warnings_name_types_never_values() -> None:
+    # A value may be a secret resolved into the variables; warnings end up in logs.
+    context = {"token": "SNTL-secret-value", "n": 1}
+    for expression in ("token + n", "token < n", "-token", "token(1)", "for i in token..n return i", "n / 0"):
+        result = evaluate_with_warnings(expression, context)
+        assert result.value is None
+        assert result.warnings, expression
+        assert all("SNTL" not in warning.message for warning in result.warnings), expression
+    assert evaluate_with_warnings("token + n", context).warnings[0].message == "can't add a string and a number"
+
+
+FEEL_PIECES = [
+    *'abx1.5"@[](){}<>=!+-*/,:?` \nPT',
+    "for",
+    " in ",
+    " return ",
+    "some ",
+    " satisfies ",
+    "if ",
+    " then ",
+    " else ",
+    "function",
+    " instance of ",
+    "..",
+    "date(",
+    '@"P1D"',
+    "\\",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(FEEL_PIECES), max_size=30).map("".join))
+def test_any_text_either_parses_or_is_a_syntax_error_and_evaluation_never_raises_python_errors(text: str) -> None:
+    try:
+        expression = parse(text)
+    except FeelSyntaxError:
+        return
+    problem = ""
+    try:
+        expression.evaluate({"a": [1, 2], "b": {"x": 1}, "x": "text"})
+    except FeelEvaluationError as error:
+        problem = str(error)
+    # The connector functions and assert() are strict by design; the safety net wrapping a Python error
+    # ("evaluating '...' failed: TypeError: ...") would be a bug.
+    assert "' failed: " not in problem, problem

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -191,7 +192,7 @@ def oracle_difference(chapter: str, expression: str, ours: object, answer: dict[
         return "between"
     if chapter == "temporal" or "duration" in expression:
         return "temporal"
-    if any(mark in expression for mark in ("E-", "`", "range<", "e3")):
+    if any(mark in expression for mark in ("E-", "`", "range<", "e3")) or re.search(r"\.\.[^\])]*\[", expression):
         return "syntax"  # feelin reads `1E-2` as 1 and fails on the others
     if expression.startswith("if ") and ours != theirs:
         return "conditions"

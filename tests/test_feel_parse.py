@@ -61,7 +61,7 @@ def test_unsupported_constructs_name_the_construct_and_position(expression: str,
     ("expression", "warning"),
     [
         ("f(1)(2)", "no function found with name 'f' and 1 parameters"),
-        ("{a: 1}.a(2)", "can't invoke number 1: not a function"),
+        ("{a: 1}.a(2)", "can't invoke a number: not a function"),
         ("1 + foo(2)", "no function found with name 'foo' and 1 parameters"),
         ('upper case("a", "b")', "no function found with name 'upper case' and 2 parameters"),
         ("now(1)", "no function found with name 'now' and 1 parameters"),

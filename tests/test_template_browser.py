@@ -40,21 +40,18 @@ REWRITE_SCREENSHOTS = os.environ.get("UIPATH_CONNECTOR_SCREENSHOTS") == "1"
 
 
 def _missing() -> str | None:
+    """Why the browser test cannot run here; every reason names node, so CI fails instead of skipping."""
     if NODE is None:
-        return "node is not installed"
+        return "the browser test needs node, which is not installed"
     absent = [name for name in NEEDED if not (MODULES / name).is_dir()]
     if absent:
-        return f"node_modules lacks {', '.join(absent)} (run `npm ci`)"
+        return f"the browser test needs node_modules with {', '.join(absent)} (run `npm ci`)"
     if not CHROMIUM.is_file():
-        return f"no Chromium at {CHROMIUM} (run `apt-get install chromium`)"
+        return f"the browser test (node, puppeteer-core) needs Chromium at {CHROMIUM} (`apt-get install chromium`)"
     return None
 
 
-# The reason names "node": tests/conftest.py turns such a skip into a failure in CI.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(_missing() is not None, reason=f"the browser test needs node tools and Chromium: {_missing()}"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(_missing() is not None, reason=str(_missing()))]
 
 OURS_FILE = ROOT / "element-templates" / "uipath-connector.json"
 CAMUNDA_FILE = (
@@ -97,12 +94,17 @@ def modeler_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def drive(page: Path, tmp_path: Path, templates: list[dict[str, Any]], steps: list[dict[str, Any]]) -> dict[str, Any]:
-    """Run one scenario in Chromium; fail on any console or page error."""
+    """Run steps on a task in Chromium; fail on any console or page error."""
+    return drive_scenario(page, tmp_path, {"templates": templates, "steps": steps})
+
+
+def drive_scenario(page: Path, tmp_path: Path, scenario: dict[str, Any]) -> dict[str, Any]:
+    """Run a whole scenario (templates, element, steps: see tests/browser/drive_modeler.mjs) in Chromium."""
     assert NODE is not None
-    scenario = tmp_path / "scenario.json"
-    scenario.write_text(json.dumps({"templates": templates, "steps": steps}), encoding="utf-8")
+    scenario_file = tmp_path / "scenario.json"
+    scenario_file.write_text(json.dumps(scenario), encoding="utf-8")
     ran = subprocess.run(  # bounded: every browser wait has its own limit, the whole run this one
-        [NODE, str(BROWSER / "drive_modeler.mjs"), str(page), str(scenario)],
+        [NODE, str(BROWSER / "drive_modeler.mjs"), str(page), str(scenario_file)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -415,3 +417,87 @@ def test_changing_from_camundas_template_keeps_every_value(modeler_page: Path, t
     request_after = bind_as_the_worker_does(after.job_variables())
     assert _effective(request_after) == _effective(request_before)
     assert request_after.configuration.organization_unit_id == 1964413
+
+
+# --- any other template of the project: applied through the menu, no error, every default bound -----------------
+
+OTHER_TEMPLATES = sorted(p for p in (ROOT / "element-templates").glob("*.json") if p != OURS_FILE)
+
+
+@pytest.mark.parametrize("path", OTHER_TEMPLATES, ids=lambda path: path.name)
+def test_every_other_template_applies_through_the_menu_with_its_defaults(
+    modeler_page: Path, tmp_path: Path, path: Path
+) -> None:
+    template = json.loads(path.read_text(encoding="utf-8"))
+    element = template["elementType"]["value"]
+    if element not in template["appliesTo"]:
+        # A template for an element type it changes into (a task becoming a receive task) starts from its first.
+        element = template["appliesTo"][0]
+    steps = [
+        {"action": "menu", "search": template["name"][:12], "entry": template["name"]},
+        {"action": "check", "name": "fresh"},
+        {"action": "export", "name": "applied"},
+    ]
+    scenario = {"templates": [template], "element": {"type": element, "id": "Element_1"}, "steps": steps}
+    result = drive_scenario(modeler_page, tmp_path, scenario)
+
+    assert result["checks"]["fresh"]["errors"] == {}
+    root = ET.fromstring(result["exports"]["applied"].encode("utf-8"))
+    process = root.find(f"{BPMN}process")
+    assert process is not None
+    (node,) = list(process)
+    local = template["elementType"]["value"].removeprefix("bpmn:")
+    assert node.tag == BPMN + local[0].lower() + local[1:]
+    assert node.get(f"{ZEEBE}modelerTemplate") == template["id"]
+    assert node.get(f"{ZEEBE}modelerTemplateVersion") == str(template["version"])
+    messages = {m.get("id"): m for m in root.iter(f"{BPMN}message")}
+    for prop in template["properties"]:
+        binding = prop["binding"]
+        if "value" not in prop:
+            continue
+        if binding["type"] == "bpmn:Message#property":
+            assert [m.get(binding["name"]) for m in messages.values()] == [prop["value"]], prop
+        elif binding["type"] == "bpmn:Message#zeebe:subscription#property":
+            subscriptions = [s.get(binding["name"]) for m in messages.values() for s in m.iter(f"{ZEEBE}subscription")]
+            assert subscriptions == [prop["value"]], prop
+        elif binding["type"] == "zeebe:input":
+            inputs = {i.get("target"): i.get("source") for i in node.iter(f"{ZEEBE}input")}
+            assert inputs.get(binding["name"]) == prop["value"], prop
+        elif binding["type"] == "zeebe:taskHeader":
+            headers = {h.get("key"): h.get("value") for h in node.iter(f"{ZEEBE}header")}
+            assert headers.get(binding["key"]) == prop["value"], prop
+
+
+# --- every step of our template, fresh: only required fields without a value are flagged --------------------
+
+
+@pytest.mark.parametrize("step", [step["name"] for step in json.loads(OURS_FILE.read_text("utf-8"))["steps"]])
+def test_every_step_applied_fresh_flags_only_required_empty_fields(
+    modeler_page: Path, tmp_path: Path, step: str
+) -> None:
+    steps = [
+        {"action": "menu", "search": "uipath-connector", "entry": step},
+        {"action": "check", "name": "fresh"},
+        {"action": "export", "name": "fresh"},
+    ]
+    result = drive(modeler_page, tmp_path, [_ours(), _camunda()], steps)
+    fresh = result["checks"]["fresh"]
+    assert fresh["sections"] == SECTIONS
+    task = ExportedTask.parse(result["exports"]["fresh"])
+    required_labels = {
+        prop["label"]
+        for prop in _ours()["properties"]
+        if prop.get("constraints", {}).get("notEmpty") and "value" not in prop
+    }
+    for field, error in fresh["errors"].items():
+        label = field.split("/", 1)[1]
+        assert label in required_labels, f"{field} is flagged but may be empty: {error}"
+        assert error == f"{label} must not be empty.", field
+    # What the step chose is in the XML, and the worker's job type with it.
+    preset = next(
+        p for p in _ours()["presets"] if p["id"] == next(s for s in _ours()["steps"] if s["name"] == step)["presetId"]
+    )
+    for property_id, value in preset["properties"].items():
+        prop = next(p for p in _ours()["properties"] if p.get("id") == property_id)
+        assert task.inputs[prop["binding"]["name"]] == value
+    assert task.task_definition["type"] == JOB_TYPE

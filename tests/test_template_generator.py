@@ -20,6 +20,7 @@ from uipath_connector.templates import (
     SelectorChoice,
     TemplateError,
     TemplateProperty,
+    job_variables,
     model_task,
     record_properties,
     render_template,
@@ -364,3 +365,73 @@ def test_the_modeler_simulation_nests_dotted_names_and_drops_empty_optional_fiel
         "timeout": "20",
         "colour": "red",
     }
+
+
+def test_none_active_renders_is_active_false_and_combines_with_other_clauses() -> None:
+    hidden_while = PropertyCondition.none_active("folderPath", "folderKey")
+    assert hidden_while.to_json() == {
+        "allMatch": [{"property": "folderPath", "isActive": False}, {"property": "folderKey", "isActive": False}]
+    }
+    combined = PropertyCondition.of("op", "a").and_(PropertyCondition.none_active("x")).and_(hidden_while)
+    assert combined.to_json() == {
+        "allMatch": [
+            {"property": "op", "equals": "a"},
+            {"property": "x", "isActive": False},
+            {"property": "folderPath", "isActive": False},
+            {"property": "folderKey", "isActive": False},
+        ]
+    }
+    # The simulation reads isActive as the Modeler does: true when the named property is not shown.
+    template = {
+        "properties": [
+            {"id": "kind", "type": "Dropdown", "value": "a", "choices": [{"name": "A", "value": "a"}],
+             "binding": {"type": "zeebe:property", "name": "kind"}},
+            {"id": "other", "type": "String", "condition": {"property": "kind", "equals": "b"},
+             "binding": {"type": "zeebe:input", "name": "other"}},
+            {"id": "fallback", "type": "String", "condition": {"property": "other", "isActive": False},
+             "binding": {"type": "zeebe:input", "name": "fallback"}},
+        ]
+    }  # fmt: skip
+    assert model_task(template, values={"fallback": "f"}).variables == {"fallback": "f"}
+    assert model_task(template, values={"kind": "b", "other": "o"}).variables == {"other": "o"}
+
+
+def test_properties_are_written_in_the_order_of_their_groups() -> None:
+    template = ElementTemplate(
+        id="t",
+        name="T",
+        version=1,
+        description="d",
+        keywords=(),
+        documentation_ref="https://example.com",
+        category=("c", "C"),
+        engines={"camunda": "^8.3"},
+        icon="data:,",
+        groups=(Group("input", "Input"), Group("output", "Output"), Group("errors", "Error handling")),
+        properties=(
+            TemplateProperty(Binding.task_definition("type"), "Hidden", value="job"),
+            TemplateProperty(Binding.input("timeout"), "String", id="timeout", group="errors"),
+            TemplateProperty(Binding.input("a"), "String", id="a", group="input"),
+            TemplateProperty(Binding.header("resultVariable"), "String", id="result", group="output"),
+            TemplateProperty(Binding.input("b"), "String", id="b", group="input"),
+        ),
+    )
+    assert [p.get("id") for p in template.to_json()["properties"]] == [None, "a", "b", "result", "timeout"]
+
+
+def test_job_variables_from_exported_mappings() -> None:
+    mappings = [
+        ("authentication.type", "bearer"),
+        ("authentication.token", "{{secrets.T}}"),
+        ("itemId", "=41 + 1"),
+        ("reference", None),
+    ]
+    assert job_variables(mappings, evaluate_feel=lambda expression: {"41 + 1": 42}[expression]) == {
+        "authentication": {"type": "bearer", "token": "{{secrets.T}}"},
+        "itemId": 42,
+        "reference": None,
+    }
+    with pytest.raises(ModelerError, match=r"^itemId: FEEL value '=41 \+ 1' needs evaluate_feel$"):
+        job_variables(mappings)
+    with pytest.raises(ModelerError, match="nests under 'authentication', which already holds a value"):
+        job_variables([("authentication", "x"), ("authentication.type", "bearer")])

@@ -139,7 +139,7 @@ def test_the_records_read_the_variables_of_camunda_template() -> None:
     }
     bound = {p["binding"]["name"] for p in _inputs(_committed())}
     assert camunda_v7_variables <= bound
-    assert bound - camunda_v7_variables == {"folderPath", "folderKey"}
+    assert bound - camunda_v7_variables == {"folderPath", "folderKey", "commitType", "queueItems"}
 
 
 def test_template_level_facts() -> None:
@@ -168,10 +168,15 @@ def test_template_level_facts() -> None:
     assert headers["retryBackoff"] == "PT30S"
     retries = next(p for p in template["properties"] if p["binding"].get("property") == "retries")
     assert retries["value"] == "3"
-    assert [s["presetId"] for s in template["steps"]] == ["operationType_addQueueItem", "operationType_getItemById"]
+    assert [s["presetId"] for s in template["steps"]] == [
+        "operationType_addQueueItem",
+        "operationType_getItemById",
+        "operationType_bulkAddQueueItems",
+    ]
     assert template["presets"] == [
         {"id": "operationType_addQueueItem", "properties": {"operationType": "addQueueItem"}},
         {"id": "operationType_getItemById", "properties": {"operationType": "getItemById"}},
+        {"id": "operationType_bulkAddQueueItems", "properties": {"operationType": "bulkAddQueueItems"}},
     ]
     assert render_template(template).endswith("}\n")
 
@@ -612,5 +617,9 @@ def test_step_names_differ_from_camundas_uipath_steps() -> None:
     theirs = {step["name"] for version in camunda for step in version.get("steps", [])}
     ours = [step["name"] for step in _committed()["steps"]]
     assert theirs == {"Add queue item", "Get queue item result by ID"}
-    assert ours == ["Add queue item (uipath-connector)", "Get queue item result by ID (uipath-connector)"]
+    assert ours == [
+        "Add queue item (uipath-connector)",
+        "Get queue item result by ID (uipath-connector)",
+        "Bulk add queue items (uipath-connector)",
+    ]
     assert not theirs & set(ours)

@@ -112,7 +112,7 @@ def test_warnings_are_printed_and_only_unavoidable_ones_pass(tmp_path: Path) -> 
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stdout
     assert not [line for line in lines if line.startswith("  warning:")], result.stdout
-    assert lines[-1] == "  11 warnings, 0 avoidable"
+    assert lines[-1] == "  12 warnings, 0 avoidable"
     assert any("(property 17: deferDate) [needed: engines.camunda ^8.3 includes versions" in line for line in lines)
 
     # The same template declared for Camunda 8.8+ only: `optional` is then the template's own warning.
@@ -122,7 +122,7 @@ def test_warnings_are_printed_and_only_unavoidable_ones_pass(tmp_path: Path) -> 
     newer.write_text(json.dumps(template, indent=2), encoding="utf-8")
     result = _validate(newer)
     assert result.returncode == 1
-    assert "  11 warnings, 9 avoidable" in result.stdout.splitlines()
+    assert "  12 warnings, 9 avoidable" in result.stdout.splitlines()
     assert any(
         line.startswith("  warning: /properties/17 'optional' with 'zeebe:input' binding is deprecated")
         for line in result.stdout.splitlines()

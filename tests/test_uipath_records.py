@@ -187,7 +187,7 @@ def test_add_errors(overrides: dict[str, Any], expected: str) -> None:
 def test_missing_operation_type() -> None:
     variables = add()
     del variables["operationType"]
-    assert problems(variables) == ["operationType: is required: one of addQueueItem, getItemById"]
+    assert problems(variables) == ["operationType: is required: one of addQueueItem, getItemById, bulkAddQueueItems"]
 
 
 def test_unknown_authentication_type() -> None:
@@ -285,7 +285,7 @@ def test_template_hints_match_camunda_v7() -> None:
         for prop in record_properties(OPERATIONS.request_type(), discriminator=OPERATIONS.dropdown())
     }
     assert shown["itemId"] == PropertyCondition.of("operationType", "getItemById")
-    assert shown["queueName"] == PropertyCondition.of("operationType", "addQueueItem")
+    assert shown["queueName"] == PropertyCondition.of("operationType", "addQueueItem", "bulkAddQueueItems")
     assert specs["organizationUnitId"].template.tooltip == "UiPath folder or organization unit ID"
     assert specs["deferDate"].template.placeholder == "2026-01-15"
     assert specs["authentication"].template == AUTHENTICATION_TYPE_PROPERTY

@@ -200,24 +200,33 @@ def test_python_client_keeps_one_session_per_thread(
     assert all(len(threads) == 1 for threads in users.values())
 
 
-def test_python_api_validates_records_like_binding() -> None:
+def test_records_are_valid_when_constructed_and_name_the_keyword() -> None:
+    # The same rules and messages as binding, named by the Python keyword instead of the job variable.
+    with pytest.raises(ConnectorInputError) as caught:
+        AddQueueItemInput(queue_name="q" * 51)
+    assert [str(p) for p in caught.value.problems] == ["queue_name: must be at most 50 characters long, got 51"]
+    with pytest.raises(ConnectorInputError) as caught:
+        AddQueueItemInput(queue_name="q", specific_content={"x": {"y": 1}})
+    assert str(caught.value) == (
+        "Invalid input: specific_content: Property values must be simple (like numbers or text): 'x' is an object"
+    )
+    with pytest.raises(ConnectorInputError, match=r"^Invalid input: queue_name: must not be empty$"):
+        AddQueueItemInput(queue_name="")
+    with pytest.raises(ConnectorInputError, match=r"^Invalid input: queue_name: must be str, got int$"):
+        AddQueueItemInput(queue_name=5)  # type: ignore[arg-type]
+    with pytest.raises(ConnectorInputError, match=r"^Invalid input: priority: must be Priority, got str$"):
+        AddQueueItemInput(queue_name="q", priority="High")  # type: ignore[arg-type]
+    with pytest.raises(ConnectorInputError, match=r"connection_timeout_in_seconds: must be at most 300, got 301"):
+        Configuration(cloud_org="o", cloud_tenant="t", organization_unit_id=1, connection_timeout_in_seconds=301)
+    with pytest.raises(ConnectorInputError, match=r"token: must not be empty"):
+        BearerAuthentication(token=" ")
     client = OrchestratorClient(
         Configuration(cloud_org="o", cloud_tenant="t", organization_unit_id=1), BearerAuthentication(token="tok")
     )
-    with pytest.raises(ConnectorInputError) as caught:
-        client.add_queue_item(AddQueueItemInput(queue_name="q" * 51, specific_content={"x": {"y": 1}}))
-    assert caught.value.problems[0].path == "queueName"
-    assert [str(p) for p in caught.value.problems] == [
-        "queueName: must be at most 50 characters long, got 51",
-        "specificContent: Property values must be simple (like numbers or text): 'x' is an object",
-    ]
-    with pytest.raises(ConnectorInputError, match=r"itemId: must be at least 1, got 0"):
+    with pytest.raises(ConnectorInputError, match=r"item_id: must be at least 1, got 0"):
         client.get_queue_item(0)
-    with pytest.raises(ConnectorInputError, match=r"connectionTimeoutInSeconds: must be at most 300, got 301"):
-        OrchestratorClient(
-            Configuration(cloud_org="o", cloud_tenant="t", organization_unit_id=1, connection_timeout_in_seconds=301),
-            BearerAuthentication(token="tok"),
-        )
+    with pytest.raises(ConnectorInputError, match=r"^Invalid input: configuration: must be a Configuration record$"):
+        OrchestratorClient({"cloudOrg": "o"}, BearerAuthentication(token="tok"))  # type: ignore[arg-type]
 
 
 def test_reference_filter_escapes_quotes(ordered: responses.RequestsMock, connector: UiPathConnector) -> None:

@@ -42,7 +42,10 @@ const scenario = JSON.parse(readFileSync(scenarioFile, 'utf-8'));
 const element = { type: 'bpmn:Task', id: 'Task_1', ...(scenario.element || {}) };
 
 function diagram({ type, id }) {
-  const tag = type.replace(/^bpmn:/, '');
+  // bpmn:IntermediateCatchEvent is written <bpmn:intermediateCatchEvent>; an event shape is 36 wide, not 100.
+  const local = type.replace(/^bpmn:/, '');
+  const tag = local[0].toLowerCase() + local.slice(1);
+  const [ width, height ] = /Event$/.test(local) ? [ 36, 36 ] : [ 100, 80 ];
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
@@ -51,7 +54,7 @@ function diagram({ type, id }) {
   modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.7.0">
   <bpmn:process id="Process_1" isExecutable="true"><bpmn:${tag} id="${id}" name="Robot" /></bpmn:process>
   <bpmndi:BPMNDiagram id="Diagram_1"><bpmndi:BPMNPlane id="Plane_1" bpmnElement="Process_1">
-    <bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="160" y="100" width="100" height="80" />
+    <bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="160" y="100" width="${width}" height="${height}" />
     </bpmndi:BPMNShape></bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </bpmn:definitions>`;
 }
@@ -198,7 +201,8 @@ try {
   await page.goto(pathToFileURL(resolve(pageDir, 'index.html')).href, { waitUntil: 'load' });
   await page.evaluate(async (xml, templates, id) => {
     const modeler = window.modeler;
-    await modeler.importXML(xml);
+    const { warnings } = await modeler.importXML(xml);
+    if (warnings.length) throw new Error(`the diagram imported with warnings: ${warnings.map((w) => w.message)}`);
     modeler.get('elementTemplatesLoader').setTemplates(templates);
     modeler.get('selection').select(modeler.get('elementRegistry').get(id));
   }, diagram(element), scenario.templates, element.id);

@@ -331,13 +331,13 @@ def negate(value: object) -> object:
     if isinstance(value, (dt.timedelta, YearsMonthsDuration)):
         return -value
     if value is not None:
-        warn(INVALID_TYPE, f"can't negate {type_name(value)} {render(value)}")
+        warn(INVALID_TYPE, f"can't negate a {type_name(value)}")
     return None
 
 
 def _mismatch(verb: str, left: object, right: object) -> None:
     if left is not None and right is not None:
-        warn(INVALID_TYPE, f"can't {verb} {type_name(left)} {render(left)} and {type_name(right)} {render(right)}")
+        warn(INVALID_TYPE, f"can't {verb} a {type_name(left)} and a {type_name(right)}")
 
 
 def add(left: object, right: object) -> object:
@@ -441,7 +441,7 @@ def divide(left: object, right: object) -> object:
     a, b = to_number(left), to_number(right)
     if a is not None and b is not None:
         if b == 0:
-            warn(INVALID_TYPE, f"division by zero: {render(a)} / 0")
+            warn(INVALID_TYPE, "division by zero")
             return None
         if type(a) is int and type(b) is int and a % b == 0:
             return normalize(a // b)  # exact
@@ -487,7 +487,7 @@ def _ordering(symbol: str, test: Callable[[int], bool]) -> Callable[[object, obj
         order = feel_compare(left, right)
         if order is None:
             if left is not None and right is not None:
-                warn(NOT_COMPARABLE, f"can't compare {render(left)} {symbol} {render(right)}")
+                warn(NOT_COMPARABLE, f"can't compare a {type_name(left)} {symbol} a {type_name(right)}")
             return None
         return test(order)
 
@@ -632,7 +632,7 @@ def _integers(first: object, last: object, first_included: bool, last_included: 
     """``1..3`` is [1, 2, 3]; ``3..1`` counts down, as in Camunda's engine."""
     low, high = to_number(first), to_number(last)
     if type(low) is not int or type(high) is not int:
-        warn(INVALID_TYPE, f"a for domain a..b needs two integers, got {render(first)} and {render(last)}")
+        warn(INVALID_TYPE, f"a for domain a..b needs two integers, got a {type_name(first)} and a {type_name(last)}")
         return None
     step = 1 if high >= low else -1
     if not first_included:
@@ -782,7 +782,7 @@ def _compile_invocation(node: Invocation) -> Compiled:
             function = target(scope)
             values = [argument(scope) for argument in arguments]
             if not isinstance(function, FeelFunction):
-                warn(NO_FUNCTION_FOUND, f"can't invoke {type_name(function)} {render(function)}: not a function")
+                warn(NO_FUNCTION_FOUND, f"can't invoke a {type_name(function)}: not a function")
                 return None
             return invoke_function(function, values, names, function.name)
 

@@ -147,6 +147,7 @@ class _Parser:
         self._tokens = tokens
         self._index = 0
         self._depth = 0
+        self._in_range_end = False  # `[1..10[`: a '[' after the end point closes the range, it is no filter
 
     # -- token helpers -------------------------------------------------------------------------------
 
@@ -217,7 +218,7 @@ class _Parser:
             while True:
                 token = tokens[self._index]
                 power = _INFIX_POWERS.get((token.kind, token.value))
-                if power is None or power <= min_power:
+                if power is None or power <= min_power or (self._in_range_end and token.value == "["):
                     return left
                 self._deepen(token)
                 links += 1
@@ -338,7 +339,11 @@ class _Parser:
 
     def _range_rest(self, start: Token, low: Node, *, start_included: bool) -> Node:
         self._expect(OP, "..")
-        high = self.expression(0)
+        outer, self._in_range_end = self._in_range_end, True
+        try:
+            high = self.expression(0)
+        finally:
+            self._in_range_end = outer
         closing = self._peek()
         if not (closing.kind == OP and closing.value in ("]", ")", "[")):
             raise FeelSyntaxError(f"expected ']' or ')' to close the range, got {_describe(closing)}", closing.position)

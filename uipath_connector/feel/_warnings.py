@@ -4,7 +4,7 @@ In Camunda's engine a failed function invocation, an unknown function or a type 
 expression; the result is null and the failure is reported as a warning (feel-scala's "suppressed failures",
 with types such as ``NO_FUNCTION_FOUND`` and ``FUNCTION_INVOCATION_FAILURE``). Warnings are collected per
 evaluation, on the calling thread, only while :func:`collecting` is active, so the plain evaluation path
-pays nothing for them.
+pays nothing for them. Messages name types, never values: a value may be a secret, and warnings go to logs.
 """
 
 from __future__ import annotations

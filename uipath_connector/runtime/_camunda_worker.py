@@ -189,11 +189,14 @@ def _with_retries(
 
 
 def _command_error(error: Exception) -> str:
-    """``transient`` (5xx, 429, connection or timeout), ``gone`` (404: the job no longer exists) or ``final``."""
+    """``transient`` (5xx, 429, connection or timeout, an unreadable error answer), ``gone`` (404: the job no longer
+    exists) or ``final``."""
     import httpx
-    from camunda_orchestration_sdk.errors import ApiError
+    from camunda_orchestration_sdk.errors import ApiError, MissingRequiredFieldError
 
-    if isinstance(error, httpx.TransportError):
+    # MissingRequiredFieldError: an error answer whose body is not Camunda's problem detail (a proxy's page, a
+    # gateway cut off); its status is lost, so it is treated as transient (the retries are bounded).
+    if isinstance(error, (httpx.TransportError, MissingRequiredFieldError)):
         return "transient"
     status = error.status_code if isinstance(error, ApiError) else None
     if status == 404:

@@ -554,6 +554,10 @@ class Binder:
             return None
         try:
             return plan.cls(**kwargs)
+        except ConnectorInputError as invalid:  # the record's own check: keywords become variable names
+            names = {field.attribute: field.spec.name for field in plan.fields}
+            problems.extend(InputProblem(names.get(p.path, p.path), p.message) for p in invalid.problems)
+            return None
         except (ValueError, TypeError) as invalid:  # an attrs validator on the record itself
             problems.append(InputProblem("", str(invalid)))
             return None
@@ -698,3 +702,68 @@ def bind(data: object, target: type[_T] | Any) -> _T:
 def record_plan(cls: type) -> _RecordPlan:
     """The compiled plan of a record class: its fields, variable names and specs, in declaration order."""
     return _DEFAULT_BINDER.plan(cls)
+
+
+# --- records valid when constructed ---------------------------------------------------------------------------
+
+
+def _type_problem(value: object, target: object) -> str | None:
+    """Whether ``value`` has the field's type, as Python code constructing a record may pass anything."""
+    if target is Any or target is object:
+        return None
+    members = typing.get_args(target) if typing.get_origin(target) in (Union, types.UnionType) else ()
+    if members:
+        if any(_type_problem(value, member) is None for member in members):
+            return None
+        names = " or ".join(getattr(member, "__name__", str(member)) for member in members)
+        return f"must be {names}, got {type(value).__name__}"
+    origin = typing.get_origin(target)
+    if origin in (list, tuple, Sequence, typing.Sequence):
+        if not isinstance(value, (list, tuple)):
+            return f"must be a list or tuple, got {type(value).__name__}"
+        args = [arg for arg in typing.get_args(target) if arg is not Ellipsis]
+        if args:
+            for index, item in enumerate(value):
+                problem = _type_problem(item, args[0])
+                if problem is not None:
+                    return f"[{index}] {problem}"
+        return None
+    if origin in (dict, Mapping, typing.Mapping):
+        return None if isinstance(value, Mapping) else f"must be a mapping, got {type(value).__name__}"
+    if not isinstance(target, type):
+        return None
+    if target is int and isinstance(value, bool):
+        return "must be int, got bool"
+    if target is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return None
+    if isinstance(value, target):
+        return None
+    return f"must be {target.__name__}, got {type(value).__name__}"
+
+
+_FIELD_PLANS: dict[tuple[type, str], _FieldPlan] = {}
+
+
+def construction_problem(cls: type, attribute: str, value: object) -> str | None:
+    """What is wrong with ``value`` for the field ``attribute`` of the record ``cls``, by the field's declaration:
+    its type, then the constraints binding checks (the same messages). ``None`` when it is fine.
+
+    Records check themselves when constructed, so a Python caller gets the error at once, naming the keyword.
+    """
+    field = _FIELD_PLANS.get((cls, attribute))
+    if field is None:
+        try:
+            plan = _DEFAULT_BINDER.plan(cls)
+        except NameError:
+            # A record declared inside a function whose annotations name its local types cannot be planned (nor
+            # bound); there is no declaration to check against, as for any plain attrs class.
+            return None
+        field = next(candidate for candidate in plan.fields if candidate.attribute == attribute)
+        _FIELD_PLANS[(cls, attribute)] = field
+    if value is None:
+        return None if field.optional else "must not be None"
+    target = field.embedded.cls if field.embedded is not None else field.target
+    problem = _type_problem(value, target)
+    if problem is None and field.constrained:
+        problem = _validate(value, field.spec, field.pattern)
+    return problem

@@ -165,8 +165,26 @@ def variable(
     )
     field_repr: bool | Callable[[Any], str] = (lambda _value: "'***'") if secret else True
     if factory is not None:
-        return attrs.field(factory=factory, metadata={METADATA_KEY: spec}, repr=field_repr)
-    return attrs.field(default=default, metadata={METADATA_KEY: spec}, repr=field_repr)
+        return attrs.field(
+            factory=factory, metadata={METADATA_KEY: spec}, repr=field_repr, validator=_valid_when_constructed
+        )
+    return attrs.field(
+        default=default, metadata={METADATA_KEY: spec}, repr=field_repr, validator=_valid_when_constructed
+    )
+
+
+def _valid_when_constructed(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Records are valid when constructed: a bad value is an input error naming the keyword (``queue_name``).
+
+    Binding checks the same declaration first and names the variable path instead; what binding hands to the
+    constructor therefore always passes.
+    """
+    from ._binding import construction_problem
+    from ._errors import ConnectorInputError, InputProblem
+
+    problem = construction_problem(type(instance), attribute.name, value)
+    if problem is not None:
+        raise ConnectorInputError([InputProblem(attribute.name, problem)])
 
 
 def variable_spec(field: attrs.Attribute[Any]) -> VariableSpec:

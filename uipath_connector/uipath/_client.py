@@ -15,19 +15,16 @@ the duplicate-safe Add is ``_add_settling``; each operation's handler is registe
 from __future__ import annotations
 
 import base64
-import enum
 import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
-from typing import TypeVar
 
-import attrs
 import requests
 
 from ..http import Clock, Requester, RetryPolicy, ThreadSessions, TokenCache, decide_get
-from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind, record_plan
+from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind
 from ._add_settling import QUEUE_ITEMS_PATH, RECOVERED_HEADER, DuplicateSafeAdd
 from ._auth import authenticator_for
 from ._errors import OrchestratorConnectionError, orchestrator_error
@@ -36,6 +33,7 @@ from ._records import (
     MAX_TIMEOUT_SECONDS,
     AddQueueItemInput,
     Authentication,
+    BearerAuthentication,
     Configuration,
     GetQueueItemInput,
     OAuthClientCredentialsAuthentication,
@@ -44,37 +42,7 @@ from ._urls import orchestrator_urls
 
 __all__ = ["RECOVERED_HEADER", "OrchestratorClient"]
 
-_T = TypeVar("_T")
 _LOG = logging.getLogger("uipath_connector.uipath")
-
-
-def _record_variables(record: object) -> dict[str, object]:
-    """The job variables a record was (or would have been) bound from: the inverse of binding."""
-    plan = record_plan(type(record))
-    variables: dict[str, object] = {}
-    if plan.tag is not None:
-        variables[plan.tag[0]] = plan.tag[1]
-    for field in plan.fields:
-        value = getattr(record, field.attribute)
-        if field.embedded is not None:
-            variables.update(_record_variables(value))
-        elif value is not None:
-            variables[field.spec.name] = _plain(value)
-    return variables
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if attrs.has(type(value)):
-        return _record_variables(value)
-    return value
-
-
-def _checked(record: _T) -> _T:
-    """Validate a record built in Python exactly as binding validates job variables (same messages)."""
-    checked: _T = bind(_record_variables(record), type(record))
-    return checked
 
 
 def _input_error(message: str) -> ConnectorInputError:
@@ -151,11 +119,14 @@ class OrchestratorClient:
         secret_values: Iterable[str] = (),
         sessions: ThreadSessions | None = None,
         job_key: int | None = None,
-        _validated: bool = False,
     ):
-        if not _validated:
-            configuration = _checked(configuration)
-            authentication = _checked(authentication)
+        # The records checked themselves when constructed; only their kinds are left to check here.
+        if not isinstance(configuration, Configuration):
+            raise ConnectorInputError([InputProblem("configuration", "must be a Configuration record")])
+        if not isinstance(authentication, (BearerAuthentication, OAuthClientCredentialsAuthentication)):
+            raise ConnectorInputError(
+                [InputProblem("authentication", "must be BearerAuthentication or OAuthClientCredentialsAuthentication")]
+            )
         self._configuration = configuration
         self._authentication = authentication
         token_endpoint = (
@@ -208,7 +179,7 @@ class OrchestratorClient:
         ``client.run(AddQueueItemInput(queue_name="Invoices"))`` is ``client.add_queue_item(...)``.
         """
         operation = OPERATIONS.for_input(operation_input)
-        result = operation.handler(self, _checked(operation_input))
+        result = operation.handler(self, operation_input)
         assert isinstance(result, HttpResponse)
         return result
 
@@ -225,8 +196,12 @@ class OrchestratorClient:
 
         An unknown id is not an error: ``body.value`` is empty, as with Camunda's connector.
         """
-        checked: GetQueueItemInput = bind({"itemId": item_id}, GetQueueItemInput)
-        return self.run(checked)
+        if isinstance(item_id, str):  # its decimal text, read as a job variable is
+            try:
+                item_id = bind({"itemId": item_id}, GetQueueItemInput).item_id
+            except ConnectorInputError as error:
+                raise ConnectorInputError([InputProblem("item_id", p.message) for p in error.problems]) from None
+        return self.run(GetQueueItemInput(item_id=item_id))
 
     def query_queue_items(self, params: Mapping[str, str]) -> HttpResponse:
         """``GET /odata/QueueItems`` with the OData query options ``params`` (``$filter``, ``$orderby``, ``$top``...).

@@ -9,15 +9,16 @@ import requests
 
 from ..http import RetryPolicy, ThreadSessions, TokenCache
 from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector
-from . import _queue_items  # noqa: F401 - registers the operations it declares
 from ._client import OrchestratorClient
-from ._operations import OPERATIONS
+from ._operations import OPERATIONS, load_operations
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 
 #: The job type the connector serves and the element template's ``zeebe:taskDefinition`` type: the project's
 #: own namespace, never Camunda's ``io.camunda:``.
 JOB_TYPE = "uipath-connector:uipath:1"
+
+load_operations()
 
 #: Every top-level variable the records read: what a worker fetches for a job.
 INPUT_VARIABLES: tuple[str, ...] = OPERATIONS.input_variables()
@@ -103,7 +104,6 @@ class UiPathConnector:
             secret_values=context.secret_values,
             # The job's key makes an Add with a reference idempotent across the job's attempts (_add_settling).
             job_key=context.job.key or None,
-            _validated=True,
         )
         result = OPERATIONS.for_request(request).handler(client, request.input)
         assert isinstance(result, HttpResponse)

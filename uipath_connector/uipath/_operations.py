@@ -7,9 +7,15 @@ variables are bound to, the template's steps and presets, the command line and t
 
 from __future__ import annotations
 
+import importlib
+
 from ..sdk import OperationRegistry, TemplateHints
 
-__all__ = ["OPERATIONS"]
+__all__ = ["HANDLER_MODULES", "OPERATIONS", "load_operations"]
+
+#: The modules whose handlers register themselves, in the order their operations appear in the dropdown
+#: (Camunda's two first, so a modeler who knows Camunda's template finds them where they were).
+HANDLER_MODULES = ("_queue_items", "_bulk_add")
 
 #: The operations of the UiPath connector, chosen by the job variable ``operationType`` (the same variable and
 #: values as Camunda's own UiPath template).
@@ -22,3 +28,9 @@ OPERATIONS = OperationRegistry(
         property_id="operationType",
     ),
 )
+
+
+def load_operations() -> None:
+    """Import the handler modules (each registers its operations once; importing again changes nothing)."""
+    for name in HANDLER_MODULES:
+        importlib.import_module(f"{__package__}.{name}")

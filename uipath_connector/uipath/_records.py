@@ -37,17 +37,22 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from ..sdk import Choice, Condition, TemplateHints, discriminator, variable
+from ..sdk import Choice, Condition, ConnectorInputError, TemplateHints, discriminator, variable
 from ._urls import cloud_url_problem, orchestrator_urls, token_endpoint_problem
 
 __all__ = [
     "AUTHENTICATION_TYPE_PROPERTY",
+    "MAX_BULK_ITEMS",
     "MAX_TIMEOUT_SECONDS",
     "AddQueueItemInput",
     "AddQueueItemRequest",
     "Authentication",
     "BearerAuthentication",
+    "BulkAddQueueItemsInput",
+    "BulkAddQueueItemsRequest",
+    "BulkQueueItem",
     "ClientAuthentication",
+    "CommitType",
     "Configuration",
     "GetQueueItemInput",
     "GetQueueItemRequest",
@@ -93,6 +98,15 @@ class ClientAuthentication(enum.Enum):
 
     BASIC_AUTH_HEADER = "basicAuthHeader"
     CREDENTIALS_BODY = "credentialsBody"
+
+
+class CommitType(enum.Enum):
+    """How Orchestrator commits a bulk add ("Queues - BulkAddQueueItems", Orchestrator API reference):
+    all items or none, every item on its own, or the items before the first failure."""
+
+    ALL_OR_NOTHING = "AllOrNothing"
+    STOP_ON_FIRST_FAILURE = "StopOnFirstFailure"
+    PROCESS_ALL_INDEPENDENTLY = "ProcessAllIndependently"
 
 
 # --- checks ----------------------------------------------------------------------------------------------
@@ -460,15 +474,35 @@ class Configuration:
             )
             if value is not None
         ]
+        # These checks span fields, so they name the job variables (the same text for jobs and Python callers).
         if not given:
-            raise ValueError("organizationUnitId: is required (or give folderPath or folderKey instead)")
+            raise ConnectorInputError("organizationUnitId: is required (or give folderPath or folderKey instead)")
         if len(given) > 1:
-            raise ValueError(f"{', '.join(given)}: give only one folder (the server would use just one of them)")
+            raise ConnectorInputError(
+                f"{', '.join(given)}: give only one folder (the server would use just one of them)"
+            )
         # Org and tenant are checked against the URL shape they are used in (and nothing is sent yet).
-        orchestrator_urls(self.cloud_url, self.cloud_org, self.cloud_tenant, allow_insecure_http=True)
+        try:
+            orchestrator_urls(self.cloud_url, self.cloud_org, self.cloud_tenant, allow_insecure_http=True)
+        except ValueError as problem:
+            raise ConnectorInputError(str(problem)) from None
 
 
 # --- input -----------------------------------------------------------------------------------------------
+
+
+def _queue_name() -> Any:
+    """The ``queueName`` field: declared alike wherever an operation reads it, so the template shows one field."""
+    return variable(
+        "queueName",
+        not_empty=True,
+        max_length=50,
+        label="Queue name",
+        description="The queue where the item is added. See "
+        "https://docs.uipath.com/orchestrator/docs/about-queues-and-transactions",
+        group="input",
+        type="String",
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -480,16 +514,7 @@ class AddQueueItemInput:
 specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
     """
 
-    queue_name: str = variable(
-        "queueName",
-        not_empty=True,
-        max_length=50,
-        label="Queue name",
-        description="The queue where the item is added. See "
-        "https://docs.uipath.com/orchestrator/docs/about-queues-and-transactions",
-        group="input",
-        type="String",
-    )
+    queue_name: str = _queue_name()
     defer_date: str | None = variable(
         "deferDate",
         default=None,
@@ -578,6 +603,95 @@ class GetQueueItemInput:
     )
 
 
+#: The most items one Bulk Add sends: every body this connector sends is bounded (docs/operations.md).
+MAX_BULK_ITEMS = 1000
+
+
+@attrs.frozen(kw_only=True)
+class BulkQueueItem:
+    """One item of a Bulk Add (``queueItems[n]``): the fields of an Add queue item, without the queue.
+
+    >>> BulkQueueItem(reference="INV-1", specific_content={"InvoiceId": "INV-1"})
+    BulkQueueItem(defer_date=None, due_date=None, priority=<Priority.LOW: 'Low'>, \
+specific_content={'InvoiceId': 'INV-1'}, reference='INV-1')
+    """
+
+    defer_date: str | None = variable(
+        "deferDate", default=None, pattern=_DATE_PATTERN, pattern_message=f"must be {_DATE_HELP}", check=_date_problem
+    )
+    due_date: str | None = variable(
+        "dueDate", default=None, pattern=_DATE_PATTERN, pattern_message=f"must be {_DATE_HELP}", check=_date_problem
+    )
+    priority: Priority = variable("priority", default=Priority.LOW)
+    specific_content: dict[str, Any] | None = variable(
+        "specificContent", default=None, parse=_parse_specific_content, check=_specific_content_problem
+    )
+    reference: str | None = variable("reference", default=None, max_length=128)
+
+
+def _parse_queue_items(raw: object) -> object:
+    if not isinstance(raw, str):
+        return raw
+    try:
+        parsed = json.loads(raw)
+    except ValueError as error:
+        raise ValueError(f"is not valid JSON: {error}") from None
+    if not isinstance(parsed, list):
+        raise ValueError("must be a list of queue items (or its JSON text), got JSON that is not a list")
+    return parsed
+
+
+def _queue_items_problem(items: tuple[BulkQueueItem, ...]) -> str | None:
+    if len(items) > MAX_BULK_ITEMS:
+        return f"must hold at most {MAX_BULK_ITEMS} items, got {len(items)}"
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.reference:
+            if item.reference in seen:
+                return f"[{index}].reference {item.reference!r} is given twice; references in one call must differ"
+            seen.add(item.reference)
+    return None
+
+
+@attrs.frozen(kw_only=True)
+class BulkAddQueueItemsInput:
+    """Several items for one queue, added in one call (Orchestrator ``BulkAddQueueItems``).
+
+    >>> BulkAddQueueItemsInput(queue_name="Invoices", queue_items=(BulkQueueItem(reference="INV-1"),)).commit_type
+    <CommitType.ALL_OR_NOTHING: 'AllOrNothing'>
+    """
+
+    queue_name: str = _queue_name()
+    commit_type: CommitType = variable(
+        "commitType",
+        default=CommitType.ALL_OR_NOTHING,
+        label="Commit type",
+        description="All or nothing: one failing item adds none. Stop on first failure: the items before it are "
+        "added. Process all independently: every valid item is added and the failures are listed",
+        group="input",
+        type="Dropdown",
+        choices=(
+            Choice("AllOrNothing", "All or nothing"),
+            Choice("StopOnFirstFailure", "Stop on first failure"),
+            Choice("ProcessAllIndependently", "Process all independently"),
+        ),
+        property_id="commitType",
+    )
+    queue_items: tuple[BulkQueueItem, ...] = variable(
+        "queueItems",
+        not_empty=True,
+        parse=_parse_queue_items,
+        check=_queue_items_problem,
+        label="Queue items",
+        description="A list of items, each a context with the fields of Add queue item: specificContent, "
+        'reference, priority, deferDate, dueDate. E.g. =[{reference: "INV-1", specificContent: {InvoiceId: '
+        '"INV-1"}}], or its JSON text',
+        group="input",
+        type="Text",
+        feel="required",
+    )
+
+
 # --- whole requests --------------------------------------------------------------------------------------
 
 
@@ -599,6 +713,15 @@ class GetQueueItemRequest:
     input: GetQueueItemInput = variable("input", embedded=True)
 
 
+@attrs.frozen(kw_only=True)
+class BulkAddQueueItemsRequest:
+    """The job variables of a *Bulk add queue items* task (tagged by its operation's registration)."""
+
+    authentication: Authentication = variable("authentication", template=AUTHENTICATION_TYPE_PROPERTY)
+    configuration: Configuration = variable("configuration", embedded=True)
+    input: BulkAddQueueItemsInput = variable("input", embedded=True)
+
+
 #: The request records of the built-in operations, chosen by ``operationType`` (for type checkers and Python
 #: callers; the connector binds ``OPERATIONS.request_type()``, which includes every registered operation).
-OperationRequest: TypeAlias = AddQueueItemRequest | GetQueueItemRequest
+OperationRequest: TypeAlias = AddQueueItemRequest | GetQueueItemRequest | BulkAddQueueItemsRequest

@@ -58,10 +58,15 @@ class ErrorBody(str, enum.Enum):
 
 @attrs.frozen
 class ServerError:
-    """Answer with a 5xx (or any status) instead of processing: ``ServerError(503, body=ErrorBody.EMPTY)``."""
+    """Answer with a 5xx (or any status) instead of processing: ``ServerError(503, body=ErrorBody.EMPTY)``.
+
+    ``after_commit=True`` processes the request first and then answers the error, as a proxy or load balancer in
+    front of Orchestrator can (the item IS created; the client cannot tell).
+    """
 
     status: int = 503
     body: ErrorBody = ErrorBody.JSON
+    after_commit: bool = False
 
 
 @attrs.frozen
@@ -70,6 +75,7 @@ class TooManyRequests:
     API Response Codes)."""
 
     retry_after: int = 1
+    after_commit: bool = False  # process first, then answer 429 (a rate-limiting proxy after the request passed)
 
 
 @attrs.frozen

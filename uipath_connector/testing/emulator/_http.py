@@ -311,7 +311,8 @@ class RequestProcessor:
 
     def _answer(self, request: EmulatorRequest, route: _Route, query: str, fault: Fault | None) -> EmulatorResponse:
         replaced = self._fault_response(fault)
-        if replaced is not None:
+        committed_first = isinstance(fault, (ServerError, TooManyRequests)) and fault.after_commit
+        if replaced is not None and not committed_first:
             return replaced
         try:
             if route.endpoint is Endpoint.TOKEN:
@@ -322,6 +323,8 @@ class RequestProcessor:
             response = self._error(exc.status, exc.message, exc.error_code, resource_ids=exc.resource_ids)
         if isinstance(fault, DropConnection):
             return attrs.evolve(response, drop_connection=True)
+        if replaced is not None:  # processed, then answered with the fault (after_commit)
+            return replaced
         return response
 
     def _fault_response(self, fault: Fault | None) -> EmulatorResponse | None:
