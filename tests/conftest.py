@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -51,8 +52,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 # -- what was skipped, and the command that would run it ------------------------------------------------------
 
-#: Skip reasons (matched case-insensitively) -> the command that installs what the skipped tests need.
+#: Skip reasons (matched case-insensitively) -> the command that installs what the skipped tests need, for reasons
+#: that do not name their command as "(run `command`)" themselves.
 ENABLING_COMMANDS = (
+    ("node not found", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
     ("node_modules", "npm ci --no-audit --no-fund   (from the repository root)"),
     # Before "node": the browser test's reason names both. Debian's package, never a downloaded browser.
     ("chromium", "apt-get update && apt-get install -y chromium   (the browser test uses /usr/bin/chromium)"),
@@ -65,7 +68,10 @@ ENABLING_COMMANDS = (
 
 
 def enabling_command(reason: str) -> str | None:
-    """The command that would let a test skipped for ``reason`` run, if the reason is a known missing tool."""
+    """The command that would let a test skipped for ``reason`` run: the one the reason names, else a known one."""
+    named = re.search(r"\(run `([^`]+)`\)", reason)
+    if named:
+        return named.group(1)
     lowered = reason.lower()
     return next((command for needle, command in ENABLING_COMMANDS if needle in lowered), None)
 

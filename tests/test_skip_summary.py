@@ -27,8 +27,18 @@ def test_the_summary_counts_each_reason_and_names_the_enabling_commands() -> Non
         "   1 skipped: docs/workers.md:12: needs a Zeebe cluster",
         "To run them:",
         "  install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund",
-        "  npm ci --no-audit --no-fund   (from the repository root)",
+        "  npm ci",
     ]
+
+
+def test_a_command_named_in_the_reason_wins() -> None:
+    assert enabling_command("no Chromium at /usr/bin/chromium (run `apt-get install chromium`)") == (
+        "apt-get install chromium"
+    )
+    assert enabling_command("the pinned schema is not installed (run `npm ci`): node check") == "npm ci"
+    assert (
+        enabling_command("node_modules/feelin is missing") == "npm ci --no-audit --no-fund   (from the repository root)"
+    )
 
 
 def test_a_reason_without_a_known_tool_gets_no_command() -> None:
