@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import attrs
 import requests
 
 from ..http import RetryPolicy, ThreadSessions, TokenCache
 from ..sdk import HttpResponse, OutboundConnectorContext, outbound_connector
 from ._client import OrchestratorClient
 from ._operations import OPERATIONS, load_operations
+from ._records import AddQueueItemInput
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 
@@ -105,6 +107,21 @@ class UiPathConnector:
             # The job's key makes an Add with a reference idempotent across the job's attempts (_add_settling).
             job_key=context.job.key or None,
         )
-        result = OPERATIONS.for_request(request).handler(client, request.input)
+        operation_input = request.input
+        if isinstance(operation_input, AddQueueItemInput) and not operation_input.reference:
+            operation_input = _reference_from_job_key(operation_input, context)
+        result = OPERATIONS.for_request(request).handler(client, operation_input)
         assert isinstance(result, HttpResponse)
         return result
+
+
+#: The custom header that opts an Add without a reference in to ``camunda-job-<job key>`` as its reference, so that
+#: an Add whose fate is unknown can be settled and a retry of the job finds the item (docs/errors-and-retries.md).
+REFERENCE_FROM_JOB_KEY_HEADER = "referenceFromJobKey"
+
+
+def _reference_from_job_key(item: AddQueueItemInput, context: OutboundConnectorContext) -> AddQueueItemInput:
+    opted_in = context.custom_headers.get(REFERENCE_FROM_JOB_KEY_HEADER, "").strip().lower() == "true"
+    if not opted_in or not context.job.key:
+        return item
+    return attrs.evolve(item, reference=f"camunda-job-{context.job.key}")
