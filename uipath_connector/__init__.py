@@ -4,7 +4,8 @@ The package is split into layers (see ``docs/index.md``):
 
 * :mod:`uipath_connector.sdk` — a Python mirror of the Camunda Connector SDK;
 * :mod:`uipath_connector.uipath` — the UiPath Orchestrator connector;
-* :mod:`uipath_connector.runtime` — jobs to outcomes, the FEEL subset, worker adapters;
+* :mod:`uipath_connector.runtime` — jobs to outcomes, worker adapters;
+* :mod:`uipath_connector.feel` — FEEL, the whole language, as Camunda's engine evaluates it;
 * :mod:`uipath_connector.testing` — test kit for downstream teams.
 """
 

@@ -9,7 +9,7 @@ Complete(variables={'text': 'hello Ada'})
 
 Sub-packages and adapters (each worker library is imported only when its adapter is used):
 
-* :mod:`uipath_connector.feel` — the FEEL subset used by result and error expressions;
+* :mod:`uipath_connector.feel` — FEEL, the language of result and error expressions;
 * :func:`register_pyzeebe_task`, :func:`run_pyzeebe_worker` — pyzeebe (extra ``[pyzeebe]``);
 * :func:`create_camunda_job_worker`, :func:`run_camunda_worker` — Camunda 8 REST (extra ``[camunda]``).
 """
