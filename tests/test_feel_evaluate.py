@@ -1,4 +1,4 @@
-"""Evaluation of the FEEL subset: connector functions, temporal values, null semantics, properties."""
+"""Evaluation of FEEL: connector functions, temporal values, null semantics, properties."""
 
 from __future__ import annotations
 
@@ -365,3 +365,17 @@ def test_any_text_either_parses_or_is_a_syntax_error_and_evaluation_never_raises
     # The connector functions and assert() are strict by design; the safety net wrapping a Python error
     # ("evaluating '...' failed: TypeError: ...") would be a bug.
     assert "' failed: " not in problem, problem
+
+
+def test_integers_beyond_the_decimal_range_are_null_with_a_warning_never_a_raw_error() -> None:
+    result = evaluate_with_warnings("x * x", {"x": 10**4000})
+    assert result.value is None
+    assert result.warnings[0].message == "the number is beyond FEEL's range (decimal128: about 1E+6144)"
+    assert evaluate("x + 1", {"x": 10**100}) == Decimal("1E+100")  # 34 significant digits, as in Camunda
+    assert evaluate("x > 1", {"x": 10**7000}) is None  # not a FEEL number at all
+
+
+def test_numbers_no_json_double_can_hold_are_a_clear_error_when_written_out() -> None:
+    with pytest.raises(OverflowError, match=r"the number 3\.874718E\+5070 is too large for a JSON number"):
+        to_json_value({"v": 7**6000})
+    assert to_json_value({"v": Decimal("1E+300")}) == {"v": 1e300}

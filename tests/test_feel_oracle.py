@@ -1,4 +1,4 @@
-"""Differential tests: the FEEL subset against feelin (npm, pinned), the cross-check ("oracle") that decides what
+"""Differential tests: the FEEL engine against feelin (npm, pinned), the cross-check ("oracle") that decides what
 the right answer is where it agrees with Camunda.
 
 The whole corpus (tests/feel_corpus.py) goes through ONE node process (tests/feel_oracle.mjs) per test

@@ -1,4 +1,4 @@
-"""Parse-time behaviour of the FEEL subset: exact error messages with positions, and caching."""
+"""Parse-time behaviour of FEEL: exact error messages with positions, and caching."""
 
 from __future__ import annotations
 

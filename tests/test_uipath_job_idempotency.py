@@ -139,3 +139,32 @@ def test_a_failed_look_up_before_sending_sends_nothing_and_may_be_retried(
         "failed: Orchestrator answered 403 Forbidden"
     )
     assert [call.request.method for call in ordered.calls] == ["GET"]
+
+
+def test_an_add_without_reference_may_opt_in_to_a_reference_derived_from_the_job_key(
+    ordered: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    # The second attempt of a job whose first Add landed but whose answer was lost: it finds the item.
+    context = job_attempt(reference=None)
+    context.custom_headers = {"referenceFromJobKey": "true"}
+    ordered.add("GET", ITEMS_URL, json=listing(item(436141352, JOB_KEY, Reference=f"camunda-job-{JOB_KEY}")))
+    envelope = connector.execute(context)
+    assert (envelope.body["Id"], envelope.headers[RECOVERED_HEADER]) == (436141352, "reference-lookup")
+    assert f"Reference%20eq%20'camunda-job-{JOB_KEY}'" in str(ordered.calls[0].request.url)
+
+
+def test_the_opt_in_reference_is_sent_and_never_replaces_a_given_one(
+    ordered: responses.RequestsMock, connector: UiPathConnector
+) -> None:
+    context = job_attempt(reference=None)
+    context.custom_headers = {"referenceFromJobKey": "true"}
+    ordered.add("GET", ITEMS_URL, json=listing())
+    ordered.add("POST", ADD_URL, json=CREATED, status=201)
+    connector.execute(context)
+    assert sent_body(ordered.calls[1])["itemData"]["Reference"] == f"camunda-job-{JOB_KEY}"  # type: ignore[index]
+    given = job_attempt()
+    given.custom_headers = {"referenceFromJobKey": "true"}
+    ordered.add("GET", ITEMS_URL, json=listing())
+    ordered.add("POST", ADD_URL, json=CREATED, status=201)
+    connector.execute(given)
+    assert sent_body(ordered.calls[3])["itemData"]["Reference"] == "test"  # type: ignore[index]

@@ -1,11 +1,11 @@
-"""Errors raised by the FEEL subset.
+"""Errors raised by the FEEL engine.
 
 ::
 
     ValueError
     └── FeelError                      any FEEL problem
         ├── FeelSyntaxError            the text is not a FEEL expression (has .position)
-        │   └── FeelUnsupportedError   valid FEEL, but outside the supported subset
+        │   └── FeelUnsupportedError   FEEL this engine refuses (external functions, names with spaces)
         └── FeelEvaluationError        a runtime failure that FEEL does not turn into null
 """
 
@@ -30,12 +30,14 @@ class FeelSyntaxError(FeelError):
 
 
 class FeelUnsupportedError(FeelSyntaxError):
-    """The expression is valid FEEL but uses a construct or function outside the supported subset."""
+    """FEEL that this engine refuses: an ``external`` (Java) function, a name with spaces outside backticks, or a
+    multi-word function name that is no built-in."""
 
 
 class FeelEvaluationError(FeelError):
     """Evaluation failed in a way FEEL does not map to null.
 
     Raised for wrong argument types of the connector functions ``bpmnError``, ``jobError`` and
-    ``ignoreError`` (Camunda's connector error handling: their argument types are strict).
+    ``ignoreError`` (Camunda's connector error handling: their argument types are strict), and for a failed
+    ``assert()`` (Camunda: "the evaluation fails with an assertion failure").
     """

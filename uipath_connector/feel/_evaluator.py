@@ -324,10 +324,19 @@ def _decimal(operation: Callable[[Decimal, Decimal], Decimal], left: int | Decim
         return None
 
 
+def _integer(value: int) -> object:
+    """An integer result: exact below 10**34, else rounded to 34 digits; beyond decimal128's range null."""
+    try:
+        return normalize(value)
+    except OverflowError as error:
+        warn(INVALID_TYPE, str(error))
+        return None
+
+
 def negate(value: object) -> object:
     number = to_number(value)
     if number is not None:
-        return normalize(-number)
+        return _integer(-number) if type(number) is int else -number
     if isinstance(value, (dt.timedelta, YearsMonthsDuration)):
         return -value
     if value is not None:
@@ -342,11 +351,11 @@ def _mismatch(verb: str, left: object, right: object) -> None:
 
 def add(left: object, right: object) -> object:
     if type(left) is int and type(right) is int:  # the common case, without the general number dispatch
-        return normalize(left + right)
+        return _integer(left + right)
     a, b = to_number(left), to_number(right)
     if a is not None and b is not None:
         if type(a) is int and type(b) is int:
-            return normalize(a + b)
+            return _integer(a + b)
         return _decimal(DECIMAL128.add, a, b)
     if isinstance(left, str) and isinstance(right, str):
         return left + right
@@ -381,11 +390,11 @@ def _add_temporal(left: object, right: object) -> object:
 
 def subtract(left: object, right: object) -> object:
     if type(left) is int and type(right) is int:  # the common case, without the general number dispatch
-        return normalize(left - right)
+        return _integer(left - right)
     a, b = to_number(left), to_number(right)
     if a is not None and b is not None:
         if type(a) is int and type(b) is int:
-            return normalize(a - b)
+            return _integer(a - b)
         return _decimal(DECIMAL128.subtract, a, b)
     result = _subtract_temporal(left, right)
     if result is None:
@@ -417,11 +426,11 @@ def _subtract_temporal(left: object, right: object) -> object:
 
 def multiply(left: object, right: object) -> object:
     if type(left) is int and type(right) is int:  # the common case, without the general number dispatch
-        return normalize(left * right)
+        return _integer(left * right)
     a, b = to_number(left), to_number(right)
     if a is not None and b is not None:
         if type(a) is int and type(b) is int:
-            return normalize(a * b)
+            return _integer(a * b)
         return _decimal(DECIMAL128.multiply, a, b)
     if a is not None:
         left, right, b = right, left, a
@@ -444,7 +453,7 @@ def divide(left: object, right: object) -> object:
             warn(INVALID_TYPE, "division by zero")
             return None
         if type(a) is int and type(b) is int and a % b == 0:
-            return normalize(a // b)  # exact
+            return _integer(a // b)  # exact
         return _decimal(DECIMAL128.divide, a, b)
     try:
         if isinstance(left, dt.timedelta):
@@ -473,7 +482,7 @@ def power(left: object, right: object) -> object:
         _mismatch("exponentiate", left, right)
         return None
     if type(a) is int and type(b) is int and b >= 0 and (b <= 1 or a.bit_length() * b <= 120):
-        return normalize(a**b)
+        return _integer(a**b)
     return _decimal(DECIMAL128.power, a, b)
 
 

@@ -51,7 +51,7 @@ class FeelExpression:
             return self._compiled(_EMPTY if context is None else context)
         except FeelError:
             raise
-        except (RecursionError, MemoryError, OverflowError, TypeError, ValueError, AttributeError) as exc:
+        except (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError, AttributeError) as exc:
             # A safety net: the evaluator maps type mismatches to null, so reaching this is a bug or an
             # input Python cannot represent; never let it escape as a non-FEEL error.
             raise FeelEvaluationError(f"evaluating {self.source!r} failed: {type(exc).__name__}: {exc}") from exc

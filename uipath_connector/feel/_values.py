@@ -52,7 +52,10 @@ def normalize(value: int | Decimal) -> int | Decimal:
     if type(value) is int:
         if -_INT_LIMIT < value < _INT_LIMIT:
             return value
-        return DECIMAL128.plus(Decimal(value))
+        try:
+            return DECIMAL128.plus(Decimal(value))
+        except decimal.DecimalException:
+            raise OverflowError("the number is beyond FEEL's range (decimal128: about 1E+6144)") from None
     assert isinstance(value, Decimal)
     if value.is_finite() and value == value.to_integral_value() and value.adjusted() < 34:
         return int(value)
@@ -63,7 +66,12 @@ def to_number(value: object) -> int | Decimal | None:
     """The FEEL number ``value`` holds, or None when it is not a number (booleans are not numbers)."""
     kind = type(value)
     if kind is int:
-        return value  # type: ignore[return-value]
+        if -_INT_LIMIT < value < _INT_LIMIT:  # type: ignore[operator]
+            return value  # type: ignore[return-value]
+        try:
+            return normalize(value)  # type: ignore[arg-type]
+        except OverflowError:
+            return None
     if kind is Decimal:
         return value  # type: ignore[return-value]
     if kind is float:
@@ -75,7 +83,10 @@ def to_number(value: object) -> int | Decimal | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return normalize(int(value))
+        try:
+            return normalize(int(value))
+        except OverflowError:
+            return None
     if isinstance(value, Decimal):
         return normalize(value) if value.is_finite() else None
     if isinstance(value, float):
@@ -184,7 +195,8 @@ def feel_equal(left: object, right: object) -> bool | None:
     if kind != type_name(right):
         return None
     if kind == "number":
-        return to_number(left) == to_number(right)
+        a, b = to_number(left), to_number(right)
+        return None if a is None or b is None else a == b
     if _mixed_zones(left, right):
         return None
     if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
@@ -240,6 +252,8 @@ def feel_compare(left: object, right: object) -> int | None:
         return None
     if kind == "number":
         left, right = to_number(left), to_number(right)
+        if left is None or right is None:  # beyond FEEL's range
+            return None
     elif isinstance(left, dt.time) and isinstance(right, dt.time) and left.tzinfo is not None:
         left, right = _time_key(left), _time_key(right)
     elif isinstance(left, YearsMonthsDuration) and isinstance(right, YearsMonthsDuration):
