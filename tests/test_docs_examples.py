@@ -41,6 +41,7 @@ PAGES = (
     "docs/cli.md",
     "docs/api.md",
     "docs/performance.md",
+    "docs/waiting.md",
 )
 EMULATOR_TOKEN = "docs-example-token"  # exists only in the emulator below
 

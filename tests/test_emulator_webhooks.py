@@ -337,3 +337,25 @@ def test_the_api_answers_while_a_receiver_is_slow(emulator: OrchestratorEmulator
         assert "timed out" in (emulator.webhooks.deliveries[0].error or "")
     finally:
         listener.close()
+
+
+def test_the_delivery_thread_ends_when_quiet_and_comes_back(
+    emulator: OrchestratorEmulator, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uipath_connector.testing.emulator import _webhooks
+
+    monkeypatch.setattr(_webhooks, "IDLE_THREAD_SECONDS", 0.0)
+    emulator.webhooks.register(receiver.url, events=["queueItem.added"])
+    queue = emulator.queue(DEMO.queue_name)
+    from uipath_connector.testing.emulator._model import parse_item_data
+
+    emulator.seed_item(queue, parse_item_data({"Name": queue.name}))
+    assert emulator.webhooks.wait_until_idle(10)
+    first = emulator.webhooks._thread
+    assert first is not None
+    first.join(5)  # quiet: it leaves on its own
+    assert emulator.webhooks._thread is None
+    emulator.seed_item(queue, parse_item_data({"Name": queue.name}))
+    assert emulator.webhooks.wait_until_idle(10)
+
+    assert [body["QueueItems"][0]["Id"] for body in receiver.bodies()] == [1, 2]

@@ -111,3 +111,72 @@ def test_configuration_errors_exit_2_naming_the_setting(
     )
     assert result.returncode == 2, result.stderr
     assert error in result.stderr
+
+
+def test_poll_only_publishes_what_the_robot_finished_and_keeps_its_place(tmp_path: Path) -> None:
+    from uipath_connector.testing import DEMO, OrchestratorEmulator
+    from uipath_connector.uipath import (
+        AddQueueItemInput,
+        Configuration,
+        OAuthClientCredentialsAuthentication,
+        OrchestratorClient,
+        TokenCache,
+    )
+
+    fake = FakeZeebeRest()
+    emulator = OrchestratorEmulator.demo()
+    with serving_rest(fake) as address, emulator.server() as orchestrator:
+        client = OrchestratorClient(
+            Configuration(cloud_url=orchestrator.base_url, organization_unit_id=DEMO.folder_id),
+            OAuthClientCredentialsAuthentication(client_id=DEMO.client_id, client_secret=DEMO.client_secret),
+            allow_insecure_http=True,
+            token_cache=TokenCache(),
+        )
+        added = client.add_queue_item(AddQueueItemInput(queue_name=DEMO.queue_name, reference="INV-P"))
+        item_id = added.body["Id"]  # type: ignore[index]
+        emulator.complete(item_id, output={"Paid": True})
+        watermarks = tmp_path / "watermarks.json"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uipath_connector.cli",
+                "webhooks",
+                "--poll-only",
+                "--queue",
+                DEMO.queue_name,
+                "--cloud-url",
+                orchestrator.base_url,
+                "--folder-id",
+                str(DEMO.folder_id),
+                "--allow-insecure-http",
+                "--interval",
+                "0.2",
+                "--watermark-file",
+                str(watermarks),
+            ],
+            env=command_environment(
+                UIPATH_CLIENT_ID=DEMO.client_id,
+                UIPATH_CLIENT_SECRET=DEMO.client_secret,
+                CAMUNDA_REST_ADDRESS=address,
+                CAMUNDA_AUTH_STRATEGY="NONE",
+            ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while not fake.published and time.monotonic() < deadline and process.poll() is None:
+                time.sleep(0.05)
+            time.sleep(0.5)  # a few more runs: they must not publish it again
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=30)
+
+    assert process.returncode == 0, stderr
+    assert [(m["messageId"], m["correlationKey"]) for m in fake.published] == [
+        (f"uipath-queue-item:{item_id}:Successful", "INV-P")
+    ]
+    assert f"uipath-queue-item:{item_id}:Successful" in watermarks.read_text(encoding="utf-8")
+    assert DEMO.client_secret not in stderr

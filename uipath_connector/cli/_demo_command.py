@@ -50,10 +50,24 @@ def add_demo_command(commands: Any) -> None:
         "read its result. Needs no UiPath tenant and no network.",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="instead: a process waiting for the robot by message (webhooks, docs/waiting.md); needs the extras "
+        "[webhooks] and [camunda]",
+    )
     parser.set_defaults(run=_demo)
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.wait:
+        from ._wait_demo import run_wait_demo
+
+        try:
+            return run_wait_demo(sys.stdout, as_json=args.json)
+        except ImportError as error:
+            print(f"{error}; install it with: pip install 'uipath-connector[webhooks,camunda]'", file=sys.stderr)
+            return 2
     return run_demo(sys.stdout, as_json=args.json)
 
 

@@ -35,8 +35,11 @@ def uipath_orchestrator() -> Iterator[OrchestratorEmulator]:
     from uipath_connector.testing import OrchestratorEmulator
 
     emulator = OrchestratorEmulator.demo()
-    with emulator.mock(base_host=CLOUD_HOST):
-        yield emulator
+    try:
+        with emulator.mock(base_host=CLOUD_HOST):
+            yield emulator
+    finally:
+        emulator.webhooks.stop()  # a test that registered webhooks leaves no delivery thread behind
 
 
 @pytest.fixture
@@ -45,5 +48,8 @@ def uipath_orchestrator_server() -> Iterator[EmulatorServer]:
     from uipath_connector.testing import OrchestratorEmulator
 
     emulator = OrchestratorEmulator.demo()
-    with emulator.server() as server:
-        yield server
+    try:
+        with emulator.server() as server:
+            yield server
+    finally:
+        emulator.webhooks.stop()

@@ -6,6 +6,7 @@ See ``docs/testing.md``. Everything public is re-exported by :mod:`uipath_connec
 from __future__ import annotations
 
 from ._clock import Clock, ManualClock, SystemClock
+from ._config import EmulatorConfigError, build_emulator, load_config
 from ._emulator import (
     DEMO,
     AbandonItem,
@@ -40,15 +41,19 @@ from ._http import EmulatorRequest, EmulatorResponse, RecordedRequest
 from ._model import (
     FailureKind,
     Folder,
+    ItemEventType,
     Priority,
     ProcessingException,
     Queue,
     QueueItem,
+    QueueItemEvent,
     QueueItemStatus,
+    Robot,
     Scope,
 )
 from ._run import run_emulator_server
 from ._server import EmulatorServer
+from ._webhooks import Delivery, Webhook, WebhookDispatcher
 
 __all__ = [
     "DEMO",
@@ -57,8 +62,10 @@ __all__ = [
     "Clock",
     "CompleteItem",
     "Delay",
+    "Delivery",
     "DemoData",
     "DropConnection",
+    "EmulatorConfigError",
     "EmulatorError",
     "EmulatorRequest",
     "EmulatorResponse",
@@ -73,6 +80,7 @@ __all__ = [
     "HtmlErrorPage",
     "InvalidODataError",
     "InvalidRequestError",
+    "ItemEventType",
     "MalformedJson",
     "ManualClock",
     "OrchestratorEmulator",
@@ -81,14 +89,20 @@ __all__ = [
     "Queue",
     "QueueItem",
     "QueueItemConflictError",
+    "QueueItemEvent",
     "QueueItemNotFoundError",
     "QueueItemStatus",
     "RecordedRequest",
+    "Robot",
     "RobotOutcome",
     "RobotRule",
     "Scope",
     "ServerError",
     "SystemClock",
     "TooManyRequests",
+    "Webhook",
+    "WebhookDispatcher",
+    "build_emulator",
+    "load_config",
     "run_emulator_server",
 ]

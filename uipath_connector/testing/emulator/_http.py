@@ -590,13 +590,17 @@ class RequestProcessor:
         require_scope(call.grant, READ_SCOPES)
         folders = self._scope_folders(call)
         query = self._query(call)
+        # The stored items are filtered in place and only the page is serialised, all under the model's lock, so a
+        # listing at 100,000 items copies nothing it does not return.
         with self.model.lock:
-            rows = [(item, self.model.queue(item.queue_id)) for item in self.model.items() if item.folder_id in folders]
-        page, total = apply_query(rows, query, lambda row: row[0].id, self.max_page_size)
+            queues = {queue.id: queue for queue in self.model.queues()}
+            rows = [(item, queues[item.queue_id]) for item in self.model.stored_items() if item.folder_id in folders]
+            page, total = apply_query(rows, query, lambda row: row[0].id, self.max_page_size)
+            values = [self._item_json(item, folders[item.folder_id], query, listing=True) for item, _q in page]
         payload: dict[str, object] = {"@odata.context": f"{call.base}/odata/$metadata#QueueItems"}
         if query.count:
             payload["@odata.count"] = total
-        payload["value"] = [self._item_json(item, folders[item.folder_id], query, listing=True) for item, _q in page]
+        payload["value"] = values
         return _json_response(200, payload)
 
     def _item_in_scope(self, call: _Call, text: str | None = None) -> tuple[int, Folder]:

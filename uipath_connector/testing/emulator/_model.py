@@ -1104,6 +1104,10 @@ class OrchestratorModel:
         with self.lock:
             return [attrs.evolve(item) for item in self._items.values()]
 
+    def stored_items(self) -> list[QueueItem]:
+        """The stored items themselves, oldest first: only for a caller that holds :attr:`lock` and changes none."""
+        return list(self._items.values())
+
     def item_count(self) -> int:
         with self.lock:
             return len(self._items)

@@ -29,6 +29,7 @@ import json
 import queue
 import ssl
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -55,6 +56,8 @@ MAX_PENDING_EVENTS = 10_000
 MAX_RECORDED_DELIVERIES = 10_000
 MAX_WEBHOOKS = 1_000
 MAX_URL_CHARS = 2048
+#: The delivery thread ends after this many quiet seconds (and starts again with the next event).
+IDLE_THREAD_SECONDS = 5.0
 
 #: Event types the emulator sends (the queue item events of UiPath's "Types of Events").
 EVENT_TYPES: tuple[str, ...] = tuple(event.value for event in ItemEventType)
@@ -365,7 +368,6 @@ class WebhookDispatcher:
         self._enqueue(_Event(folder.org, folder.tenant, event_type.value, payload))
 
     def _enqueue(self, event: _Event) -> None:
-        self._ensure_thread()
         try:
             with self._lock:
                 self._in_flight += 1
@@ -375,6 +377,9 @@ class WebhookDispatcher:
                 self._in_flight -= 1
                 self._lost_events += 1
                 self._idle.notify_all()
+            return
+        # After the put: a thread that is just leaving for idleness checks the queue under the same lock.
+        self._ensure_thread()
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -396,11 +401,20 @@ class WebhookDispatcher:
         self._thread = None
 
     def _run(self) -> None:
+        idle_since = time.monotonic()
         while not self._stopping.is_set():
             try:
                 event = self._pending.get(timeout=0.5)
             except queue.Empty:
+                # An emulator that nobody stops must not keep a thread for ever: leave after a quiet spell; the
+                # next event starts a new one.
+                if time.monotonic() - idle_since >= IDLE_THREAD_SECONDS:
+                    with self._lock:
+                        if self._pending.empty():
+                            self._thread = None
+                            return
                 continue
+            idle_since = time.monotonic()
             if event is None:
                 break
             try:
