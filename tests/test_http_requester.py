@@ -79,7 +79,6 @@ def test_a_first_attempt_that_needs_no_retry_never_enters_tenacity(monkeypatch: 
     def no_tenacity(*args: object, **kwargs: object) -> None:
         raise AssertionError("tenacity.Retrying was built")
 
-    # tenacity is imported where it is first needed (_retry imports it lazily): patch the library itself.
     import tenacity
 
     monkeypatch.setattr(tenacity, "Retrying", no_tenacity)
