@@ -60,6 +60,7 @@ ENABLING_COMMANDS = (
     # Before "node": the browser test's reason names both. Debian's package, never a downloaded browser.
     ("chromium", "apt-get update && apt-get install -y chromium   (the browser test uses /usr/bin/chromium)"),
     ("node", "install Node.js 18 or newer (https://nodejs.org), then: npm ci --no-audit --no-fund"),
+    ("uipath-sdk", ".venv/bin/pip install -e '.[uipath-sdk]'   (UiPath's Python SDK)"),
     ("pyzeebe", ".venv/bin/pip install -e '.[test]'   (pyzeebe comes with the test extra)"),
     ("grpc", ".venv/bin/pip install -e '.[test]'   (grpcio comes with pyzeebe)"),
     ("camunda-orchestration-sdk", ".venv/bin/pip install -e '.[test]'   (camunda-orchestration-sdk comes with it)"),

@@ -276,7 +276,7 @@ def test_add_queue_item_through_the_menu_binds_every_field(modeler_page: Path, t
 
 
 def test_get_queue_item_through_the_menu_binds_every_field(modeler_page: Path, tmp_path: Path) -> None:
-    shot, image = _screenshot(tmp_path, "element-template-get-queue-item.png")
+    shot, image = _screenshot(tmp_path, "element-template-get-queue-item-result-by-id.png")
     steps = [
         {"action": "menu", "search": "uipath", "entry": "Get queue item result by ID (uipath-connector)"},
         {"action": "check", "name": "fresh"},
@@ -480,6 +480,11 @@ def test_every_step_applied_fresh_flags_only_required_empty_fields(
         {"action": "check", "name": "fresh"},
         {"action": "export", "name": "fresh"},
     ]
+    # The docs show each operation's panel: filled in by the tests above where there is one, as applied here.
+    slug = step.removesuffix(" (uipath-connector)").lower().replace(" ", "-")
+    if slug not in {"add-queue-item", "get-queue-item-result-by-id"}:
+        shot, _ = _screenshot(tmp_path, f"element-template-{slug}.png")
+        steps.append(shot)
     result = drive(modeler_page, tmp_path, [_ours(), _camunda()], steps)
     fresh = result["checks"]["fresh"]
     assert fresh["sections"] == SECTIONS

@@ -28,14 +28,16 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import attrs
 import requests
-import tenacity
 import urllib3.exceptions
 
 from ._clock import Clock, current_clock
+
+if TYPE_CHECKING:
+    import tenacity
 
 __all__ = [
     "Decision",
@@ -260,6 +262,8 @@ class Retrier:
             if policy.attempts <= 1 or decide(first_result, clock.wall()) is False:
                 return first_result
             first = (False, first_result)
+        import tenacity  # only now: a process whose requests succeed at once never loads the retry machinery
+
         planned: dict[int, tuple[float, bool]] = {}  # attempt number -> (wait, whether the server chose it)
         attempts_made = 0
 

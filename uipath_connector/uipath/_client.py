@@ -15,6 +15,7 @@ the duplicate-safe Add is ``_add_settling``; each operation's handler is registe
 from __future__ import annotations
 
 import base64
+import copy
 import logging
 import random
 import time
@@ -167,6 +168,16 @@ class OrchestratorClient:
     def __repr__(self) -> str:
         masked_url = self._requester.mask(self.base_url)
         return f"OrchestratorClient(base_url={masked_url!r}, authentication={self._authentication!r})"
+
+    def for_job(self, job_key: int | None) -> OrchestratorClient:
+        """This client for one Zeebe job: the same connection, its Adds scoped to the job's key (``_add_settling``).
+
+        Cheap: the requester (URLs, authentication, sessions) is shared, so a connector keeps one client per
+        connection and hands each job its own view.
+        """
+        view = copy.copy(self)
+        view.adds = DuplicateSafeAdd(self._requester, job_key=job_key)
+        return view
 
     @property
     def requester(self) -> Requester:
