@@ -79,7 +79,7 @@ def test_a_first_attempt_that_needs_no_retry_never_enters_tenacity(monkeypatch: 
     def no_tenacity(*args: object, **kwargs: object) -> None:
         raise AssertionError("tenacity.Retrying was built")
 
-    import tenacity  # the retry module imports it lazily, on the first retryable outcome
+    import tenacity
 
     monkeypatch.setattr(tenacity, "Retrying", no_tenacity)
     retrier = Retrier(RetryPolicy(attempts=3), clock=Clock(sleep=lambda _s: None))
