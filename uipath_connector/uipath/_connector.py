@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 
 import attrs
@@ -13,6 +13,7 @@ import requests
 from ..http import RetryPolicy, ThreadSessions, TokenCache
 from ..sdk import HttpResponse, Operation, OutboundConnectorContext, outbound_connector, record_plan
 from ._client import OrchestratorClient
+from ._hosts import credential_hosts as _credential_hosts
 from ._operations import OPERATIONS, load_operations
 from ._records import AddQueueItemInput, AddQueueItemRequest, Authentication, Configuration
 
@@ -75,6 +76,12 @@ class UiPathConnector:
     connections), and OAuth tokens come from the process-wide cache. ``retry_policy`` bounds retries
     (``RetryPolicy.disabled()`` in tests); ``allow_insecure_http`` permits ``http://`` URLs (the emulator on
     loopback) and cannot be switched on from job variables.
+
+    Credentials are only sent to hosts on an allow-list: UiPath's cloud hosts (``cloud.uipath.com``,
+    ``govcloud.uipath.us``, ``*.dedicated.uipath.com``), the hosts in the environment variable
+    ``UIPATH_CONNECTOR_CREDENTIAL_HOSTS``, and ``credential_hosts``; with ``allow_insecure_http`` also loopback.
+    A job whose ``cloudUrl`` or ``oauthTokenEndpoint`` points elsewhere fails before any request, with an input
+    error naming the host and the setting.
     """
 
     def __init__(
@@ -88,9 +95,13 @@ class UiPathConnector:
         clock: Callable[[], float] | None = None,
         wall_clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
+        credential_hosts: Iterable[str] = (),
     ):
         self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
         self.allow_insecure_http = allow_insecure_http
+        # Read once, when the worker starts: UiPath's cloud hosts, the operator's setting, and what is passed here.
+        # allow_insecure_http (never from job variables) also allows loopback: the emulator on 127.0.0.1.
+        self.credential_hosts = _credential_hosts(credential_hosts, loopback=allow_insecure_http)
         self._token_cache = token_cache
         self._sessions = ThreadSessions(session_factory)
         self._sleep = sleep
@@ -163,6 +174,7 @@ class UiPathConnector:
             wall_clock=self._wall_clock,
             rng=self._rng,
             secret_values=secret_values,
+            credential_hosts=self.credential_hosts,
         )
 
     @staticmethod
