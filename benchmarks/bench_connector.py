@@ -1,129 +1,318 @@
-"""Per-call overhead of ``UiPathConnector.execute`` against a bare ``requests`` call, and the cost of binding.
+"""The connector's cost per call against a bare ``requests`` call: the cost targets of docs/performance.md.
 
-Both run in the same process against the same loopback HTTP/1.1 server (keep-alive), which answers every GET with
-the Get Queue Item body of Camunda's UiPath connector docs. Run: ``python benchmarks/bench_connector.py``.
+Every figure is a ratio to a yardstick measured in the same run:
+
+1. **stubbed transport** (no network: a ``requests`` transport adapter that answers at once with the 201 body of
+   an Add Queue Item): a bare ``requests.Session.post(...)`` + ``.json()`` against ``UiPathConnector.execute`` and
+   ``run_job`` (Add, bearer token from a secret, result expression);
+2. **loopback**: the same against an HTTP/1.1 keep-alive server in a separate process (so that the server's work
+   does not share this process's interpreter lock);
+3. **threads**: 8 threads sharing one connector against 8 threads each with its own ``requests.Session``;
+4. **imports**: ``import uipath_connector.uipath`` / ``uipath_connector.runtime`` against ``import requests``,
+   each in a fresh interpreter.
+
+Run: ``python benchmarks/bench_connector.py`` (add ``--quick`` for fewer rounds). With ``--callgrind`` the
+stubbed-transport ratios are also counted in instructions under ``valgrind --tool=callgrind`` (deterministic, unlike
+times on a shared machine).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import requests
+from requests.adapters import BaseAdapter
 
-from uipath_connector.sdk import OutboundConnectorContext, bind
-from uipath_connector.uipath import OperationRequest, RetryPolicy, UiPathConnector
+from uipath_connector.runtime import Complete, run_job
+from uipath_connector.sdk import MapSecretProvider, OutboundConnectorContext
+from uipath_connector.uipath import RetryPolicy, TokenCache, UiPathConnector
 
-SEED = json.loads((Path(__file__).parent.parent / "tests" / "data" / "seed_get_queue_item_response.json").read_text())
-BODY = json.dumps(SEED["body"]).encode()
-ROUNDS, CALLS = 5, 400
+ROOT = Path(__file__).resolve().parent.parent
+SEED_ADD = json.loads((ROOT / "tests" / "data" / "seed_add_queue_item_response.json").read_text(encoding="utf-8"))
+ADD_BODY = json.dumps(SEED_ADD["body"]).encode()
+ADD_HEADERS = {
+    "Content-Type": "application/json; odata.metadata=minimal; odata.streaming=true",
+    "Content-Length": str(len(ADD_BODY)),
+    "Location": "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_/odata/QueueItems(436141352)",
+}
+SECRETS = MapSecretProvider({"UIPATH_TOKEN": "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.benchmark"})
+HEADERS = {"resultExpression": "={itemId: response.body.Id}", "retryBackoff": "PT30S"}
 
 
-class Handler(BaseHTTPRequestHandler):
+def add_variables(cloud_url: str) -> dict[str, object]:
+    return {
+        "operationType": "addQueueItem",
+        "authentication": {"type": "bearer", "token": "{{secrets.UIPATH_TOKEN}}"},
+        "cloudUrl": cloud_url,
+        "cloudOrg": "acme",
+        "cloudTenant": "DefaultTenant",
+        "organizationUnitId": "1964413",
+        "queueName": "Invoices",
+        "priority": "High",
+        "reference": "INV-1",
+        "specificContent": {"InvoiceId": "INV-1", "Amount": 42},
+    }
+
+
+# -- 1. a transport that answers at once --------------------------------------------------------------------------
+
+
+class InstantAdapter(BaseAdapter):
+    """Answers every request with the Add Queue Item 201, as urllib3 would hand it to ``requests``."""
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        response = requests.Response()
+        response.status_code = 201
+        response.reason = "Created"
+        response.headers = requests.structures.CaseInsensitiveDict(ADD_HEADERS)
+        response._content = ADD_BODY
+        response.url = request.url or ""
+        response.request = request
+        response.encoding = "utf-8"
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def stub_session() -> requests.Session:
+    session = requests.Session()
+    session.mount("https://", InstantAdapter())
+    session.mount("http://", InstantAdapter())
+    return session
+
+
+def bare_call(session: requests.Session, url: str) -> Callable[[], object]:
+    """The yardstick: what any client must do: POST the item with a token and a folder, read the JSON answer."""
+    token = SECRETS.get_secret("UIPATH_TOKEN")
+    item = {"itemData": {"Priority": "High", "Name": "Invoices", "SpecificContent": {"InvoiceId": "INV-1"}}}
+
+    def call() -> object:
+        response = session.post(
+            url + "/odata/Queues/UiPathODataSvc.AddQueueItem",
+            json=item,
+            headers={"Authorization": f"Bearer {token}", "X-UIPATH-OrganizationUnitId": "1964413"},
+            timeout=20,
+        )
+        return response.json()["Id"]
+
+    return call
+
+
+def connector_calls(cloud_url: str, session_factory: Callable[[], requests.Session]) -> dict[str, Callable[[], object]]:
+    connector = UiPathConnector(
+        retry_policy=RetryPolicy.disabled(),
+        allow_insecure_http=cloud_url.startswith("http://"),
+        token_cache=TokenCache(),
+        session_factory=session_factory,
+    )
+    variables = add_variables(cloud_url)
+
+    def execute() -> object:
+        return connector.execute(OutboundConnectorContext(variables, secret_provider=SECRETS)).body["Id"]
+
+    def job() -> object:
+        outcome = run_job(connector, variables=variables, custom_headers=HEADERS, retries=3, secret_provider=SECRETS)
+        assert isinstance(outcome, Complete), outcome
+        return outcome
+
+    return {"execute": execute, "run_job": job}
+
+
+def per_call(call: Callable[[], object], number: int, rounds: int) -> float:
+    """Median over rounds of the microseconds per call."""
+    for _ in range(min(50, number)):
+        call()
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(number):
+            call()
+        times.append((time.perf_counter() - started) / number * 1e6)
+    return statistics.median(times)
+
+
+def interleaved(calls: dict[str, Callable[[], object]], number: int, rounds: int) -> dict[str, float]:
+    """Rounds alternate between the calls, so that drifts of a shared machine hit all of them alike."""
+    results: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            results[name].append(per_call(call, number, 1))
+    return {name: statistics.median(values) for name, values in results.items()}
+
+
+# -- 2. loopback, the server in its own process -------------------------------------------------------------------
+
+
+class AddHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes; without this, Nagle + delayed ACK add ~40 ms per call.
-    disable_nagle_algorithm = True
+    disable_nagle_algorithm = True  # headers and body go out in separate writes; Nagle would add ~40 ms
 
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true")
-        self.send_header("Content-Length", str(len(BODY)))
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(201, "Created")
+        for name, value in ADD_HEADERS.items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(BODY)
+        self.wfile.write(ADD_BODY)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
-def variables(base: str) -> dict[str, object]:
-    return {
-        "operationType": "getItemById",
-        "authentication": {"type": "bearer", "token": "{{secrets.TOKEN}}"},
-        "cloudUrl": base,
-        "organizationUnitId": "1964413",
-        "connectionTimeoutInSeconds": "20",
-        "itemId": 436141352,
-    }
+def serve(port_file: str) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), AddHandler)
+    Path(port_file).write_text(str(server.server_address[1]), encoding="utf-8")
+    server.serve_forever()
 
 
-ADD_VARIABLES = {
-    "operationType": "addQueueItem",
-    "authentication": {"type": "oauth-client-credentials-flow", "clientId": "id", "clientSecret": "secret"},
-    "cloudUrl": "cloud.uipath.com",
-    "cloudOrg": "acme",
-    "cloudTenant": "DefaultTenant",
-    "organizationUnitId": "1964413",
-    "queueName": "Invoices",
-    "deferDate": "2026-01-15",
-    "dueDate": "2026-01-20T17:00:00Z",
-    "priority": "High",
-    "specificContent": {"InvoiceId": "INV-1", "Amount": 120.5, "Paid": False},
-    "reference": "INV-1",
-}
+def start_server() -> tuple[subprocess.Popen[bytes], str]:
+    port_file = Path(tempfile.mkdtemp()) / "port"
+    process = subprocess.Popen([sys.executable, __file__, "--serve", str(port_file)])
+    deadline = time.monotonic() + 20
+    while not port_file.exists() or not port_file.read_text(encoding="utf-8"):
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the benchmark server did not start within 20 s")
+        time.sleep(0.05)
+    return process, f"http://127.0.0.1:{port_file.read_text(encoding='utf-8')}"
 
 
-def per_call(function: object, calls: int) -> float:
-    assert callable(function)
-    started = time.perf_counter()
-    for _ in range(calls):
-        function()
-    return (time.perf_counter() - started) / calls
+def threaded(make_call: Callable[[], Callable[[], object]], threads: int, seconds: float) -> float:
+    """Calls per second of ``threads`` threads, each running the call ``make_call`` gives it, for ``seconds``."""
+    counts = [0] * threads
+    stop = threading.Event()
+
+    def work(index: int) -> None:
+        call = make_call()
+        while not stop.is_set():
+            call()
+            counts[index] += 1
+
+    workers = [threading.Thread(target=work, args=(index,)) for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    time.sleep(seconds)
+    stop.set()
+    for worker in workers:
+        worker.join()
+    return sum(counts) / seconds
 
 
-def main() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    url = base + "/odata/QueueItems?$filter=Id%20eq%20436141352&$count=true"
-    session = requests.Session()
-    headers = {"Authorization": "Bearer t", "Accept": "application/json", "X-UIPATH-OrganizationUnitId": "1964413"}
+# -- 4. imports ---------------------------------------------------------------------------------------------------
 
-    def bare() -> None:
-        response = session.get(url, headers=headers, timeout=(20, 20))
-        response.json()
 
-    connector = UiPathConnector(retry_policy=RetryPolicy.disabled(), allow_insecure_http=True)
-    job_variables = variables(base)
+def import_ms(module: str, runs: int) -> float:
+    """Median wall time of ``import module`` in a fresh interpreter, minus that of an empty one."""
 
-    def connector_call() -> None:
-        from uipath_connector.sdk import MapSecretProvider
+    def run(code: str) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return (time.perf_counter() - started) * 1000
 
-        context = OutboundConnectorContext(job_variables, secret_provider=MapSecretProvider({"TOKEN": "t"}))
-        connector.execute(context).to_dict()
+    empty = statistics.median(run("pass") for _ in range(runs))
+    return statistics.median(run(f"import {module}") for _ in range(runs)) - empty
 
-    for function in (bare, connector_call):  # warm up connections and caches
-        per_call(function, 100)
-    bare_times, connector_times = [], []
-    for _ in range(ROUNDS):
-        bare_times.append(per_call(bare, CALLS))
-        connector_times.append(per_call(connector_call, CALLS))
-    bare_us = statistics.median(bare_times) * 1e6
-    connector_us = statistics.median(connector_times) * 1e6
 
-    bind_us = (
-        statistics.median(per_call(lambda: bind(ADD_VARIABLES, OperationRequest), 2000) for _ in range(ROUNDS)) * 1e6
-    )
-    context_us = (
-        statistics.median(
-            per_call(lambda: OutboundConnectorContext(ADD_VARIABLES).bind_variables(OperationRequest), 2000)
-            for _ in range(ROUNDS)
-        )
-        * 1e6
-    )
-    server.shutdown()
+# -- instruction counts --------------------------------------------------------------------------------------------
 
-    print(f"loopback GET, median of {ROUNDS} rounds x {CALLS} calls, one thread, keep-alive")
-    print(f"  bare requests.Session.get + .json():      {bare_us:8.1f} us/call")
-    print(f"  UiPathConnector.execute (bind+GET+envelope): {connector_us:8.1f} us/call")
-    print(f"  overhead: {connector_us - bare_us:8.1f} us/call, ratio {connector_us / bare_us:.2f}x")
-    print("binding a typical Add Queue Item job (OAuth, 12 variables)")
-    print(f"  bind(variables, OperationRequest):         {bind_us:8.1f} us")
-    print(f"  OutboundConnectorContext(...).bind_variables: {context_us:8.1f} us (incl. JSON round trip)")
+
+def callgrind_ratio(which: str, number: int) -> float:
+    """Instructions of ``number`` calls of ``which`` per bare call, both counted by callgrind (setup subtracted)."""
+
+    def instructions(name: str, count: int) -> int:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "callgrind.out"
+            subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__,
+                 "--count", name, str(count)],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            for line in out.read_text(encoding="utf-8").splitlines():
+                if line.startswith(("summary:", "totals:")):
+                    return int(line.split()[1])
+        raise RuntimeError("callgrind wrote no totals")
+
+    def per_call_instructions(name: str) -> float:
+        return (instructions(name, number) - instructions(name, 0)) / number
+
+    return per_call_instructions(which) / per_call_instructions("bare")
+
+
+def count(name: str, number: int) -> None:
+    """Run ``number`` calls of ``name`` on the stubbed transport (the body of a callgrind measurement)."""
+    session = stub_session()
+    calls = {"bare": bare_call(session, "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_")}
+    calls |= connector_calls("cloud.uipath.com", lambda: session)
+    call = calls[name]
+    call()  # imports, caches and the first token: setup, counted in the zero-call run too
+    for _ in range(number):
+        call()
+
+
+def main(quick: bool, with_callgrind: bool) -> None:
+    rounds, number = (3, 300) if quick else (7, 1000)
+    print(f"CPython {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {rounds} rounds")
+
+    session = stub_session()
+    calls = {"bare requests": bare_call(session, "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_")}
+    calls |= connector_calls("cloud.uipath.com", lambda: session)
+    stubbed = interleaved(calls, number, rounds)
+    base = stubbed["bare requests"]
+    print("\n1. stubbed transport (Add Queue Item, 201 body of Camunda's docs)")
+    for name, micros in stubbed.items():
+        print(f"   {name:28s} {micros:8.1f} µs  {micros / base:5.2f}x")
+    if with_callgrind and shutil.which("valgrind"):
+        for name in ("execute", "run_job"):
+            print(f"   {name:28s} {callgrind_ratio(name, 200):5.2f}x by instruction count (callgrind)")
+
+    server, url = start_server()
+    try:
+        loop_session = requests.Session()
+        loop_calls = {"bare requests": bare_call(loop_session, url)}
+        loop_calls |= connector_calls(url, requests.Session)
+        looped = interleaved(loop_calls, number // 4, rounds)
+        base = looped["bare requests"]
+        print("\n2. loopback, server in its own process")
+        for name, micros in looped.items():
+            print(f"   {name:28s} {micros:8.1f} µs  {micros / base:5.2f}x")
+
+        shared = connector_calls(url, requests.Session)["execute"]
+        seconds = 1.5 if quick else 4.0
+        private_rate = threaded(lambda: bare_call(requests.Session(), url), 8, seconds)
+        shared_rate = threaded(lambda: shared, 8, seconds)
+        print("\n3. 8 threads on loopback")
+        print(f"   8 private requests.Session   {private_rate:8.0f} calls/s  1.00x")
+        print(f"   1 shared UiPathConnector     {shared_rate:8.0f} calls/s  {shared_rate / private_rate:5.2f}x")
+    finally:
+        server.kill()
+        server.wait()
+
+    runs = 5 if quick else 11
+    yardstick = import_ms("requests", runs)
+    print("\n4. imports (fresh interpreter, median, minus an empty interpreter)")
+    print(f"   import requests              {yardstick:8.1f} ms  1.00x")
+    for module in ("uipath_connector.uipath", "uipath_connector.runtime"):
+        millis = import_ms(module, runs)
+        print(f"   import {module:22s}{millis:8.1f} ms  {millis / yardstick:5.2f}x")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--serve"]:
+        serve(sys.argv[2])
+    elif sys.argv[1:2] == ["--count"]:
+        count(sys.argv[2], int(sys.argv[3]))
+    else:
+        main(quick="--quick" in sys.argv, with_callgrind="--callgrind" in sys.argv)

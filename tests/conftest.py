@@ -209,6 +209,8 @@ def token_cache(fake_time: FakeTime) -> TokenCache:
 def make_connector(fake_time: FakeTime, token_cache: TokenCache, **overrides: Any) -> UiPathConnector:
     options: dict[str, Any] = {
         "retry_policy": RetryPolicy(jitter_seconds=0.0),
+        # Tests point at hosts beyond UiPath's cloud (an identity server on id.example.com): allowed explicitly.
+        "credential_hosts": ["*.example.com"],
         "token_cache": token_cache,
         "sleep": fake_time.sleep,
         "clock": fake_time.clock,

@@ -364,3 +364,50 @@ def test_concurrent_request_bodies_are_capped(monkeypatch: pytest.MonkeyPatch) -
     assert (accepted.status_code, refused.status_code, again.status_code) == (201, 503, 201)
     assert refused.headers["Retry-After"] == "1"
     assert [item.id for item in emulator.items()] == [1, 2]
+
+
+class _NoScan(dict):  # type: ignore[type-arg]
+    """The model's item store, refusing to be walked: an Add or a StartTransaction must use the indexes."""
+
+    def __iter__(self) -> Any:
+        raise AssertionError("the item store was scanned")
+
+    def values(self) -> Any:
+        raise AssertionError("the item store was scanned")
+
+    def items(self) -> Any:
+        raise AssertionError("the item store was scanned")
+
+
+def test_adds_duplicate_checks_and_starts_never_scan_the_items() -> None:
+    from uipath_connector.testing.emulator._model import parse_item_data
+
+    emulator = OrchestratorEmulator.demo()
+    queue = emulator.queue(DEMO.unique_queue_name)
+    for n in range(2000):
+        emulator.seed_item(queue, parse_item_data({"Name": queue.name, "Reference": f"R{n}"}))
+    model = emulator._model
+    model._items = _NoScan(model._items)  # type: ignore[assignment]
+    base = f"https://cloud.uipath.com/{DEMO.org}/{DEMO.tenant}/orchestrator_/odata"
+    headers = {"Authorization": f"Bearer {DEMO.personal_access_token}", "X-UIPATH-OrganizationUnitId": "1964413"}
+
+    def post(path: str, body: dict[str, Any]) -> int:
+        return emulator.handle(EmulatorRequest("POST", base + path, headers, json.dumps(body).encode())).status
+
+    assert post("/Queues/UiPathODataSvc.AddQueueItem", {"itemData": {"Name": queue.name, "Reference": "NEW"}}) == 201
+    assert post("/Queues/UiPathODataSvc.AddQueueItem", {"itemData": {"Name": queue.name, "Reference": "r5"}}) == 409
+    started = emulator.handle(
+        EmulatorRequest(
+            "POST",
+            base + "/Queues/UiPathODataSvc.StartTransaction",
+            headers,
+            json.dumps({"transactionData": {"Name": queue.name, "RobotIdentifier": DEMO.robot_key}}).encode(),
+        )
+    )
+    assert (started.status, started.json()["Reference"]) == (200, "R0")
+    item_id = started.json()["Id"]
+    assert (
+        post(f"/Queues({item_id})/UiPathODataSvc.SetTransactionResult", {"transactionResult": {"IsSuccessful": True}})
+        == 200
+    )
+    assert emulator.item(item_id).status.value == "Successful"

@@ -19,7 +19,6 @@ from uipath_connector.http import (
     decide_get,
     use_clock,
 )
-from uipath_connector.http import _retry as retry_module
 from uipath_connector.sdk import ConnectorError
 
 BASE = "https://api.example/v1"
@@ -80,7 +79,9 @@ def test_a_first_attempt_that_needs_no_retry_never_enters_tenacity(monkeypatch: 
     def no_tenacity(*args: object, **kwargs: object) -> None:
         raise AssertionError("tenacity.Retrying was built")
 
-    monkeypatch.setattr(retry_module.tenacity, "Retrying", no_tenacity)
+    import tenacity
+
+    monkeypatch.setattr(tenacity, "Retrying", no_tenacity)
     retrier = Retrier(RetryPolicy(attempts=3), clock=Clock(sleep=lambda _s: None))
     assert retrier.call(lambda number: f"answer {number}", lambda outcome, now: False) == "answer 1"
     with pytest.raises(ValueError, match="bad"):

@@ -110,6 +110,10 @@ def _run(with_references: bool, seed: int) -> tuple[OrchestratorEmulator, list[_
                 fault = rng.choice(BAD_ANSWERS)
                 faults[type(fault).__name__] += 1
                 emulator.inject(fault, endpoint=Endpoint.ADD_QUEUE_ITEM, count=1)
+            if with_references and rng.random() < 0.05:
+                # Look-ups fail for a while: the attempt ends in a failure and the engine's retry takes over.
+                faults["lookups failing"] += 1
+                emulator.inject(ServerError(500), endpoint=Endpoint.LIST_QUEUE_ITEMS, count=rng.randint(1, 6))
             outcome = run_job(
                 connector,
                 variables=_variables(job),
@@ -119,7 +123,12 @@ def _run(with_references: bool, seed: int) -> tuple[OrchestratorEmulator, list[_
             )
             emulator.clear_faults()
             if isinstance(outcome, Complete):
-                if _complete(rng, job):
+                if with_references and rng.random() < 0.05:
+                    # The worker dies before its Complete: the job times out and runs again (with a reference,
+                    # the next attempt must adopt the item instead of adding it again).
+                    faults["worker died"] += 1
+                    pending.append(job)
+                elif _complete(rng, job):
                     job.state, job.variables = "completed", outcome.variables
                 else:
                     pending.append(job)  # the Complete never arrived: the job times out and runs again
@@ -158,7 +167,15 @@ def test_with_references_nothing_is_doubled_or_lost() -> None:
     items = emulator.items(DEMO.queue_name)
     by_reference = Counter(item.reference for item in items)
     assert sum(faults.values()) > JOBS // 5  # the faults really fired, every kind of them
-    assert set(faults) == {"DropConnection", "ServerError", "TooManyRequests", "Delay"}
+    assert set(faults) == {
+        "DropConnection",
+        "ServerError",
+        "TooManyRequests",
+        "Delay",
+        "lookups failing",
+        "worker died",
+    }
+    assert sum(job.attempts - 1 for job in jobs) > JOBS // 20  # the engine ran jobs again
     assert [ref for ref, count in by_reference.items() if count > 1] == []  # 0 duplicates
     assert len(items) == JOBS  # 0 lost
     ids = {item.reference: item.id for item in items}

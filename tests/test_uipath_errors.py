@@ -145,7 +145,9 @@ def test_network_errors_use_camunda_codes(
 def test_timeouts_come_from_connection_timeout(mocked: responses.RequestsMock, connector: UiPathConnector) -> None:
     seen: list[object] = []
     mocked.add_callback(
-        "GET", ITEMS_URL, callback=lambda request: seen.append(request.req_kwargs["timeout"]) or (200, {}, "{}")
+        "GET",
+        ITEMS_URL,
+        callback=lambda request: seen.append(request.req_kwargs["timeout"]) or (200, {}, '{"value": []}'),
     )  # type: ignore[func-returns-value]
     connector.execute(job("getItemById", connectionTimeoutInSeconds=7))
     connector.execute(job("getItemById", connectionTimeoutInSeconds=0))

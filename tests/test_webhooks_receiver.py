@@ -320,3 +320,31 @@ def test_no_body_is_accepted_without_its_own_signature(body: bytes, header: str 
         return  # hypothesis cannot forge HMAC-SHA256; this keeps the property honest if it ever did
     assert not signature_matches(body, header, [SECRET])
     assert signature_matches(body, sign(body, SECRET), [SECRET])
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=20,
+)
+ITEM_KEYS = st.sampled_from(["Id", "Status", "Reference", "Key", "QueueDefinitionId", "Output", "EndProcessing"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    event_type=st.sampled_from(["queueItem.transactionCompleted", "queueItem.transactionFailed", "job.created", ""]),
+    item=st.one_of(JSON_VALUES, st.dictionaries(ITEM_KEYS, JSON_VALUES, max_size=7)),
+)
+def test_any_signed_body_is_answered_202_or_400_and_never_crashes(event_type: str, item: object) -> None:
+    app, publisher = make_app()
+    body = json.dumps({"Type": event_type, "EventId": "e", "QueueItem": item}).encode()
+
+    status, answer, _ = call(app, body, signed_headers(body))
+    settle(app)
+    app.dispatcher.close()
+
+    assert status in (202, 400), answer
+    if status == 400:
+        assert publisher.attempts == 0
+        assert isinstance(answer["error"], str)
+        assert answer["error"]

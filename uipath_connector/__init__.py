@@ -11,11 +11,18 @@ The package is split into layers (see ``docs/index.md``):
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("uipath-connector")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0.0.0"
-
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    # importlib.metadata costs more to import than requests does: read the version only when someone asks for it.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("uipath-connector")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        found = "0.0.0"
+    globals()["__version__"] = found
+    return found

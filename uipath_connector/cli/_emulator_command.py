@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from ._arguments import host, port_or_zero
+from ._arguments import host, non_negative_int, port_or_zero, positive_int
 
 __all__ = ["add_emulator_command"]
 
@@ -29,14 +29,14 @@ def add_emulator_command(commands: Any) -> None:
     )
     emulator.add_argument(
         "--max-items",
-        type=int,
+        type=non_negative_int,
         default=100_000,
         metavar="N",
         help="retention: purge the oldest finished items above N items (default 100000; 0 keeps every item)",
     )
     emulator.add_argument(
         "--max-page-size",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="page served without $top and the largest $top (default 100, as Automation Cloud)",
@@ -48,9 +48,6 @@ def _emulator(args: argparse.Namespace) -> int:
     from ..testing import run_emulator_server
     from ..testing.emulator._config import EmulatorConfigError
 
-    if args.max_items < 0:
-        print("uipath-connector emulator: --max-items is 0 (keep every item) or more", file=sys.stderr)
-        return 2
     try:
         return run_emulator_server(
             args.host,

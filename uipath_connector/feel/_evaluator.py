@@ -12,6 +12,7 @@ import decimal
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from typing import Any
 
 from ._ast import (
     COMPARISONS,
@@ -113,50 +114,41 @@ MAX_ITERATIONS = 1_000_000
 
 def compile_tree(node: Node) -> Compiled:
     """Turn a parse tree into a closure evaluating it against a scope (the variables)."""
-    if isinstance(node, Literal):
-        value = node.value
-        return lambda scope: value
-    if isinstance(node, Name):
-        name = node.name
-        return lambda scope: scope.get(name)
-    if isinstance(node, Path):
-        return _compile_path(node)
-    if isinstance(node, Filter):
-        return _compile_filter(node)
-    if isinstance(node, ListLiteral):
-        items = [compile_tree(item) for item in node.items]
-        return lambda scope: [item(scope) for item in items]
-    if isinstance(node, ContextLiteral):
-        return _compile_context(node)
-    if isinstance(node, Unary):
-        operand = compile_tree(node.operand)
-        return lambda scope: negate(operand(scope))
-    if isinstance(node, Binary):
-        return _compile_binary(node)
-    if isinstance(node, Between):
-        return _compile_between(node)
-    if isinstance(node, In):
-        return _compile_in(node)
-    if isinstance(node, Conditional):
-        condition, then, otherwise = (compile_tree(n) for n in (node.condition, node.then, node.otherwise))
-        return lambda scope: then(scope) if condition(scope) is True else otherwise(scope)
-    if isinstance(node, Invocation):
-        return _compile_invocation(node)
-    if isinstance(node, RangeLiteral):
-        return _compile_range(node)
-    if isinstance(node, UnaryTestNode):
-        return _compile_unary_test_value(node)
-    if isinstance(node, For):
-        return _compile_for(node)
-    if isinstance(node, Quantified):
-        return _compile_quantified(node)
-    if isinstance(node, InstanceOf):
-        test = _type_test(node.type)
-        value = compile_tree(node.value)
-        return lambda scope: test(value(scope))
-    if isinstance(node, FunctionDefinition):
-        return _compile_function_definition(node)
-    raise TypeError(f"unknown FEEL node {node!r}")  # pragma: no cover - the parser builds only the above
+    compiler = _COMPILERS.get(type(node))
+    if compiler is None:  # pragma: no cover - the parser builds only the node types in _COMPILERS
+        raise TypeError(f"unknown FEEL node {node!r}")
+    return compiler(node)
+
+
+def _compile_literal(node: Literal) -> Compiled:
+    value = node.value
+    return lambda scope: value
+
+
+def _compile_name(node: Name) -> Compiled:
+    name = node.name
+    return lambda scope: scope.get(name)
+
+
+def _compile_list(node: ListLiteral) -> Compiled:
+    items = [compile_tree(item) for item in node.items]
+    return lambda scope: [item(scope) for item in items]
+
+
+def _compile_unary(node: Unary) -> Compiled:
+    operand = compile_tree(node.operand)
+    return lambda scope: negate(operand(scope))
+
+
+def _compile_conditional(node: Conditional) -> Compiled:
+    condition, then, otherwise = (compile_tree(n) for n in (node.condition, node.then, node.otherwise))
+    return lambda scope: then(scope) if condition(scope) is True else otherwise(scope)
+
+
+def _compile_instance_of(node: InstanceOf) -> Compiled:
+    test = _type_test(node.type)
+    value = compile_tree(node.value)
+    return lambda scope: test(value(scope))
 
 
 # -- paths and filters --------------------------------------------------------------------------------
@@ -258,7 +250,8 @@ def _compile_context(node: ContextLiteral) -> Compiled:
     entries = [(key, compile_tree(value)) for key, value in node.entries]
     earlier: set[str] = set()
     sees_earlier = False
-    for key, value in node.entries:
+    for key, value in node.entries[1:] if len(node.entries) > 1 else ():
+        earlier.add(node.entries[0][0])
         sees_earlier = sees_earlier or any(name in earlier for name in _names(value))
         earlier.add(key)
     if not sees_earlier:
@@ -834,3 +827,25 @@ def _compile_call_by_name(
         return None
 
     return call
+
+
+_COMPILERS: dict[type, Callable[[Any], Compiled]] = {
+    Literal: _compile_literal,
+    Name: _compile_name,
+    Path: _compile_path,
+    Filter: _compile_filter,
+    ListLiteral: _compile_list,
+    ContextLiteral: _compile_context,
+    Unary: _compile_unary,
+    Binary: _compile_binary,
+    Between: _compile_between,
+    In: _compile_in,
+    Conditional: _compile_conditional,
+    Invocation: _compile_invocation,
+    RangeLiteral: _compile_range,
+    UnaryTestNode: _compile_unary_test_value,
+    For: _compile_for,
+    Quantified: _compile_quantified,
+    InstanceOf: _compile_instance_of,
+    FunctionDefinition: _compile_function_definition,
+}

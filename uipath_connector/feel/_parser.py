@@ -12,6 +12,7 @@ wrong argument count is an evaluation warning and null, as in Camunda's engine.
 from __future__ import annotations
 
 import decimal
+from typing import NoReturn
 
 from ._ast import (
     Between,
@@ -210,29 +211,30 @@ class _Parser:
         return node
 
     def expression(self, min_power: int) -> Node:
+        # A syntax error abandons the whole parser, so the depth is restored on the normal return path only.
         tokens = self._tokens
-        self._deepen(tokens[self._index])
-        links = 0  # each infix or postfix link of a chain (`a + b + c`, `a.b.c`, `x[1][1]`) nests the tree one deeper
-        try:
-            left = self._prefix()
-            while True:
-                token = tokens[self._index]
-                power = _INFIX_POWERS.get((token.kind, token.value))
-                if power is None or power <= min_power or (self._in_range_end and token.value == "["):
-                    return left
-                self._deepen(token)
-                links += 1
-                left = self._infix(left, self._advance(), power)
-        finally:
-            self._depth -= 1 + links
+        depth = self._depth
+        self._depth = level = depth + 1
+        if level > _MAX_DEPTH:
+            self._too_deep(tokens[self._index])
+        left = self._prefix()
+        while True:
+            token = tokens[self._index]
+            power = _INFIX_POWERS.get((token.kind, token.value))
+            if power is None or power <= min_power or (self._in_range_end and token.value == "["):
+                self._depth = depth
+                return left
+            # each infix or postfix link of a chain (`a + b + c`, `a.b.c`, `x[1][1]`) nests the tree one deeper
+            self._depth = level = self._depth + 1
+            if level > _MAX_DEPTH:
+                self._too_deep(token)
+            self._index += 1
+            left = self._infix(left, token, power)
 
-    def _deepen(self, token: Token) -> None:
+    def _too_deep(self, token: Token) -> NoReturn:
         # Compiling and evaluating recurse once per tree level, so the tree depth is bounded here, at parse time,
         # and a hostile expression is a FeelSyntaxError rather than a RecursionError (or a crash) later.
-        self._depth += 1
-        if self._depth > _MAX_DEPTH:
-            self._depth -= 1
-            raise FeelSyntaxError("expression nested too deeply", token.position)
+        raise FeelSyntaxError("expression nested too deeply", token.position)
 
     def _infix(self, left: Node, token: Token, power: int) -> Node:
         value = token.value
@@ -352,6 +354,17 @@ class _Parser:
 
     def _name_or_keyword(self, token: Token) -> Node:
         value = token.value
+        following = self._tokens[self._index + 1]
+        if value not in _KEYWORDS and value not in _FIRST_WORDS:
+            # The common case, a plain name (`error`, `response`) or a one-word function (`count(`): no keyword
+            # checks, no multi-word look-ahead beyond the next token.
+            self._index += 1
+            if following.kind == OP and following.value == "(":
+                self._index += 1
+                return self._arguments(following, value, None, start=token)
+            if following.kind != NAME or following.value in _KEYWORDS:
+                return Name(token.position, value)
+            self._index -= 1
         if value in ("true", "false"):
             self._advance()
             return Literal(token.position, value == "true")

@@ -12,10 +12,34 @@ Requester(base_url='https://api.example/v1', authenticator=BearerAuthenticator(t
 
 from __future__ import annotations
 
-from ._auth import Authenticator, BearerAuthenticator, OAuthClientCredentials, TokenTransport, read_token_response
+from ._auth import (
+    Authenticator,
+    BearerAuthenticator,
+    OAuthClientCredentials,
+    TokenTransport,
+    header_value_problem,
+    read_token_response,
+)
+from ._bodies import DEFAULT_MAX_BODY_BYTES, ResponseTooLargeError
 from ._clock import SYSTEM_CLOCK, Clock, current_clock, use_clock
-from ._errors import MALFORMED_RESPONSE, HttpConnectionError, TokenEndpointError, response_variables
-from ._requester import AnswerError, Requester, SendCount, query_string, unreadable_json
+from ._errors import (
+    MALFORMED_RESPONSE,
+    RESPONSE_TOO_LARGE,
+    UNEXPECTED_RESPONSE,
+    HttpConnectionError,
+    TokenEndpointError,
+    response_variables,
+)
+from ._hosts import CredentialHosts
+from ._requester import (
+    AnswerError,
+    Requester,
+    SendCount,
+    SuccessCheck,
+    describe_body,
+    query_string,
+    unreadable_json,
+)
 from ._retry import (
     Decision,
     Retrier,
@@ -37,23 +61,29 @@ from ._tokens import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
     "LIFETIME_WITHOUT_EXPIRES_IN",
     "MALFORMED_RESPONSE",
     "PROCESS_TOKEN_CACHE",
     "REFRESH_SKEW_SECONDS",
+    "RESPONSE_TOO_LARGE",
     "SYSTEM_CLOCK",
+    "UNEXPECTED_RESPONSE",
     "AnswerError",
     "Authenticator",
     "BearerAuthenticator",
     "Clock",
+    "CredentialHosts",
     "Decision",
     "HttpConnectionError",
     "IssuedToken",
     "OAuthClientCredentials",
     "Requester",
+    "ResponseTooLargeError",
     "Retrier",
     "RetryPolicy",
     "SendCount",
+    "SuccessCheck",
     "ThreadSessions",
     "TokenCache",
     "TokenEndpointError",
@@ -63,6 +93,8 @@ __all__ = [
     "decide_get",
     "decide_post",
     "decide_token",
+    "describe_body",
+    "header_value_problem",
     "query_string",
     "read_token_response",
     "response_variables",

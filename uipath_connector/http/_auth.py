@@ -179,6 +179,24 @@ def _expires_in(body: Mapping[str, object]) -> float | None:
     return None
 
 
+def header_value_problem(value: str) -> str | None:
+    """Why ``value`` cannot be sent as an HTTP header value (``None``: it can).
+
+    HTTP/1.1 header values are Latin-1 octets without line breaks (RFC 9110, "Field Values"); ``requests`` would
+    refuse a line break and ``http.client`` a character beyond Latin-1, both only while sending.
+
+    >>> header_value_problem("eyJ.abc"), header_value_problem("a\\r\\nX-Injected: 1")
+    (None, 'contains a line break or another control character')
+    """
+    if any((ord(character) < 0x20 and character != "\t") or character == "\x7f" for character in value):
+        return "contains a line break or another control character"
+    if any(ord(character) > 0xFF for character in value):
+        return "contains a character outside Latin-1 (only ASCII is safe in an HTTP header)"
+    if value != value.strip(" \t"):
+        return "starts or ends with white space"
+    return None
+
+
 def read_token_response(
     response: HttpResponse,
     endpoint: str,
@@ -195,6 +213,13 @@ def read_token_response(
     if 200 <= response.status < 300:
         token = body.get("access_token") if isinstance(body, Mapping) else None
         if isinstance(token, str) and token:
+            problem = header_value_problem(token)
+            if problem is not None:
+                raise TokenEndpointError(
+                    "OAUTH_TOKEN_ERROR",
+                    f"the token endpoint {endpoint} issued an access token that {problem}, so it cannot be sent",
+                    status=response.status,
+                )
             return IssuedToken(token, _expires_in(body) if isinstance(body, Mapping) else None)
         what = describe(response) if isinstance(body, str) else None
         raise TokenEndpointError(

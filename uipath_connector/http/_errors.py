@@ -16,10 +16,22 @@ from collections.abc import Mapping
 
 from ..sdk import ConnectorError, HttpResponse
 
-__all__ = ["MALFORMED_RESPONSE", "HttpConnectionError", "TokenEndpointError", "response_variables"]
+__all__ = [
+    "MALFORMED_RESPONSE",
+    "RESPONSE_TOO_LARGE",
+    "UNEXPECTED_RESPONSE",
+    "HttpConnectionError",
+    "TokenEndpointError",
+    "response_variables",
+]
 
 #: ``error_code`` of a 2xx answer whose JSON body does not parse.
 MALFORMED_RESPONSE = "MALFORMED_RESPONSE"
+#: ``error_code`` of an answer whose decoded body is larger than the requester's cap.
+RESPONSE_TOO_LARGE = "RESPONSE_TOO_LARGE"
+#: ``error_code`` of an answer below 400 that is not the documented success: a 2xx without the body the operation
+#: returns (``204``, ``201 {}``, an HTML page). A redirect's code is its status (``"302"``).
+UNEXPECTED_RESPONSE = "UNEXPECTED_RESPONSE"
 
 
 def response_variables(response: HttpResponse) -> dict[str, object]:

@@ -29,14 +29,62 @@ import requests
 
 from ..sdk import ConnectorError, HttpResponse, mask_secrets
 from ._auth import Authenticator
+from ._bodies import DEFAULT_MAX_BODY_BYTES, ResponseTooLargeError, read_body
 from ._clock import Clock
-from ._errors import MALFORMED_RESPONSE, HttpConnectionError, TokenEndpointError, response_variables
+from ._errors import (
+    MALFORMED_RESPONSE,
+    RESPONSE_TOO_LARGE,
+    UNEXPECTED_RESPONSE,
+    HttpConnectionError,
+    TokenEndpointError,
+    response_variables,
+)
 from ._retry import Decision, Retrier, RetryPolicy, decide_token, retry_after_seconds, transport_phase
 from ._sessions import ThreadSessions
 
-__all__ = ["AnswerError", "Requester", "SendCount", "query_string", "unreadable_json"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "AnswerError",
+    "Requester",
+    "SendCount",
+    "SuccessCheck",
+    "describe_body",
+    "json_body_problem",
+    "json_depth",
+    "query_string",
+    "unreadable_json",
+]
 
 _LOG = logging.getLogger("uipath_connector.http")
+
+
+#: Says why a 2xx envelope is not the success an operation documents (``None``: it is).
+SuccessCheck = Callable[[HttpResponse], "str | None"]
+
+
+def describe_body(envelope: HttpResponse) -> str:
+    """What came back, in words for an error message: ``no body``, ``an HTML page``, ``text``, ``JSON ...``."""
+    body = envelope.body
+    content_type = str(envelope.header("Content-Type") or "").lower()
+    if body is None:
+        return "no body"
+    if isinstance(body, str):
+        return "an HTML page" if "html" in content_type or body.lstrip()[:1] == "<" else "a body that is not JSON"
+    if isinstance(body, Mapping):
+        return "an empty JSON object" if not body else "a JSON object"
+    return "JSON that is not an object"
+
+
+def json_body_problem(envelope: HttpResponse) -> str | None:
+    """The default success check: a 2xx whose body is JSON (every operation here returns JSON)."""
+    body = envelope.body
+    if body is None or isinstance(body, str):
+        return f"with {describe_body(envelope)}"
+    return None
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class AnswerError(Protocol):
@@ -138,9 +186,35 @@ def unreadable_json(response: requests.Response, body: object) -> bool:
             json.loads(response.content)
         else:
             response.content.decode("utf-8", "surrogatepass")  # as json.loads decodes bytes
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's parser follows
         return True
-    return False
+    # Parsed, but nested deeper than any answer of these APIs: everything downstream (masking, expressions,
+    # the engine's JSON) would recurse that deep, so it is as unreadable as broken JSON.
+    return json_depth(body) > MAX_JSON_DEPTH
+
+
+#: How deeply an answer's JSON may nest (Orchestrator's answers nest a handful of levels).
+MAX_JSON_DEPTH = 64
+
+
+def json_depth(value: object) -> int:
+    """How deeply a parsed JSON value nests (a scalar is 0), counted without recursion."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        current, depth = pending.pop()
+        if isinstance(current, Mapping):
+            children: Iterable[object] = current.values()
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        pending.extend((child, depth) for child in children)
+    return deepest
 
 
 class Requester:
@@ -173,8 +247,16 @@ class Requester:
         connection_error: type[HttpConnectionError] = HttpConnectionError,
         server_name: str = "the server",
         logger: logging.Logger = _LOG,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        request_deadline_seconds: float | None = None,
     ):
         self.base_url = base_url
+        self.max_body_bytes = max_body_bytes
+        # A wall-clock bound on one request, from sending to the last byte of the answer, that a server trickling
+        # its answer cannot stretch: by default the connect timeout plus the read timeout.
+        self.request_deadline_seconds = (
+            request_deadline_seconds if request_deadline_seconds is not None else 2 * float(timeout_seconds)
+        )
         self.server_name = server_name
         self.authenticator = authenticator
         self.timeout = (float(timeout_seconds), float(timeout_seconds))
@@ -252,6 +334,7 @@ class Requester:
         body: bytes | None = None,
         decide: Callable[[requests.Response | BaseException, datetime], Decision],
         what: str | None = None,
+        expect: SuccessCheck | None = None,
     ) -> HttpResponse:
         """:meth:`send`, then :meth:`result`: the envelope of a success or the mapped error, for requests that may
         be retried per ``decide`` without further thought. ``what`` names the request in errors (default
@@ -273,7 +356,7 @@ class Requester:
             )
         except requests.RequestException as error:
             raise self.network_error(error, what, attempts=sends.count) from None
-        return self.result(response, what)
+        return self.result(response, what, expect=expect)
 
     def post_form(self, url: str, headers: Mapping[str, str], form: Mapping[str, str]) -> HttpResponse:
         """POST a form to an absolute URL (a token endpoint): retried like a GET, answered as an envelope.
@@ -309,35 +392,38 @@ class Requester:
         attempt: int,
     ) -> requests.Response:
         session = self._session if self._session is not None else self._sessions.get()
-        # Timing and masking the path cost a clock read and a scan per secret: only paid when the line is written.
-        if not self._log.isEnabledFor(logging.DEBUG):
-            return session.request(
-                method, url, headers=dict(headers), data=body, timeout=self.timeout, allow_redirects=False
-            )
         monotonic = self.clock.monotonic
         began = monotonic()
+        deadline = began + self.request_deadline_seconds
+        # Each socket read is bounded by the read timeout, never by more than the time left before the deadline.
+        timeout = (self.timeout[0], min(self.timeout[1], self.request_deadline_seconds))
+        headers = {"Accept-Encoding": "gzip, deflate", **headers}  # only what read_body decodes with a bound
         try:
             response = session.request(
-                method, url, headers=dict(headers), data=body, timeout=self.timeout, allow_redirects=False
+                method, url, headers=headers, data=body, timeout=timeout, allow_redirects=False, stream=True
             )
+            read_body(response, deadline=deadline, monotonic=monotonic, max_bytes=self.max_body_bytes)
         except requests.RequestException as error:
+            if self._log.isEnabledFor(logging.DEBUG):
+                self._log.debug(
+                    "%s %s -> %s after %.1f ms (attempt %d)",
+                    method,
+                    self.mask(log_path),
+                    type(error).__name__,
+                    (monotonic() - began) * 1000,
+                    attempt,
+                )
+            raise
+        if self._log.isEnabledFor(logging.DEBUG):
+            # Masking the path costs a scan per secret: only paid when the line is written.
             self._log.debug(
-                "%s %s -> %s after %.1f ms (attempt %d)",
+                "%s %s -> %d in %.1f ms (attempt %d)",
                 method,
                 self.mask(log_path),
-                type(error).__name__,
+                response.status_code,
                 (monotonic() - began) * 1000,
                 attempt,
             )
-            raise
-        self._log.debug(
-            "%s %s -> %d in %.1f ms (attempt %d)",
-            method,
-            self.mask(log_path),
-            response.status_code,
-            (monotonic() - began) * 1000,
-            attempt,
-        )
         return response
 
     def _remember_token(self, token: str) -> None:
@@ -350,11 +436,26 @@ class Requester:
         """Camunda's response envelope of an answer (not masked: a success is the caller's data)."""
         return HttpResponse.from_parts(response.status_code, response.reason, _header_pairs(response), response.content)
 
-    def result(self, response: requests.Response, what: str, envelope: HttpResponse | None = None) -> HttpResponse:
-        """The envelope of a success, or the error of an answer >= 400 or of a 2xx whose JSON does not parse."""
+    def result(
+        self,
+        response: requests.Response,
+        what: str,
+        envelope: HttpResponse | None = None,
+        *,
+        expect: SuccessCheck | None = None,
+    ) -> HttpResponse:
+        """The envelope of a success, or the error of anything else.
+
+        A success is what the operation documents, nothing less: an answer >= 400 is the connector's error; a
+        redirect (never followed) is an error whose code is its status; a 2xx whose JSON does not parse is
+        ``MALFORMED_RESPONSE``; a 2xx that ``expect`` refuses (by default: any body that is not JSON, such as a
+        proxy's or single sign-on's HTML login page, or no body at all) is ``UNEXPECTED_RESPONSE``.
+        """
         envelope = envelope if envelope is not None else self.envelope(response)
         if envelope.status >= 400:
             raise self.answer_error(envelope, what)
+        if not 200 <= envelope.status < 300:
+            raise self.unexpected_answer(envelope, what, self._redirect_problem(envelope))
         if unreadable_json(response, envelope.body):
             raise ConnectorError(
                 MALFORMED_RESPONSE,
@@ -363,7 +464,35 @@ class Requester:
                     "that is not valid JSON, so the result cannot be read"
                 ),
             )
+        problem = (expect or json_body_problem)(envelope)
+        if problem is not None:
+            raise self.unexpected_answer(envelope, what, problem)
         return envelope
+
+    def unexpected_answer(self, envelope: HttpResponse, what: str, problem: str) -> ConnectorError:
+        """The error for an answer below 400 that is not the documented success (its envelope, masked, as variables).
+
+        A redirect's code is its status (``"302"``), as Camunda codes every status it treats as an error; anything
+        else is ``UNEXPECTED_RESPONSE``.
+        """
+        masked = self.masked_envelope(envelope)
+        code = str(envelope.status) if 300 <= envelope.status < 400 else UNEXPECTED_RESPONSE
+        reason = f" {envelope.reason}" if envelope.reason else ""
+        message = self.mask(
+            f"{self.server_name} answered {envelope.status}{reason} to {what} {problem}, which is not a success: "
+            "nothing was read from it"
+        )
+        return ConnectorError(code, message, response_variables(masked))
+
+    def _redirect_problem(self, envelope: HttpResponse) -> str:
+        if not 300 <= envelope.status < 400:
+            return "with a status that is neither a success nor an error"
+        location = envelope.header("Location")
+        target = self.mask(_cut(location, 200)) if location else "nowhere"
+        return (
+            f"with a redirect to {target} (redirects are not followed: a proxy or single sign-on login page answers "
+            "this way, and following it would send the credentials elsewhere)"
+        )
 
     def answer_error(self, envelope: HttpResponse, what: str) -> ConnectorError:
         """The error for an answer >= 400, with every secret value masked in its message and variables."""
@@ -389,6 +518,12 @@ class Requester:
             while root.__cause__ is not None or (root.args and isinstance(root.args[0], BaseException)):
                 root = root.__cause__ if root.__cause__ is not None else root.args[0]
             message = f"TLS handshake failed: {str(root)[:200] or type(root).__name__}. Check the server's certificate"
+        elif isinstance(error, ResponseTooLargeError):
+            code = RESPONSE_TOO_LARGE
+            message = (
+                f"{self.server_name} answered with a body larger than the cap of {error.limit:,} bytes "
+                "(max_body_bytes); it was not read further"
+            )
         elif isinstance(error, requests.Timeout):
             code, message = "408", "The request timed out. Please try increasing the read and connection timeouts."
         elif isinstance(error, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):

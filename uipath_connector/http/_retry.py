@@ -28,14 +28,17 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import attrs
 import requests
-import tenacity
 import urllib3.exceptions
 
+from ._bodies import ResponseTooLargeError
 from ._clock import Clock, current_clock
+
+if TYPE_CHECKING:
+    import tenacity
 
 __all__ = [
     "Decision",
@@ -129,6 +132,10 @@ def transport_phase(error: BaseException) -> Phase:
     return "after-send"
 
 
+#: The longest ``Retry-After`` taken as given (one day); a longer one counts as this long.
+MAX_RETRY_AFTER_SECONDS = 86400.0
+
+
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     """``Retry-After`` as seconds from ``now``: delta-seconds or an HTTP-date; ``None`` when absent or invalid.
 
@@ -140,15 +147,17 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    if text.isascii() and text.isdigit():
+        # A server may ask for any delay; beyond a day it is treated as a day, so that it still fits a job's
+        # backoff (a timedelta) and the engine's retry, and never overflows.
+        return min(float(text) if len(text) < 20 else MAX_RETRY_AFTER_SECONDS, MAX_RETRY_AFTER_SECONDS)
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - now).total_seconds())
+    return min(max(0.0, (when - now).total_seconds()), MAX_RETRY_AFTER_SECONDS)
 
 
 def _status_decision(response: requests.Response, *, gateway: bool, now: datetime) -> Decision:
@@ -160,9 +169,14 @@ def _status_decision(response: requests.Response, *, gateway: bool, now: datetim
 
 
 def decide_get(outcome: requests.Response | BaseException, now: datetime) -> Decision:
-    """A GET changes nothing, so any transport failure, 429, 502, 503 and 504 are worth another try."""
+    """A GET changes nothing, so any transport failure, 429, 502, 503 and 504 are worth another try (not an answer
+    over the body cap: it would be as large again)."""
     if isinstance(outcome, BaseException):
-        return isinstance(outcome, requests.exceptions.RequestException) and transport_phase(outcome) != "tls"
+        return (
+            isinstance(outcome, requests.exceptions.RequestException)
+            and not isinstance(outcome, ResponseTooLargeError)
+            and transport_phase(outcome) != "tls"
+        )
     return _status_decision(outcome, gateway=True, now=now)
 
 
@@ -260,6 +274,8 @@ class Retrier:
             if policy.attempts <= 1 or decide(first_result, clock.wall()) is False:
                 return first_result
             first = (False, first_result)
+        import tenacity  # only now: a process whose requests succeed at once never loads the retry machinery
+
         planned: dict[int, tuple[float, bool]] = {}  # attempt number -> (wait, whether the server chose it)
         attempts_made = 0
 

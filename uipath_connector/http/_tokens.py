@@ -74,7 +74,7 @@ class TokenCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._entries: dict[str, _Entry] = {}
-        self._key_locks: dict[str, threading.Lock] = {}
+        self._key_locks: dict[str, tuple[threading.Lock, int]] = {}
 
     def __repr__(self) -> str:
         return f"TokenCache(entries={len(self._entries)})"
@@ -98,21 +98,34 @@ class TokenCache:
             token = self._fresh(key)
             if token is not None:
                 return token
-            key_lock = self._key_locks.setdefault(key, threading.Lock())
-        if not key_lock.acquire(timeout=max(0.0, wait_seconds)):
-            raise TokenWaitTimeout(f"no token within {wait_seconds:g} s: another thread's fetch has not finished")
+            # A lock per key lives only while threads use it: a process that meets many distinct failing
+            # credentials (each fetch raising) must not keep a lock for each of them for ever.
+            key_lock, users = self._key_locks.get(key, (None, 0))
+            if key_lock is None:
+                key_lock = threading.Lock()
+            self._key_locks[key] = (key_lock, users + 1)
         try:
-            with self._lock:
-                token = self._fresh(key)  # another thread may have fetched it while this one waited
-                if token is not None:
-                    return token
-            issued = fetch()
-            with self._lock:
-                self._entries[key] = _Entry(issued.access_token, self._clock() + _refresh_after(issued.expires_in))
-                self._evict()
-            return issued.access_token
+            if not key_lock.acquire(timeout=max(0.0, wait_seconds)):
+                raise TokenWaitTimeout(f"no token within {wait_seconds:g} s: another thread's fetch has not finished")
+            try:
+                with self._lock:
+                    token = self._fresh(key)  # another thread may have fetched it while this one waited
+                    if token is not None:
+                        return token
+                issued = fetch()
+                with self._lock:
+                    self._entries[key] = _Entry(issued.access_token, self._clock() + _refresh_after(issued.expires_in))
+                    self._evict()
+                return issued.access_token
+            finally:
+                key_lock.release()
         finally:
-            key_lock.release()
+            with self._lock:
+                held, users = self._key_locks[key]
+                if users <= 1:
+                    del self._key_locks[key]
+                else:
+                    self._key_locks[key] = (held, users - 1)
 
     def invalidate(self, key: str, token: str) -> None:
         """Forget ``token`` for ``key`` if it is still the cached one (a fresher token is kept)."""

@@ -29,6 +29,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import logging
 import math
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -64,6 +65,10 @@ __all__ = [
     "read_headers",
     "run_job",
 ]
+
+#: ``error.type`` of the Fail that stands in for an unexpected exception (``run_job`` never raises).
+INTERNAL_ERROR_TYPE = "InternalError"
+_LOG = logging.getLogger("uipath_connector.runtime")
 
 # Header keys, as Camunda's runtime reads them (Keywords.java, Camunda's ConnectorJobHandler).
 RESULT_VARIABLE_HEADER = "resultVariable"
@@ -148,6 +153,117 @@ def run_job(
     >>> run_job(Echo(), variables={"text": "hi"}, custom_headers={"resultVariable": "out"}, retries=3)
     Complete(variables={'out': {'echo': 'hi'}})
     """
+    try:
+        return _bounded(
+            _run_job(
+                function,
+                variables=variables,
+                custom_headers=custom_headers,
+                retries=retries,
+                secret_provider=secret_provider,
+                job=job,
+                extend_timeout=extend_timeout,
+            )
+        )
+    except Exception as error:
+        # The contract is that a job always gets an outcome. Every known failure is mapped above; this is the
+        # net under a bug. No retries: the connector may already have changed something (an added item), and an
+        # incident lets a person look. The exception's text is not shown: nothing masked it.
+        _LOG.error("run_job: unexpected %s while handling a job; failing it without retries", type(error).__name__)
+        message = f"The connector runtime failed unexpectedly ({type(error).__name__}); see the worker's log"
+        return Fail(
+            message=message,
+            retries=0,
+            backoff=None,
+            variables={"error": {"type": INTERNAL_ERROR_TYPE, "message": message}},
+        )
+
+
+# Zeebe refuses a command larger than its message size (4 MB by default, "maxMessageSize" in Camunda's broker
+# configuration); a refused Complete would leave the job to time out and run again. Outcomes stay well below it.
+#: The most JSON (UTF-8 bytes) a Complete may carry; more fails the job with VARIABLES_TOO_LARGE and no retries.
+MAX_VARIABLES_BYTES = 2 * 1024 * 1024
+#: The most JSON a Fail or BPMN error may carry in variables; longer texts are cut to MAX_ERROR_TEXT characters.
+MAX_ERROR_VARIABLES_BYTES = 64 * 1024
+MAX_ERROR_TEXT = 2000
+_MAX_ERROR_LIST_ITEMS = 50
+VARIABLES_TOO_LARGE = "VARIABLES_TOO_LARGE"
+
+
+def _json_size(variables: Mapping[str, object]) -> int | None:
+    """The size of the variables as the engine receives them, or None when they are not JSON at all."""
+    try:
+        return len(json.dumps(variables, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
+def _bounded(outcome: JobOutcome) -> JobOutcome:
+    """The outcome with its variables within what the engine takes (see :data:`MAX_VARIABLES_BYTES`)."""
+    size = _json_size(outcome.variables)
+    if isinstance(outcome, Complete):
+        if size is not None and size <= MAX_VARIABLES_BYTES:
+            return outcome
+        what = f"{size:,} bytes of JSON" if size is not None else "not JSON"
+        message = (
+            f"The job's result variables are {what}, more than the {MAX_VARIABLES_BYTES:,} bytes a job may "
+            "complete with: map what the process needs with resultExpression instead of resultVariable (the call "
+            "succeeded; the job is not retried automatically, so that it is not repeated)"
+        )
+        too_large = {"type": "ConnectorError", "message": message, "code": VARIABLES_TOO_LARGE}
+        return Fail(message=message, retries=0, backoff=None, variables={"error": too_large})
+    if size is not None and size <= MAX_ERROR_VARIABLES_BYTES:
+        return outcome
+    cut_value = _cut_value(outcome.variables)
+    cut: dict[str, object] = dict(cut_value) if isinstance(cut_value, dict) else {}
+    if (_json_size(cut) or MAX_ERROR_VARIABLES_BYTES + 1) > MAX_ERROR_VARIABLES_BYTES:
+        cut_error = cut.get("error")
+        kept: dict[str, object] = (
+            {k: v for k, v in cut_error.items() if k in ("type", "code", "message")}
+            if isinstance(cut_error, dict)
+            else {}
+        )
+        cut = {"error": {**kept, "variables": {"truncated": True}}} if kept else {"truncated": True}
+    return attrs.evolve(outcome, variables=cut)
+
+
+def _cut_value(value: object) -> object:
+    """Texts cut to MAX_ERROR_TEXT characters and lists to 50 items, at any depth (no recursion)."""
+    root: list[object] = [None]
+    pending: list[tuple[object, list[object] | dict[str, object], object]] = [(value, root, 0)]
+    while pending:
+        current, parent, slot = pending.pop()
+        if isinstance(current, str):
+            result: object = current if len(current) <= MAX_ERROR_TEXT else current[:MAX_ERROR_TEXT] + "... (cut)"
+        elif isinstance(current, int) and not isinstance(current, bool) and current.bit_length() > 1000:
+            result = "a number too large to show"
+        elif isinstance(current, Mapping):
+            container: dict[str, object] = {}
+            pending.extend((item, container, str(key)[:MAX_ERROR_TEXT]) for key, item in current.items())
+            result = container
+        elif isinstance(current, list):
+            items: list[object] = [None] * min(len(current), _MAX_ERROR_LIST_ITEMS)
+            pending.extend((item, items, index) for index, item in enumerate(current[:_MAX_ERROR_LIST_ITEMS]))
+            result = items
+        else:
+            result = current
+        if isinstance(parent, dict):
+            parent[str(slot)] = result
+        else:
+            parent[cast(int, slot)] = result
+    return root[0]
+
+
+def _run_job(
+    function: OutboundConnectorFunction,
+    *,
+    variables: str | Mapping[str, object],
+    custom_headers: Mapping[str, str] | None,
+    retries: int,
+    secret_provider: SecretProvider | None,
+    job: JobInfo | None,
+    extend_timeout: Callable[[timedelta], None] | None,
+) -> JobOutcome:
     headers = dict(custom_headers or {})
     info = attrs.evolve(job, retries=retries) if job is not None else JobInfo(retries=retries)
 
@@ -247,6 +363,8 @@ def _expression_header(name: str, text: str) -> FeelExpression | None:
         raise InvalidHeaderError(
             f"Invalid {name} header '{_shown(text)}': the expression is nested too deeply"
         ) from None
+    except ValueError as error:  # a number literal beyond Python's int/str conversion limit (4,300 digits)
+        raise InvalidHeaderError(f"Invalid {name} header '{_shown(text)}': {str(error)[:200]}") from None
 
 
 def _check_retries(text: str) -> None:
@@ -296,7 +414,10 @@ def _output_variables(result: object, headers: JobHeaders) -> dict[str, object]:
     if headers.result_expression is not None:
         context: dict[str, object] = dict(result) if isinstance(result, dict) else {}
         context["response"] = result
-        mapped = _json_value(headers.result_expression.evaluate(context))
+        try:
+            mapped = _json_value(headers.result_expression.evaluate(context))
+        except ConnectorInputError as error:
+            raise ConnectorInputError(f"Result expression: {error.problems[0].message}") from None
         if mapped is None:
             return output
         if not isinstance(mapped, dict):
@@ -529,7 +650,11 @@ def _json_value(value: object) -> object:
         # string annotations), and nested values get the same treatment as everything else.
         fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
         return {field.name: _json_value(getattr(value, field.name)) for field in fields}
-    converted = to_json_value(value)  # FEEL's own values: decimals, years-and-months durations, ranges
+    try:
+        converted = to_json_value(value)  # FEEL's own values: decimals, years-and-months durations, ranges
+    except OverflowError as error:
+        # A FEEL number beyond what JSON (and the engine) can hold: the expression that made it is at fault.
+        raise ConnectorInputError(f"an expression produced a value that is not JSON: {error}") from None
     if converted is not value:
         return _json_value(converted)
     raise TypeError(f"The connector returned a value of type {type(value).__name__}, which is not a JSON value")

@@ -36,6 +36,7 @@ import difflib
 import enum
 import math
 import re
+import threading
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -552,6 +553,9 @@ class Binder:
             kwargs[field.attribute] = value
         if failed:
             return None
+        # Every value was just checked against its declaration (above, with variable paths); the record's own
+        # construction check would repeat the same work, so it is skipped for this call (values_already_checked).
+        _CONSTRUCTION.checked += 1
         try:
             return plan.cls(**kwargs)
         except ConnectorInputError as invalid:  # the record's own check: keywords become variable names
@@ -561,6 +565,8 @@ class Binder:
         except (ValueError, TypeError) as invalid:  # an attrs validator on the record itself
             problems.append(InputProblem("", str(invalid)))
             return None
+        finally:
+            _CONSTRUCTION.checked -= 1
 
 
 def _with_typo_hint(problem: InputProblem, unknown: list[str]) -> InputProblem:
@@ -742,6 +748,21 @@ def _type_problem(value: object, target: object) -> str | None:
 
 
 _FIELD_PLANS: dict[tuple[type, str], _FieldPlan] = {}
+
+
+class _Construction(threading.local):
+    """Per thread: how many records the binder is constructing from values it has already checked."""
+
+    checked = 0
+
+
+_CONSTRUCTION = _Construction()
+
+
+def values_already_checked() -> bool:
+    """Whether the record being constructed on this thread gets values the binder has just checked field by field
+    (its construction check would only repeat that work)."""
+    return _CONSTRUCTION.checked > 0
 
 
 def construction_problem(cls: type, attribute: str, value: object) -> str | None:

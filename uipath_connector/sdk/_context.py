@@ -199,13 +199,18 @@ def _collect_secret_paths(variables: object, path: str, paths: set[str]) -> None
 
 
 def _holds_secret(problem_path: str, secret_paths: frozenset[str]) -> bool:
-    """Whether a problem's field is, or lies inside or around, a value that referred to a secret."""
-    for path in secret_paths:
-        if not path or problem_path == path or problem_path.startswith((path + ".", path + "[")):
-            return True
-        if path.startswith((problem_path + ".", problem_path + "[")) or not problem_path:
-            return True
-    return False
+    """Whether a problem's field is, or lies inside or around, a value that referred to a secret.
+
+    A problem without a path comes from a record's own validator, whose messages name fields, never values.
+    """
+    if not problem_path:
+        return False
+    return any(
+        problem_path == path
+        or problem_path.startswith((path + ".", path + "["))
+        or path.startswith((problem_path + ".", problem_path + "["))
+        for path in secret_paths
+    )
 
 
 def _without_value(message: str) -> str:

@@ -179,7 +179,10 @@ def _valid_when_constructed(instance: object, attribute: attrs.Attribute[Any], v
     Binding checks the same declaration first and names the variable path instead; what binding hands to the
     constructor therefore always passes.
     """
-    from ._binding import construction_problem
+    from ._binding import construction_problem, values_already_checked
+
+    if values_already_checked():
+        return
     from ._errors import ConnectorInputError, InputProblem
 
     problem = construction_problem(type(instance), attribute.name, value)

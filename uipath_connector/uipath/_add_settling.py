@@ -35,7 +35,15 @@ from typing import Any
 import attrs
 import requests
 
-from ..http import Decision, Requester, decide_get, retry_after_seconds, transport_phase, unreadable_json
+from ..http import (
+    Decision,
+    Requester,
+    decide_get,
+    describe_body,
+    retry_after_seconds,
+    transport_phase,
+    unreadable_json,
+)
 from ..sdk import ConnectorError, HttpResponse
 from ._errors import (
     DUPLICATE_REFERENCE,
@@ -54,6 +62,8 @@ __all__ = [
     "QUEUE_ITEMS_PATH",
     "RECOVERED_HEADER",
     "DuplicateSafeAdd",
+    "added_item_problem",
+    "collection_problem",
     "item_body",
 ]
 
@@ -113,6 +123,39 @@ def _created_since(item: Mapping[str, Any], started: datetime) -> bool:
     return created_at is None or created_at >= started - CLOCK_SKEW_ALLOWANCE
 
 
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def added_item_problem(envelope: HttpResponse) -> str | None:
+    """Why an answer to Add Queue Item is not its documented success, ``201 Created`` with the new item (``Id``).
+
+    >>> added_item_problem(HttpResponse(201, {}, {"Id": 7})) is None, added_item_problem(HttpResponse(204, {}, None))
+    (True, 'with no body instead of 201 Created and the new item')
+    """
+    body = envelope.body
+    if envelope.status == 201 and isinstance(body, Mapping) and _is_id(body.get("Id")):
+        return None
+    return f"with {describe_body(envelope)} instead of 201 Created and the new item"
+
+
+def _created_without_item(envelope: HttpResponse) -> bool:
+    return envelope.status == 201 and added_item_problem(envelope) is not None
+
+
+def collection_problem(envelope: HttpResponse) -> str | None:
+    """Why an answer to ``GET /odata/QueueItems`` is not its documented success, ``200 OK`` with ``value: [...]``.
+
+    >>> collection_problem(HttpResponse(200, {}, {"value": []})) is None
+    True
+    """
+    body = envelope.body
+    if envelope.status == 200 and isinstance(body, Mapping) and isinstance(body.get("value"), list):
+        return None
+    shown = describe_body(envelope) if not isinstance(body, Mapping) else "a JSON object without a value list"
+    return f"with {shown} instead of 200 OK and a collection of queue items"
+
+
 def item_body(item: AddQueueItemInput, job_key: int | None = None) -> dict[str, object]:
     """The ``AddQueueItem`` body: only the keys that have a value (Camunda sends ``null`` for empty ones and
     Orchestrator accepts both), in Camunda's order ``DeferDate, DueDate, Priority, Name, SpecificContent, Reference``;
@@ -169,10 +212,15 @@ class DuplicateSafeAdd:
             lost = "the request timed out" if isinstance(error, requests.Timeout) else "the connection was lost"
             return self._settle_unknown_add(item, data, started, budget, lost, None, " before an answer came back")
         envelope = self._requester.envelope(response)
-        if response.status_code < 400 and unreadable_json(response, envelope.body):
+        if 200 <= response.status_code < 300 and unreadable_json(response, envelope.body):
             # A 2xx means the item was created, but its Id cannot be read: settle it like a lost answer, by
             # reference, instead of failing the job into a retry that would add it twice.
             answer = f"its answer ({response.status_code} {response.reason}) was not valid JSON"
+            return self._settle_unknown_add(item, data, started, budget, answer, None)
+        if _created_without_item(envelope):
+            # Orchestrator's own status for a created item, without the item: settled the same way (a proxy that
+            # rewrote the body must not turn an added item into a job retry that adds it twice).
+            answer = f"its answer (201 {response.reason}) had {describe_body(envelope)} instead of the new item"
             return self._settle_unknown_add(item, data, started, budget, answer, None)
         if _fate_unknown(response.status_code):
             answer = f"Orchestrator answered {response.status_code} {response.reason or ''}".rstrip()
@@ -180,7 +228,7 @@ class DuplicateSafeAdd:
         own = self._settle_duplicate(item, response, envelope, started, budget, resent=False)
         if own is not None:
             return own
-        return self._requester.result(response, what, envelope)
+        return self._requester.result(response, what, envelope, expect=added_item_problem)
 
     def _earlier_attempt(self, item: AddQueueItemInput, budget: float) -> HttpResponse | None:
         try:
@@ -264,15 +312,17 @@ class DuplicateSafeAdd:
                 answer = None
                 continue
             envelope = self._requester.envelope(response)
-            if _fate_unknown(response.status_code) or (
-                response.status_code < 400 and unreadable_json(response, envelope.body)
+            if (
+                _fate_unknown(response.status_code)
+                or (200 <= response.status_code < 300 and unreadable_json(response, envelope.body))
+                or _created_without_item(envelope)
             ):
                 answer = envelope
                 continue
             own = self._settle_duplicate(item, response, envelope, started, budget, resent=True)
             if own is not None:
                 return own
-            return self._requester.result(response, what, envelope)
+            return self._requester.result(response, what, envelope, expect=added_item_problem)
 
     def _pause(self, retry_number: int, budget: float, answer: HttpResponse | None) -> bool:
         """Wait before retry ``retry_number``: the server's ``Retry-After`` (429, 503) when it fits the policy, else
@@ -369,6 +419,13 @@ class DuplicateSafeAdd:
         if response.status_code >= 400:
             failure = orchestrator_error(self._requester.masked_envelope(envelope), what)
             raise _ReferenceLookupError(self._requester.mask(failure.message))
+        # Only a real collection says "no such item": a redirect, a login page or an empty answer says nothing,
+        # and reading it as "not found" would re-send an Add that may have landed.
+        problem = collection_problem(envelope)
+        if problem is None and unreadable_json(response, envelope.body):
+            problem = "with a body that is not valid JSON"
+        if problem is not None:
+            raise _ReferenceLookupError(self._requester.unexpected_answer(envelope, what, problem).message)
         body = envelope.body
         values = body.get("value") if isinstance(body, Mapping) else None
         if not isinstance(values, list):

@@ -8,8 +8,8 @@ default ``OR.Queues``.
 
 from __future__ import annotations
 
-from ..http import Authenticator, BearerAuthenticator, OAuthClientCredentials, TokenCache
-from ..sdk import HttpResponse
+from ..http import Authenticator, BearerAuthenticator, OAuthClientCredentials, TokenCache, header_value_problem
+from ..sdk import ConnectorInputError, HttpResponse, InputProblem
 from ._errors import error_details
 from ._records import Authentication, BearerAuthentication, ClientAuthentication
 
@@ -25,6 +25,11 @@ def authenticator_for(
 ) -> Authenticator:
     """The authenticator of an authentication record; OAuth tokens come from ``token_endpoint`` via the cache."""
     if isinstance(authentication, BearerAuthentication):
+        # Refused here, before any request, naming the field: sending it would fail inside the HTTP library (or,
+        # with a line break, try to add a header of the token's choosing).
+        problem = header_value_problem(authentication.token)
+        if problem is not None:
+            raise ConnectorInputError([InputProblem("authentication.token", f"the token {problem}")])
         return BearerAuthenticator(authentication.token)
     return OAuthClientCredentials(
         token_endpoint,

@@ -15,19 +15,22 @@ the duplicate-safe Add is ``_add_settling``; each operation's handler is registe
 from __future__ import annotations
 
 import base64
+import copy
 import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import requests
 
-from ..http import Clock, Requester, RetryPolicy, ThreadSessions, TokenCache, decide_get
+from ..http import Clock, CredentialHosts, Requester, RetryPolicy, ThreadSessions, TokenCache, decide_get
 from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind
-from ._add_settling import QUEUE_ITEMS_PATH, RECOVERED_HEADER, DuplicateSafeAdd
+from ._add_settling import QUEUE_ITEMS_PATH, RECOVERED_HEADER, DuplicateSafeAdd, collection_problem
 from ._auth import authenticator_for
 from ._errors import OrchestratorConnectionError, orchestrator_error
+from ._hosts import CREDENTIAL_HOSTS_ENV
 from ._operations import OPERATIONS
 from ._records import (
     MAX_TIMEOUT_SECONDS,
@@ -61,6 +64,32 @@ def _folder_header(configuration: Configuration) -> tuple[str, str]:
     if path.isascii() and not path.startswith(("/", ".")):
         return "X-UIPATH-FolderPath", path
     return "X-UIPATH-FolderPath-Encoded", base64.b64encode(path.encode("utf-16-le")).decode("ascii")
+
+
+def _check_credential_hosts(
+    base_url: str, token_endpoint: str, authentication: Authentication, allowed: CredentialHosts
+) -> None:
+    """Refuse, before any request, to send credentials to a host the worker's operator did not allow."""
+    problems: list[InputProblem] = []
+    base_host = urlsplit(base_url).hostname or ""
+    if not allowed.allows(base_host):
+        problems.append(InputProblem("cloudUrl", _not_allowed(base_host, allowed)))
+    if isinstance(authentication, OAuthClientCredentialsAuthentication):
+        token_host = urlsplit(token_endpoint).hostname or ""
+        if not allowed.allows(token_host):
+            # Derived from cloudUrl when not given: then cloudUrl is the field to fix (and is already named).
+            field = "authentication.oauthTokenEndpoint" if authentication.oauth_token_endpoint else "cloudUrl"
+            if not any(problem.path == field for problem in problems):
+                problems.append(InputProblem(field, _not_allowed(token_host, allowed)))
+    if problems:
+        raise ConnectorInputError(problems)
+
+
+def _not_allowed(host: str, allowed: CredentialHosts) -> str:
+    return (
+        f"the host {host or '(none)'} is not one credentials may be sent to; the worker's operator allows hosts "
+        f"with the setting {CREDENTIAL_HOSTS_ENV} (allowed now: {allowed.describe()})"
+    )
 
 
 def _clock_from(
@@ -101,6 +130,9 @@ class OrchestratorClient:
     thread calls, so pass one only to a client used by one thread. ``token_cache`` is the process-wide cache by
     default. ``sleep``, ``clock``, ``wall_clock`` and ``rng`` exist for tests.
     ``allow_insecure_http`` permits ``http://`` URLs, e.g. the emulator on loopback; never set it for real use.
+    ``credential_hosts``, when given, is the allow-list of hosts this client may send credentials to: a URL on
+    another host is an input error before any request (the job path always passes one; see
+    :class:`~uipath_connector.uipath.UiPathConnector`).
     """
 
     def __init__(
@@ -118,6 +150,7 @@ class OrchestratorClient:
         rng: Callable[[], float] | None = None,
         secret_values: Iterable[str] = (),
         sessions: ThreadSessions | None = None,
+        credential_hosts: CredentialHosts | None = None,
         job_key: int | None = None,
     ):
         # The records checked themselves when constructed; only their kinds are left to check here.
@@ -144,6 +177,8 @@ class OrchestratorClient:
             )
         except ValueError as error:
             raise _input_error(str(error)) from None
+        if credential_hosts is not None:
+            _check_credential_hosts(urls.base, urls.token_endpoint, authentication, credential_hosts)
         self.base_url = urls.base
         self.token_endpoint = urls.token_endpoint
         header_name, header_value = _folder_header(configuration)
@@ -167,6 +202,16 @@ class OrchestratorClient:
     def __repr__(self) -> str:
         masked_url = self._requester.mask(self.base_url)
         return f"OrchestratorClient(base_url={masked_url!r}, authentication={self._authentication!r})"
+
+    def for_job(self, job_key: int | None) -> OrchestratorClient:
+        """This client for one Zeebe job: the same connection, its Adds scoped to the job's key (``_add_settling``).
+
+        Cheap: the requester (URLs, authentication, sessions) is shared, so a connector keeps one client per
+        connection and hands each job its own view.
+        """
+        view = copy.copy(self)
+        view.adds = DuplicateSafeAdd(self._requester, job_key=job_key)
+        return view
 
     @property
     def requester(self) -> Requester:
@@ -209,4 +254,6 @@ class OrchestratorClient:
         Retried, authenticated and masked like every other request; an answer >= 400 raises
         :class:`OrchestratorError`. Used by the webhook reconciler to read items that reached a final state.
         """
-        return self._requester.request("GET", QUEUE_ITEMS_PATH, params=dict(params), decide=decide_get)
+        return self._requester.request(
+            "GET", QUEUE_ITEMS_PATH, params=dict(params), decide=decide_get, expect=collection_problem
+        )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..http import decide_get
 from ..sdk import HttpResponse, ResultPreset
-from ._add_settling import QUEUE_ITEMS_PATH
+from ._add_settling import QUEUE_ITEMS_PATH, collection_problem
 from ._operations import OPERATIONS
 from ._records import AddQueueItemInput, AddQueueItemRequest, GetQueueItemInput, GetQueueItemRequest
 
@@ -50,4 +50,6 @@ def add_queue_item(client: OrchestratorClient, item: AddQueueItemInput) -> HttpR
 def get_queue_item(client: OrchestratorClient, request: GetQueueItemInput) -> HttpResponse:
     """The item as a one-element collection (``body.value[0]``), or an empty one for an unknown id."""
     params = {"$filter": f"Id eq {request.item_id}", "$count": "true"}
-    return client.requester.request("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get)
+    return client.requester.request(
+        "GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, expect=collection_problem
+    )

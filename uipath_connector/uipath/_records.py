@@ -212,8 +212,13 @@ _SPECIFIC_CONTENT_LIMIT = 500 * 1024
 def _parse_specific_content(raw: object) -> object:
     if not isinstance(raw, str):
         return raw
+    if len(raw) > 4 * _SPECIFIC_CONTENT_LIMIT:  # no need to parse what can only be refused
+        raise ValueError(f"is {len(raw)} characters of JSON text, more than Orchestrator takes")
     try:
         parsed = json.loads(raw)
+    except RecursionError:
+        # Python's JSON decoder recurses once per level; an object of simple values has one level.
+        raise ValueError("is JSON text nested too deeply (an object of simple values is expected)") from None
     except ValueError as error:
         raise ValueError(f"is not valid JSON: {error}") from None
     if not isinstance(parsed, dict):
