@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
@@ -56,6 +57,25 @@ __all__ = [
 ]
 
 _LOG = logging.getLogger("uipath_connector.http")
+_current_mask = threading.local()
+
+
+class _MaskingFilter(logging.Filter):
+    """Masks urllib3's own DEBUG line (``"GET /acme/Prod%20Tenant/... HTTP/1.1" 200``) with the secrets of the
+    request the current thread is sending: urllib3 cannot know them, the requester does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        mask: Callable[[str], str] | None = getattr(_current_mask, "mask", None)
+        if mask is not None:
+            record.msg = mask(record.getMessage())
+            record.args = ()
+        return True
+
+
+_URLLIB3_FILTER = _MaskingFilter()
+# The loggers urllib3 writes request lines and retries to (a filter applies to its own logger only).
+for _name in ("urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection"):
+    logging.getLogger(_name).addFilter(_URLLIB3_FILTER)
 
 
 #: Says why a 2xx envelope is not the success an operation documents (``None``: it is).
@@ -398,33 +418,37 @@ class Requester:
         # Each socket read is bounded by the read timeout, never by more than the time left before the deadline.
         timeout = (self.timeout[0], min(self.timeout[1], self.request_deadline_seconds))
         headers = {"Accept-Encoding": "gzip, deflate", **headers}  # only what read_body decodes with a bound
+        _current_mask.mask = self.mask
         try:
-            response = session.request(
-                method, url, headers=headers, data=body, timeout=timeout, allow_redirects=False, stream=True
-            )
-            read_body(response, deadline=deadline, monotonic=monotonic, max_bytes=self.max_body_bytes)
-        except requests.RequestException as error:
+            try:
+                response = session.request(
+                    method, url, headers=headers, data=body, timeout=timeout, allow_redirects=False, stream=True
+                )
+                read_body(response, deadline=deadline, monotonic=monotonic, max_bytes=self.max_body_bytes)
+            except requests.RequestException as error:
+                if self._log.isEnabledFor(logging.DEBUG):
+                    self._log.debug(
+                        "%s %s -> %s after %.1f ms (attempt %d)",
+                        method,
+                        self.mask(log_path),
+                        type(error).__name__,
+                        (monotonic() - began) * 1000,
+                        attempt,
+                    )
+                raise
             if self._log.isEnabledFor(logging.DEBUG):
+                # Masking the path costs a scan per secret: only paid when the line is written.
                 self._log.debug(
-                    "%s %s -> %s after %.1f ms (attempt %d)",
+                    "%s %s -> %d in %.1f ms (attempt %d)",
                     method,
                     self.mask(log_path),
-                    type(error).__name__,
+                    response.status_code,
                     (monotonic() - began) * 1000,
                     attempt,
                 )
-            raise
-        if self._log.isEnabledFor(logging.DEBUG):
-            # Masking the path costs a scan per secret: only paid when the line is written.
-            self._log.debug(
-                "%s %s -> %d in %.1f ms (attempt %d)",
-                method,
-                self.mask(log_path),
-                response.status_code,
-                (monotonic() - began) * 1000,
-                attempt,
-            )
-        return response
+            return response
+        finally:
+            _current_mask.mask = None
 
     def _remember_token(self, token: str) -> None:
         if self.authenticator.refreshes and token not in self._sent_tokens:

@@ -177,17 +177,27 @@ def _valid_when_constructed(instance: object, attribute: attrs.Attribute[Any], v
     """Records are valid when constructed: a bad value is an input error naming the keyword (``queue_name``).
 
     Binding checks the same declaration first and names the variable path instead; what binding hands to the
-    constructor therefore always passes.
+    constructor therefore always passes, and is not checked twice.
     """
+    checks = _CHECKS or _load_checks()
+    if checks[0]():
+        return
+    problem = checks[1](type(instance), attribute.name, value)
+    if problem is not None:
+        from ._errors import ConnectorInputError, InputProblem
+
+        raise ConnectorInputError([InputProblem(attribute.name, problem)])
+
+
+# The binder imports this module, so its checks are looked up on first use (then kept: this runs per field).
+_CHECKS: list[Callable[..., Any]] = []
+
+
+def _load_checks() -> list[Callable[..., Any]]:
     from ._binding import construction_problem, values_already_checked
 
-    if values_already_checked():
-        return
-    from ._errors import ConnectorInputError, InputProblem
-
-    problem = construction_problem(type(instance), attribute.name, value)
-    if problem is not None:
-        raise ConnectorInputError([InputProblem(attribute.name, problem)])
+    _CHECKS[:] = [values_already_checked, construction_problem]
+    return _CHECKS
 
 
 def variable_spec(field: attrs.Attribute[Any]) -> VariableSpec:
