@@ -38,6 +38,7 @@ __all__ = [
     "huge_body",
     "redirect",
     "trickle",
+    "trickle_head",
 ]
 
 _SOCKET_TIMEOUT = 5.0
@@ -120,6 +121,29 @@ def trickle(body: bytes, *, status: int = 200, interval: float = 0.1, content_ty
         for index in range(len(body)):
             time.sleep(interval)
             connection.sendall(body[index : index + 1])
+
+    return send
+
+
+def trickle_head(
+    body: bytes, *, status: int = 200, interval: float = 0.1, padding_headers: int = 40, sent: list[int] | None = None
+) -> Answer:
+    """The status line and headers one byte per ``interval`` seconds (a proxy that stalls before the answer):
+    every socket read succeeds in time. ``sent`` (if given) receives the count of bytes that went out."""
+
+    def send(connection: socket.socket, _request: RecordedRequest) -> None:
+        head = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close")]
+        head += [(f"X-Padding-{index}", "x") for index in range(padding_headers)]
+        data = _head(status, "OK", head) + body
+        count = 0
+        try:
+            for index in range(len(data)):
+                time.sleep(interval)
+                connection.sendall(data[index : index + 1])
+                count += 1
+        finally:
+            if sent is not None:
+                sent.append(count)
 
     return send
 

@@ -18,6 +18,7 @@ from hostile_server import (
     huge_body,
     redirect,
     trickle,
+    trickle_head,
 )
 
 from uipath_connector.runtime import Complete, Fail, run_job
@@ -146,6 +147,22 @@ def test_a_trickling_server_cannot_stretch_a_request_past_its_deadline(server: H
     assert isinstance(outcome, Fail)
     assert outcome.variables["error"]["code"] == "408"
     assert "timed out" in outcome.message
+
+
+def test_a_server_trickling_its_headers_cannot_stretch_a_request_past_its_deadline(server: HostileServer) -> None:
+    # The status line and 40 headers one byte every 0.05 s: about 40 s of answer, each read within the 1 s socket
+    # timeout. The request's deadline (connect + read: 2 s) ends it; the server sees the client hang up long before
+    # its last byte.
+    sent: list[int] = []
+    server.script(trickle_head(json.dumps({"value": [CREATED]}).encode(), interval=0.05, sent=sent))
+    outcome = run(server, "getItemById", connectionTimeoutInSeconds="1")
+    assert isinstance(outcome, Fail)
+    assert outcome.variables["error"]["code"] == "408"
+    assert "timed out" in outcome.message
+    server.close()
+    total = len(b"HTTP/1.1 200 OK\r\n") + 40 * len(b"X-Padding-00: x\r\n")
+    assert len(sent) == 1
+    assert sent[0] < total // 2
 
 
 def test_a_gzip_bomb_is_cut_at_the_body_cap(server: HostileServer) -> None:

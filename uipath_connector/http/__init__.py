@@ -22,6 +22,7 @@ from ._auth import (
 )
 from ._bodies import DEFAULT_MAX_BODY_BYTES, ResponseTooLargeError
 from ._clock import SYSTEM_CLOCK, Clock, current_clock, use_clock
+from ._deadlines import deadline_session
 from ._errors import (
     MALFORMED_RESPONSE,
     RESPONSE_TOO_LARGE,
@@ -90,6 +91,7 @@ __all__ = [
     "TokenTransport",
     "TokenWaitTimeout",
     "current_clock",
+    "deadline_session",
     "decide_get",
     "decide_post",
     "decide_token",

@@ -32,6 +32,7 @@ from ..sdk import ConnectorError, HttpResponse, mask_secrets
 from ._auth import Authenticator
 from ._bodies import DEFAULT_MAX_BODY_BYTES, ResponseTooLargeError, read_body
 from ._clock import Clock
+from ._deadlines import request_deadline
 from ._errors import (
     MALFORMED_RESPONSE,
     RESPONSE_TOO_LARGE,
@@ -421,10 +422,11 @@ class Requester:
         _current_mask.mask = self.mask
         try:
             try:
-                response = session.request(
-                    method, url, headers=headers, data=body, timeout=timeout, allow_redirects=False, stream=True
-                )
-                read_body(response, deadline=deadline, monotonic=monotonic, max_bytes=self.max_body_bytes)
+                with request_deadline(deadline, monotonic):
+                    response = session.request(
+                        method, url, headers=headers, data=body, timeout=timeout, allow_redirects=False, stream=True
+                    )
+                    read_body(response, deadline=deadline, monotonic=monotonic, max_bytes=self.max_body_bytes)
             except requests.RequestException as error:
                 if self._log.isEnabledFor(logging.DEBUG):
                     self._log.debug(

@@ -7,18 +7,23 @@ from collections.abc import Callable
 
 import requests
 
+from ._deadlines import deadline_session
+
 __all__ = ["ThreadSessions"]
 
 
 class ThreadSessions:
     """Hands each thread its own session, made by ``factory`` on the thread's first request.
 
+    The default factory makes sessions whose answers keep the request's wall-clock deadline, headers included
+    (``_deadlines``); a session from another factory keeps only the per-read timeout until the body.
+
     >>> sessions = ThreadSessions()
     >>> sessions.get() is sessions.get()
     True
     """
 
-    def __init__(self, factory: Callable[[], requests.Session] = requests.Session):
+    def __init__(self, factory: Callable[[], requests.Session] = deadline_session):
         self._factory = factory
         self._local = threading.local()
 
