@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import attrs
 import requests
 
-from ..http import RetryPolicy, ThreadSessions, TokenCache
+from ..http import RetryPolicy, ThreadSessions, TokenCache, deadline_session
 from ..sdk import HttpResponse, Operation, OutboundConnectorContext, outbound_connector, record_plan
 from ._client import OrchestratorClient
 from ._hosts import credential_hosts as _credential_hosts
@@ -90,7 +90,7 @@ class UiPathConnector:
         retry_policy: RetryPolicy | None = None,
         allow_insecure_http: bool = False,
         token_cache: TokenCache | None = None,
-        session_factory: Callable[[], requests.Session] = requests.Session,
+        session_factory: Callable[[], requests.Session] = deadline_session,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
         wall_clock: Callable[[], datetime] | None = None,
