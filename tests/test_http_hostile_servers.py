@@ -230,3 +230,15 @@ def test_a_token_endpoint_that_echoes_the_request_leaks_no_credential_in_any_for
         ]
         assert any(form in sent for form in forms)  # the echo really carried the credentials
         assert [form for form in forms if form in text] == []
+
+
+@pytest.mark.parametrize(("field", "value"), [("specificContent", {"a": "\ud800"}), ("queueName", "Q\udfff")])
+def test_a_lone_surrogate_is_an_input_error_naming_its_field_before_any_request(
+    server: HostileServer, field: str, value: object
+) -> None:
+    server.script(answer(201, CREATED))
+    outcome = run(server, **{field: value})
+    assert isinstance(outcome, Fail)
+    assert outcome.retries == 0
+    assert outcome.message.startswith(f"Invalid input: {field}: ")
+    assert server.requests == []

@@ -49,8 +49,6 @@ from ._warnings import FUNCTION_INVOCATION_FAILURE, warn
 Arguments = Sequence[object]
 Implementation = Callable[[Arguments], object]
 
-as_number = to_number
-
 
 class FeelInvocationError(ValueError):
     """A built-in cannot produce a value for these arguments; the caller gets null and a warning."""

@@ -94,9 +94,6 @@ def to_number(value: object) -> int | Decimal | None:
     return None
 
 
-as_number = to_number
-
-
 @dataclass(frozen=True)
 class Range:
     """A FEEL range (interval); an absent endpoint (``None``) is unbounded, as in ``< 10``."""

@@ -44,7 +44,7 @@ from ..http import (
     transport_phase,
     unreadable_json,
 )
-from ..sdk import ConnectorError, HttpResponse
+from ..sdk import ConnectorError, ConnectorInputError, HttpResponse, InputProblem
 from ._errors import (
     DUPLICATE_REFERENCE,
     DuplicateReferenceError,
@@ -123,6 +123,32 @@ def _created_since(item: Mapping[str, Any], started: datetime) -> bool:
     return created_at is None or created_at >= started - CLOCK_SKEW_ALLOWANCE
 
 
+def _encoded_body(item: AddQueueItemInput, job_key: int | None) -> bytes:
+    """The Add's body as UTF-8; a lone surrogate (JSON's ``\\ud800``, not Unicode text) is an input error naming
+    its field, before any request."""
+    text = json.dumps(item_body(item, job_key), ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        fields = {"queueName": item.queue_name, "reference": item.reference, "specificContent": item.specific_content}
+        problems = [
+            InputProblem(name, "contains a lone surrogate (\\ud800-\\udfff), which is not Unicode text")
+            for name, value in fields.items()
+            if not _utf8_encodable(json.dumps(value, ensure_ascii=False))
+        ]
+        raise ConnectorInputError(
+            problems or "the queue item contains a lone surrogate, which is not Unicode text"
+        ) from None
+
+
+def _utf8_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -194,7 +220,7 @@ class DuplicateSafeAdd:
         An Add whose fate is unknown is never re-sent blindly: with a ``reference`` the item is looked up first,
         without one :class:`QueueItemMayExistError` (``retries=0``) is raised.
         """
-        data = json.dumps(item_body(item, self._job_key), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = _encoded_body(item, self._job_key)
         what = f"POST {ADD_QUEUE_ITEM_PATH}"
         started = self._requester.clock.wall()
         budget = self._requester.retrier.now()

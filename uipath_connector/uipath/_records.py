@@ -237,6 +237,11 @@ def _specific_content_problem(content: Mapping[str, object]) -> str | None:
             kind = "an object" if isinstance(value, Mapping) else "a list" if isinstance(value, list) else "not JSON"
             # Orchestrator's own wording (UiPath: Queue Items, SpecificContent rules), then where.
             problems.append(f"Property values must be simple (like numbers or text): {key!r} is {kind}")
+    if not problems:
+        try:
+            json.dumps(content, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return "contains a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
     if not problems and len(json.dumps(content, ensure_ascii=False).encode("utf-8")) > _SPECIFIC_CONTENT_LIMIT:
         problems.append("must be at most 500 KB as JSON (Orchestrator's limit)")
     return "; ".join(problems) or None
