@@ -51,6 +51,7 @@ class FakeEngine:
         self.complete_attempts = 0
         self.hold_completes = False
         self.released = threading.Event()
+        self.gateway_version = "8.10.0"  # what Topology answers (REST and gRPC)
 
     def add_job(
         self, key: int, job_type: str, variables: dict[str, Any], headers: dict[str, str], retries: int = 3
@@ -187,6 +188,16 @@ def serving_rest(engine: FakeEngine) -> Iterator[str]:
                 pass  # the worker was killed while its command was held
 
         def _route(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+            if method == "GET" and path == "/v2/topology":
+                return 200, {
+                    "brokers": [],
+                    "clusterId": None,
+                    "clusterSize": 1,
+                    "partitionsCount": 1,
+                    "replicationFactor": 1,
+                    "gatewayVersion": engine.gateway_version,
+                    "lastCompletedChangeId": "-1",
+                }
             if path == "/v2/jobs/activation":
                 jobs = engine.activate(body["type"], body["maxJobsToActivate"], body["timeout"])
                 if not jobs:
@@ -224,6 +235,7 @@ def serving_rest(engine: FakeEngine) -> Iterator[str]:
             }
             return status, None if status == 204 else problem
 
+        do_GET = _serve
         do_POST = _serve
         do_PATCH = _serve
 
@@ -299,6 +311,11 @@ def serving_grpc(engine: FakeEngine) -> Iterator[int]:
         def ThrowError(self, request: Any, context: Any) -> Any:
             verdict = engine.throw_error(request.jobKey, request.errorCode, request.errorMessage)
             return answer(verdict, context, gateway_pb2.ThrowErrorResponse())
+
+        def Topology(self, request: Any, context: Any) -> Any:
+            return gateway_pb2.TopologyResponse(
+                brokers=[], clusterSize=1, partitionsCount=1, replicationFactor=1, gatewayVersion=engine.gateway_version
+            )
 
         def UpdateJobTimeout(self, request: Any, context: Any) -> Any:
             verdict = engine.update_timeout(request.jobKey, request.timeout)

@@ -53,6 +53,7 @@ class FakeCamunda:
         self.lock = threading.Lock()
         self.queued: list[dict[str, Any]] = []
         self.calls: list[tuple[str, str, Any]] = []
+        self.gateway_version = GATEWAY_VERSION
 
     def add_job(
         self, key: int, variables: dict[str, Any], headers: dict[str, str], retries: int = 3, job_type: str = JOB_TYPE
@@ -89,6 +90,8 @@ class FakeCamunda:
             return [call for call in self.calls if call[1] != "/v2/jobs/activation"]
 
     def handle(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        if method == "GET" and path == "/v2/topology":
+            return 200, topology(self.gateway_version)
         with self.lock:
             self.calls.append((method, path, body))
             if path == "/v2/jobs/activation":
@@ -101,8 +104,24 @@ class FakeCamunda:
         return 404, {"title": "NOT_FOUND", "detail": path}
 
 
+GATEWAY_VERSION = "8.10.0"
+
+
+def topology(gateway_version: str) -> dict[str, Any]:
+    """A ``GET /v2/topology`` answer (Camunda 8 REST API, "Get cluster topology") of a one-broker cluster."""
+    return {
+        "brokers": [],
+        "clusterId": None,
+        "clusterSize": 1,
+        "partitionsCount": 1,
+        "replicationFactor": 1,
+        "gatewayVersion": gateway_version,
+        "lastCompletedChangeId": "-1",
+    }
+
+
 @contextmanager
-def serving(fake: FakeCamunda) -> Iterator[str]:
+def serving(fake: FakeCamunda, port: int = 0) -> Iterator[str]:
     """Serve ``fake`` on 127.0.0.1 (an ephemeral port) and yield its base address."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -118,13 +137,14 @@ def serving(fake: FakeCamunda) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(data)
 
+        do_GET = _serve
         do_POST = _serve
         do_PATCH = _serve
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

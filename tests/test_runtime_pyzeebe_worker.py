@@ -54,6 +54,12 @@ class FakeGateway(gateway_pb2_grpc.GatewayServicer):
         self.lock = threading.Lock()
         self.queued: list[gateway_pb2.ActivatedJob] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.gateway_version = "8.8.0"  # what Topology answers
+
+    def Topology(self, request: Any, context: Any) -> Any:
+        return gateway_pb2.TopologyResponse(
+            brokers=[], clusterSize=1, partitionsCount=1, replicationFactor=1, gatewayVersion=self.gateway_version
+        )
 
     def add_job(self, key: int, variables: dict[str, Any], headers: dict[str, str], retries: int = 3) -> None:
         self.queued.append(

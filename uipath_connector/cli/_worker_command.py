@@ -10,20 +10,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import importlib
 import logging
 import os
 import signal
 import socket
 import sys
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ._arguments import non_negative_float, positive_int
+from ..runtime._gateway import (
+    GatewayMonitor,
+    QuietWhileUnreachable,
+    UnsupportedGatewayVersion,
+    camunda_topology_probe,
+    pyzeebe_topology_probe,
+)
+from ..runtime._health import HealthServer
+from ._arguments import host, non_negative_float, port_or_zero, positive_float, positive_int
 
 __all__ = ["add_worker_command", "load_connector"]
 
 DEFAULT_CONNECTOR = "uipath_connector.uipath:UiPathConnector"
 _WORKER_LOGGER = logging.getLogger("uipath_connector.worker")
+# What a busy, foreign or privileged --health-port raises; said in one line, not a traceback.
+_BIND_ERRORS = {errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES}
 
 # Third-party loggers that print what may hold a secret below WARNING: pyzeebe and the REST SDK log job objects
 # (with variables) and failure messages; urllib3 logs each Orchestrator request line, whose path holds cloudOrg and
@@ -98,6 +110,28 @@ def add_worker_command(subparsers: Any) -> None:
             "for a local emulator only, never against real UiPath (credentials would travel unencrypted)"
         ),
     )
+    parser.add_argument(
+        "--health-port",
+        type=port_or_zero,
+        default=os.environ.get("UIPATH_CONNECTOR_HEALTH_PORT", "").strip() or None,
+        help=(
+            "serve GET /livez, /readyz and /metrics on this port (default: UIPATH_CONNECTOR_HEALTH_PORT, else off; "
+            "0 picks a free port and logs it)"
+        ),
+    )
+    parser.add_argument(
+        "--health-host",
+        type=host,
+        # All interfaces: Kubernetes probes the pod's IP; the endpoints show no job data and no secret.
+        default=os.environ.get("UIPATH_CONNECTOR_HEALTH_HOST", "0.0.0.0"),  # noqa: S104
+        help="the address the health port listens on (default: 0.0.0.0, so that Kubernetes probes reach it)",
+    )
+    parser.add_argument(
+        "--gateway-check-interval",
+        type=positive_float,
+        default=10.0,
+        help="seconds between the gateway topology checks behind /readyz (default: 10)",
+    )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     parser.set_defaults(run=_worker)
 
@@ -128,11 +162,34 @@ def _worker(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        _WORKER_LOGGER.info("worker %s: job type %s via %s", args.name, job_type, args.client)
-        if args.client == "pyzeebe":
+        channel = _pyzeebe_channel() if args.client == "pyzeebe" else None
+        address = _gateway_address(args.client)
+        _WORKER_LOGGER.info("worker %s: job type %s via %s, gateway %s", args.name, job_type, args.client, address)
+        if channel is not None:
+            probe, close_probe = pyzeebe_topology_probe(channel), None
+        else:
+            probe, close_probe = camunda_topology_probe()
+        monitor = GatewayMonitor(probe, address=address, client=args.client, check_interval=args.gateway_check_interval)
+        quiet = QuietWhileUnreachable(monitor, _QUIET_LOGGERS)
+        handlers = list(logging.getLogger().handlers)
+        for handler in handlers:
+            handler.addFilter(quiet)
+        health = _start_health_server(args, monitor)
+        try:
+            await _watch_and_work(monitor, stop, lambda: run_worker(stop, channel))
+        finally:
+            if health is not None:
+                health.close()
+            for handler in handlers:
+                handler.removeFilter(quiet)
+            if close_probe is not None:
+                await close_probe()
+
+    async def run_worker(stop: asyncio.Event, channel: Any) -> None:
+        if channel is not None:
             await run_pyzeebe_worker(
                 connector,
-                _pyzeebe_channel(),
+                channel,
                 stop=stop,
                 drain_timeout=args.drain_timeout,
                 secret_provider=secrets,
@@ -153,6 +210,16 @@ def _worker(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(work())
+    except UnsupportedGatewayVersion as error:
+        _WORKER_LOGGER.error("refusing to work: %s", error)
+        return 2
+    except OSError as error:
+        if args.health_port is None or error.errno not in _BIND_ERRORS:
+            raise
+        _WORKER_LOGGER.error(
+            "cannot listen on %s:%s for --health-port: %s", args.health_host, args.health_port, error.strerror
+        )
+        return 2
     except ImportError as error:
         extra = "pyzeebe" if args.client == "pyzeebe" else "camunda"
         # The package is not on PyPI yet, so `pip install 'uipath-connector[extra]'` would fail: name what works.
@@ -167,6 +234,57 @@ def _worker(args: argparse.Namespace) -> int:
         return 2
     _WORKER_LOGGER.info("worker %s stopped", args.name)
     return 0
+
+
+async def _watch_and_work(
+    monitor: GatewayMonitor, stop: asyncio.Event, run_worker: Callable[[], Coroutine[Any, Any, None]]
+) -> None:
+    """Wait for the gateway (backing off, logging once per state change), check its version, then work jobs.
+
+    The monitor keeps probing while the worker runs (for /readyz); a version refused later stops the worker.
+    """
+    watching = asyncio.create_task(monitor.run(stop))
+    connected = asyncio.create_task(monitor.connected.wait())
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({watching, connected, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if watching.done():
+            watching.result()  # the version was refused: raise it
+            return
+        if stop.is_set():
+            return
+        working = asyncio.create_task(run_worker())
+        await asyncio.wait({working, watching}, return_when=asyncio.FIRST_COMPLETED)
+        if not working.done():
+            stop.set()  # the monitor refused a new gateway version: drain and stop
+        await working
+        stop.set()
+        await watching
+    finally:
+        for task in (watching, connected, stopping):
+            task.cancel()
+        await asyncio.gather(watching, connected, stopping, return_exceptions=True)
+
+
+def _gateway_address(client: str) -> str:
+    """The gateway address as configured, for the start-up line and /readyz (never a credential)."""
+    if client == "pyzeebe":
+        if os.environ.get("CAMUNDA_CLUSTER_ID"):
+            region = os.environ.get("CAMUNDA_CLUSTER_REGION", "bru-2")
+            return f"{os.environ['CAMUNDA_CLUSTER_ID']}.{region}.zeebe.camunda.io:443"
+        return os.environ.get("ZEEBE_ADDRESS") or "localhost:26500"
+    return os.environ.get("CAMUNDA_REST_ADDRESS") or "http://localhost:8080/v2"
+
+
+def _start_health_server(args: argparse.Namespace, monitor: GatewayMonitor) -> HealthServer | None:
+    if args.health_port is None:
+        return None
+    server = HealthServer(monitor, host=args.health_host, port=args.health_port)
+    server.start()
+    _WORKER_LOGGER.info(
+        "health endpoints on http://%s:%d/livez and /readyz; metrics are off", args.health_host, server.port
+    )
+    return server
 
 
 def load_connector(spec: str, **options: Any) -> Any:
