@@ -18,7 +18,7 @@ pytest.importorskip(
     reason="camunda-orchestration-sdk is not installed: pip install -e '.[camunda]'",
 )
 
-from test_runtime_camunda_worker import FakeCamunda, serving
+from test_runtime_camunda_worker import JOB_TYPE, FakeCamunda, serving
 from test_runtime_cli_worker import start_worker, stop
 
 from uipath_connector.runtime._gateway import (
@@ -203,10 +203,12 @@ def test_the_worker_waits_for_an_unreachable_gateway_quietly_then_works_and_repo
         time.sleep(3.5)  # three or four probes (1 s, 2 s backoff): still one log line
         fake = FakeCamunda()
         fake.add_job(1, {"text": "hi", "mode": "ok"}, {"resultVariable": "r"})
+        fake.add_job(2, {"text": "hi", "mode": "error"}, {"resultVariable": "r"})
         with serving(fake, gateway_port):
             assert wait_until(lambda: get(health + "/readyz")[0] == 200, seconds=40)
-            assert wait_until(lambda: len(fake.commands()) == 1)
+            assert wait_until(lambda: len(fake.commands()) == 2)
             ready = json.loads(get(health + "/readyz")[1])
+            metrics_status, metrics = get(health + "/metrics")
             code, stderr = stop(worker)
     finally:
         if worker.poll() is None:
@@ -215,7 +217,13 @@ def test_the_worker_waits_for_an_unreachable_gateway_quietly_then_works_and_repo
     assert code == 0
     assert ready["gatewayVersion"] == "8.10.0"
     assert ready["ready"] is True
-    assert fake.commands()[0][1] == "/v2/jobs/1/completion"
+    assert sorted(path for _, path, _ in fake.commands()) == ["/v2/jobs/1/completion", "/v2/jobs/2/failure"]
+    assert metrics_status == 200
+    assert f'uipath_connector_jobs_total{{error_code="",job_type="{JOB_TYPE}",outcome="complete"}} 1.0' in metrics
+    assert f'uipath_connector_jobs_total{{error_code="",job_type="{JOB_TYPE}",outcome="fail"}} 1.0' in metrics
+    assert f'uipath_connector_jobs_in_flight{{job_type="{JOB_TYPE}"}} 0.0' in metrics
+    assert f'uipath_connector_job_duration_seconds_count{{job_type="{JOB_TYPE}"}} 2.0' in metrics
+    assert "metrics on /metrics" in stderr
     assert f"via rest, gateway {address}" in stderr
     assert stderr.count("unreachable") == 1, stderr
     assert stderr.count(f"gateway {address} reachable (Camunda 8.10.0, --client rest)") == 1
@@ -259,3 +267,30 @@ def _reachable(url: str) -> bool:
         return get(url)[0] == 200
     except OSError:
         return False
+
+
+def test_job_observers_see_each_outcome_with_its_error_code() -> None:
+    from uipath_connector.runtime import Complete, Fail, ThrowError
+    from uipath_connector.runtime._job_log import log_job
+    from uipath_connector.runtime._metrics import (
+        PrometheusJobMetrics,
+        add_job_observer,
+        job_started,
+        remove_job_observer,
+    )
+
+    metrics = PrometheusJobMetrics()
+    add_job_observer(metrics)
+    try:
+        for outcome in (Complete({}), ThrowError("UIPATH_404", "gone", {}), Fail("503", 2)):
+            job_started("t")
+            log_job(1, "t", outcome, 0.25)
+    finally:
+        remove_job_observer(metrics)
+    log_job(2, "t", Complete({}), 0.1)  # removed: not counted
+    text = metrics.exposition()[0].decode()
+    assert 'uipath_connector_jobs_total{error_code="",job_type="t",outcome="complete"} 1.0' in text
+    assert 'uipath_connector_jobs_total{error_code="UIPATH_404",job_type="t",outcome="throw_error"} 1.0' in text
+    assert 'uipath_connector_jobs_total{error_code="",job_type="t",outcome="fail"} 1.0' in text
+    assert 'uipath_connector_jobs_in_flight{job_type="t"} 0.0' in text
+    assert 'uipath_connector_job_duration_seconds_sum{job_type="t"} 0.75' in text

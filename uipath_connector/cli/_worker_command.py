@@ -28,6 +28,7 @@ from ..runtime._gateway import (
     pyzeebe_topology_probe,
 )
 from ..runtime._health import HealthServer
+from ..runtime._metrics import add_job_observer, prometheus_job_metrics
 from ._arguments import host, non_negative_float, port_or_zero, positive_float, positive_int
 
 __all__ = ["add_worker_command", "load_connector"]
@@ -279,10 +280,18 @@ def _gateway_address(client: str) -> str:
 def _start_health_server(args: argparse.Namespace, monitor: GatewayMonitor) -> HealthServer | None:
     if args.health_port is None:
         return None
-    server = HealthServer(monitor, host=args.health_host, port=args.health_port)
+    metrics = prometheus_job_metrics()
+    server = HealthServer(
+        monitor, host=args.health_host, port=args.health_port, metrics=None if metrics is None else metrics.exposition
+    )
     server.start()
+    if metrics is not None:
+        add_job_observer(metrics)
     _WORKER_LOGGER.info(
-        "health endpoints on http://%s:%d/livez and /readyz; metrics are off", args.health_host, server.port
+        "health endpoints on http://%s:%d/livez and /readyz; %s",
+        args.health_host,
+        server.port,
+        "metrics on /metrics" if metrics is not None else "metrics are off (install the [metrics] extra)",
     )
     return server
 

@@ -34,6 +34,7 @@ from ._job_lease import (
     warn_if_short,
 )
 from ._job_log import LOGGER, log_job
+from ._metrics import job_started
 from ._outcome import Complete, JobOutcome, ThrowError
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def _handler(
     logger: logging.Logger,
 ) -> Callable[[SyncJobContext], None]:
     def handle(job: SyncJobContext) -> None:
+        job_started(str(job.type_))
         started = time.perf_counter()
         headers = {str(k): str(v) for k, v in job.custom_headers.to_dict().items()}
         keeper = _DeadlineKeeper(job, effective_job_timeout(headers, timeout), logger)

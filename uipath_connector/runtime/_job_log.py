@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from ._metrics import job_finished
 from ._outcome import Complete, JobOutcome, ThrowError
 
 __all__ = ["describe_outcome", "log_job"]
@@ -28,7 +29,8 @@ def describe_outcome(outcome: JobOutcome) -> str:
 
 
 def log_job(key: object, job_type: str, outcome: JobOutcome, seconds: float, logger: logging.Logger = LOGGER) -> None:
-    """Log one finished job at INFO (failures and errors at WARNING)."""
+    """Log one finished job at INFO (failures and errors at WARNING), and tell the job observers (metrics)."""
+    job_finished(str(job_type), outcome, seconds)
     level = logging.INFO if isinstance(outcome, Complete) else logging.WARNING
     logger.log(
         level,

@@ -41,6 +41,7 @@ from ._job_lease import (
     warn_if_short,
 )
 from ._job_log import LOGGER, log_job
+from ._metrics import job_started
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ def register_pyzeebe_task(
         loop = asyncio.get_running_loop()
         headers = {str(k): str(v) for k, v in job.custom_headers.items()}
         keeper = asyncio.create_task(_keep_extending(router, job, effective_job_timeout(headers, timeout), logger))
+        job_started(job.type)
         started = time.perf_counter()
         try:
             outcome = await loop.run_in_executor(
