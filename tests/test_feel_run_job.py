@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+import pytest
+
 from uipath_connector.runtime import Complete, Fail, JobOutcome, ThrowError, run_job
 from uipath_connector.sdk import ConnectorError, HttpResponse, MapSecretProvider, OutboundConnectorContext
 
@@ -134,3 +136,26 @@ def test_a_huge_number_literal_is_an_invalid_header_naming_the_position() -> Non
     assert isinstance(outcome, Fail)
     assert "number literal longer than 4300 digits at position 4" in outcome.message
     assert outcome.retries == 0
+
+
+def test_a_null_from_a_failure_is_logged_with_camundas_warning_kind(caplog: pytest.LogCaptureFixture) -> None:
+    # Camunda's engine: a type mismatch or a failed invocation is null plus a warning; the job completes and the
+    # log says why, masked like every other output.
+    outcome = run_job(
+        Returns(ENVELOPE),  # type: ignore[arg-type]
+        variables={"token": "{{secrets.TOKEN}}"},
+        custom_headers={
+            "resultExpression": '={amount: 1 + "a", first: response.body.value[1].Id}',
+            "errorExpression": '=if matches("x", "(s3cr3t-value") then bpmnError("E", "never") else null',
+        },
+        retries=3,
+        secret_provider=MapSecretProvider({"TOKEN": "s3cr3t-value"}),
+    )
+    assert outcome == Complete({"amount": None, "first": 1})
+    logged = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert ("WARNING", "resultExpression: FEEL INVALID_TYPE: can't add a number and a string") in logged
+    assert (
+        "WARNING",
+        "errorExpression: FEEL FUNCTION_INVOCATION_FAILURE: failed to invoke function 'matches': "
+        "invalid regular expression '(***': missing ')' at position 13",
+    ) in logged

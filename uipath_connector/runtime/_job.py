@@ -415,7 +415,21 @@ def _duration_header(name: str, text: str, *, allow_zero: bool) -> timedelta | N
 # -- success -------------------------------------------------------------------------------------------------
 
 
-def _output_variables(result: object, headers: JobHeaders) -> dict[str, object]:
+def _evaluate_logging_warnings(
+    expression: FeelExpression, context: dict[str, object], header: str, mask: SecretMask
+) -> object:
+    """Evaluate, and log what Camunda's engine reports as warnings: why a part of the value is null.
+
+    Camunda's FEEL engine turns a failed function call, an unknown function or a type mismatch into null and a
+    warning instead of failing the expression; an operator reads those warnings in the log to see why.
+    """
+    result = expression.evaluate_with_warnings(context)
+    for warning in result.warnings:
+        _LOG.warning("%s: FEEL %s: %s", header, warning.kind, mask.text(warning.message))
+    return result.value
+
+
+def _output_variables(result: object, headers: JobHeaders, mask: SecretMask) -> dict[str, object]:
     """``resultVariable`` and ``resultExpression``; both may be set, the expression's keys win."""
     output: dict[str, object] = {}
     if headers.result_variable:
@@ -424,7 +438,9 @@ def _output_variables(result: object, headers: JobHeaders) -> dict[str, object]:
         context: dict[str, object] = dict(result) if isinstance(result, dict) else {}
         context["response"] = result
         try:
-            mapped = _json_value(headers.result_expression.evaluate(context))
+            mapped = _json_value(
+                _evaluate_logging_warnings(headers.result_expression, context, "resultExpression", mask)
+            )
         except ConnectorInputError as error:
             raise ConnectorInputError(f"Result expression: {error.problems[0].message}") from None
         if mapped is None:
@@ -442,7 +458,7 @@ def _on_success(returned: object, headers: JobHeaders, *, retries: int, mask: Se
     result: object = None
     try:
         result = _json_value(returned)
-        output = _output_variables(result, headers)
+        output = _output_variables(result, headers, mask)
     except Exception as error:
         return _after_success_failure(_AfterSuccess(error, result), mask)
     if headers.error_expression is not None:
@@ -571,7 +587,7 @@ def _error_expression_outcome(
     context["response"] = response
     context["job"] = {"retries": retries}
     try:
-        value = expression.evaluate(context)
+        value = _evaluate_logging_warnings(expression, context, "errorExpression", mask)
     except Exception as error:
         raise ErrorExpressionError(f"Failed to evaluate the error expression: {error}") from error
     if value is None or value == {}:

@@ -61,6 +61,7 @@ __all__ = [
     "JOB_KEY_FIELD",
     "QUEUE_ITEMS_PATH",
     "RECOVERED_HEADER",
+    "REFERENCE_LOOKUP_FAILED",
     "DuplicateSafeAdd",
     "added_item_problem",
     "collection_problem",
@@ -214,6 +215,23 @@ class DuplicateSafeAdd:
         self._requester = requester
         self._job_key = job_key if job_key else None
 
+    @property
+    def job_key(self) -> int | None:
+        """The Zeebe job's key that scopes adoption (None for a Python caller without a job)."""
+        return self._job_key
+
+    def owns(self, item: Mapping[str, Any], started: datetime | None) -> bool:
+        """Whether a found item (a ``QueueItemDto``) is this operation's own, by the one rule every Add follows.
+
+        In a job: the item carries this job's key (:data:`JOB_KEY_FIELD`), whatever its age, so a later attempt of
+        the job adopts it and an unrelated older item with the same reference is never taken. Without a job: it was
+        created since ``started`` (None: never, as before a first send nothing can be this call's).
+        Bulk Add (``_bulk_add``) settles its items with this same rule.
+        """
+        if self._job_key is not None:
+            return _job_key_of(item) == str(self._job_key)
+        return started is not None and _created_since(item, started)
+
     def add(self, item: AddQueueItemInput) -> HttpResponse:
         """Add one item to a queue; the envelope of Orchestrator's ``201`` (``body.Id`` is the new item's id).
 
@@ -273,12 +291,11 @@ class DuplicateSafeAdd:
     def _ours(self, holders: list[_ReferenceHolder], started: datetime | None) -> _ReferenceHolder | None:
         """This Add's item among the holders: the one carrying this job's key, else (no job) a recent one."""
         if self._job_key is not None:
-            key = str(self._job_key)
-            return next((holder for holder in holders if _job_key_of(holder.item) == key), None)
-        if started is None or not holders:
+            return next((holder for holder in holders if self.owns(holder.item, started)), None)
+        if not holders:
             return None
         newest = holders[0]
-        return newest if _created_since(newest.item, started) else None
+        return newest if self.owns(newest.item, started) else None
 
     def _may_exist(self, item: AddQueueItemInput, what: str, answer: HttpResponse | None) -> QueueItemMayExistError:
         queue = self._requester.mask(repr(item.queue_name))

@@ -13,12 +13,23 @@ the first failure of Stop on first failure) or ``Unknown`` (Orchestrator named n
 with failures is still a success of the job: ``response.body.Success`` says whether every item was added, and an
 error expression turns it into a BPMN error when the process wants one.
 
-Duplicates, as for a single Add: a call whose fate is unknown (a read timeout, a reset, a 2xx whose body does not
-parse, a 5xx, 429 or 408 that a proxy may have answered after passing the call on) is never re-sent blindly. When
-every item has a reference, the queue is looked up by those references: items created since the call began count
-as ``Added`` (with their ``Id``) and only the others are sent again, within the retry policy's attempts and time.
-Without references :class:`QueueItemMayExistError` is raised. A re-sent call whose items fail with
-``DuplicateReference`` is settled the same way: those items are usually the earlier attempt's.
+Duplicates, by the single Add's rules and code (``_add_settling.DuplicateSafeAdd``):
+
+* In a Zeebe job, every item with a reference records the job's key (``SpecificContent.CamundaJobKey``), and every
+  attempt of the job (the engine's retries, a re-activation) first looks the references up: the items that carry
+  this job's key are adopted (``Added`` with their ``Id``) and only the others are sent. An unrelated older item
+  with the same reference is never adopted.
+* A call whose fate is unknown (a read timeout, a reset, a 2xx whose body does not parse, a 5xx, 429 or 408 that a
+  proxy may have answered after passing the call on) is never re-sent blindly. When every item still pending has a
+  reference, the queue is looked up by those references: this operation's items (this job's key; without a job,
+  created since the call began) count as ``Added`` and only the others are sent again, within the retry policy's
+  attempts and time. When that runs out the job fails with ``retries - 1``, and its next attempt looks first.
+* A pending item without a reference makes a call whose fate is unknown an incident: :class:`QueueItemMayExistError`
+  with ``retries=0`` names the items that may exist, since no automatic retry can tell whether they landed.
+* Items that fail with ``DuplicateReference`` are looked up too: an item holding this job's key is this job's.
+
+Look-ups are bounded: 20 references per request (with the queue clause far below Orchestrator's limit of 100 filter
+expressions), ``$top=100`` per page and at most five pages per group of references.
 """
 
 from __future__ import annotations
@@ -26,15 +37,21 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import requests
 
 from ..http import Requester, SendCount, decide_get, transport_phase, unreadable_json
-from ..sdk import HttpResponse, ResultPreset
-from ._add_settling import CLOCK_SKEW_ALLOWANCE, QUEUE_ITEMS_PATH, RECOVERED_HEADER, decide_add, item_body
+from ..sdk import ConnectorError, HttpResponse, ResultPreset
+from ._add_settling import (
+    QUEUE_ITEMS_PATH,
+    RECOVERED_HEADER,
+    REFERENCE_LOOKUP_FAILED,
+    DuplicateSafeAdd,
+    decide_add,
+    item_body,
+)
 from ._errors import QueueItemMayExistError
 from ._operations import OPERATIONS
 from ._records import (
@@ -43,7 +60,6 @@ from ._records import (
     BulkAddQueueItemsRequest,
     BulkQueueItem,
     CommitType,
-    parse_orchestrator_date,
 )
 from ._urls import odata_string
 
@@ -58,7 +74,15 @@ BULK_ADD_PATH = "/odata/Queues/UiPathODataSvc.BulkAddQueueItems"
 #: References per look-up: with the queue clause this stays far below Orchestrator's 100 filter expressions, and
 #: ``$top=100`` leaves room for a few older items per reference ("Queue Items Requests", UiPath API guide).
 _REFERENCES_PER_LOOKUP = 20
+#: Items per page of a look-up, and pages read per group of references: a bounded look-up even on a queue where
+#: many older items reuse the references (newest first, so this job's items come before older ones).
+_LOOKUP_PAGE = 100
+_LOOKUP_PAGES = 5
 _DUPLICATE_REFERENCE = "DuplicateReference"
+
+
+class _LookupFailed(Exception):
+    """Looking references up got no usable answer; the text (masked) says why."""
 
 
 @attrs.frozen
@@ -118,9 +142,10 @@ def _outcomes(commit_type: CommitType, count: int, body: object) -> list[_Outcom
 class _BulkAdd:
     """One Bulk Add operation: its items, its time budget, and the outcome of each item so far."""
 
-    def __init__(self, requester: Requester, request: BulkAddQueueItemsInput):
+    def __init__(self, requester: Requester, request: BulkAddQueueItemsInput, adds: DuplicateSafeAdd):
         self.requester = requester
         self.request = request
+        self.adds = adds
         self.items = request.queue_items
         self.outcomes: dict[int, _Outcome] = {}
         self.started = requester.clock.wall()
@@ -133,12 +158,18 @@ class _BulkAdd:
         for index in indices:
             item = self.items[index]
             fields = {name: getattr(item, name) for name in attrs.fields_dict(BulkQueueItem)}
-            sent.append(item_body(AddQueueItemInput(queue_name=queue, **fields))["itemData"])
+            sent.append(item_body(AddQueueItemInput(queue_name=queue, **fields), self.adds.job_key)["itemData"])
         data = {"queueName": queue, "commitType": self.request.commit_type.value, "queueItems": sent}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def run(self) -> HttpResponse:
         pending = list(range(len(self.items)))
+        if self.adds.job_key is not None and any(self.items[index].reference for index in pending):
+            # An earlier attempt of this job (failed, timed out, or its worker died) may have added some items.
+            pending = self._adopt_earlier_attempts(pending)
+            if not pending:
+                _LOG.info("bulk add queue items: earlier attempts of this job added every item; adopting them")
+                return self._envelope()
         lost: str | None = None
         retry_number = 0
         while True:
@@ -180,11 +211,12 @@ class _BulkAdd:
             if outcome.status == "Failed" and outcome.error_code == _DUPLICATE_REFERENCE
         ]
         own: dict[int, int] = {}
-        if resent and duplicates:
-            # A re-sent call (after a 503/429 or a lost answer) may meet the earlier attempt's items.
+        if (resent or self.adds.job_key is not None) and duplicates:
+            # A re-sent call (after a 503/429 or a lost answer) may meet the earlier attempt's items, and in a job
+            # an item committed after the look-up before sending may be this job's own.
             try:
-                own = self._created_since_start(duplicates)
-            except QueueItemMayExistError:
+                own = self._own_items(duplicates)
+            except _LookupFailed:
                 own = {}
         for ordinal, outcome in enumerate(outcomes):
             index = sent[ordinal]
@@ -197,14 +229,25 @@ class _BulkAdd:
         queue = self.requester.mask(repr(self.request.queue_name))
         unreferenced = [index for index in pending if not self.items[index].reference]
         if unreferenced:
+            shown = ", ".join(str(index) for index in unreferenced[:10]) + (", ..." if len(unreferenced) > 10 else "")
+            # retries=0: no automatic retry, the engine's included, may send these items again (incident).
             raise QueueItemMayExistError(
                 f"Bulk Add Queue Items to queue {queue} was sent but {lost}, so items may have been created. It was "
-                f"not sent again, because items {unreferenced[:10]} have no reference and cannot be looked up: "
-                "check the queue before retrying, or give every item a reference"
+                f"not sent again, because items [{shown}] have no reference and cannot be looked up, and the job is "
+                f"not retried automatically: {len(pending)} items (queueItems ordinals {self._ordinals(pending)}) "
+                "may exist; check the queue, then resolve the incident; or give every item a reference",
+                retries=0,
             )
         _LOG.warning("bulk add queue items: %s after sending; looking the references up before re-sending", lost)
         may_resend = self.requester.retrier.pause(retry_number, self.budget)
-        found = self._created_since_start(pending)
+        try:
+            found = self._own_items(pending)
+        except _LookupFailed as failure:
+            raise QueueItemMayExistError(
+                f"Bulk Add Queue Items to queue {queue} was sent but {lost}, so items may have been created; "
+                f"looking their references up failed too: {failure}. A retry of the job looks them up again before "
+                "sending anything"
+            ) from None
         for index, item_id in found.items():
             self.outcomes[index] = _Outcome("Added", item_id=item_id)
         remaining = [index for index in pending if index not in found]
@@ -217,43 +260,78 @@ class _BulkAdd:
             )
         return remaining
 
-    def _created_since_start(self, indices: Sequence[int]) -> dict[int, int]:
-        """``index -> Id`` of the items among ``indices`` that a look-up finds created since this call began."""
-        by_reference = {self.items[index].reference: index for index in indices if self.items[index].reference}
+    @staticmethod
+    def _ordinals(indices: Sequence[int]) -> str:
+        shown = ", ".join(str(index) for index in indices[:20])
+        return f"[{shown}{', ...' if len(indices) > 20 else ''}]"
+
+    def _adopt_earlier_attempts(self, pending: list[int]) -> list[int]:
+        """Before the first send of a job attempt: adopt the items this job already added; the rest to send."""
+        try:
+            found = self._own_items(pending)
+        except _LookupFailed as failure:
+            raise ConnectorError(
+                REFERENCE_LOOKUP_FAILED,
+                "Bulk Add Queue Items was not sent: looking up whether an earlier attempt of this job already added "
+                f"items failed: {failure}",
+            ) from None
+        for index, item_id in found.items():
+            self.outcomes[index] = _Outcome("Added", item_id=item_id)
+        return [index for index in pending if index not in found]
+
+    def _own_items(self, indices: Sequence[int]) -> dict[int, int]:
+        """``index -> Id`` of the items among ``indices`` that a look-up finds to be this operation's own
+        (``DuplicateSafeAdd.owns``: this job's key, or without a job created since this call began).
+
+        Two items of one call with the same reference cannot be told apart: the first of them is matched.
+        """
+        by_reference: dict[str, list[int]] = {}
+        for index in indices:
+            reference = self.items[index].reference
+            if reference:
+                by_reference.setdefault(reference, []).append(index)
         references = list(by_reference)
         found: dict[int, int] = {}
+        taken: set[int] = set()
         for start in range(0, len(references), _REFERENCES_PER_LOOKUP):
             chunk = references[start : start + _REFERENCES_PER_LOOKUP]
-            clause = " or ".join(f"Reference eq {odata_string(reference)}" for reference in chunk if reference)
-            params = {
-                "$filter": f"QueueDefinitionName eq {odata_string(self.request.queue_name)} and ({clause})",
-                "$orderby": "Id desc",
-                "$top": "100",
-            }
-            what = f"GET {QUEUE_ITEMS_PATH} (look-up by reference)"
-            try:
-                answer = self.requester.request("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, what=what)
-            except Exception as failure:  # any failure of the look-up leaves the items' fate open
-                raise QueueItemMayExistError(
-                    "Bulk Add Queue Items was sent but no answer came back, so items may have been created; looking "
-                    f"their references up failed too: {self.requester.mask(str(failure))}"
-                ) from None
-            values = _field(answer.body, "value") if isinstance(answer.body, Mapping) else None
-            for entry in values if isinstance(values, list) else []:
-                if not isinstance(entry, Mapping):
-                    continue
-                index = by_reference.get(entry.get("Reference"))
-                item_id = entry.get("Id")
-                if index is None or index in found or not isinstance(item_id, int) or not self._new(entry):
-                    continue
-                found[index] = item_id
+            clause = " or ".join(f"Reference eq {odata_string(reference)}" for reference in chunk)
+            for page in range(_LOOKUP_PAGES):
+                values = self._lookup_page(clause, page)
+                for entry in values:
+                    reference = entry.get("Reference")
+                    candidates = by_reference.get(reference, []) if isinstance(reference, str) else []
+                    waiting = [index for index in candidates if index not in found]
+                    item_id = entry.get("Id")
+                    if not waiting or not isinstance(item_id, int) or isinstance(item_id, bool) or item_id in taken:
+                        continue
+                    if self.adds.owns(entry, self.started):
+                        found[waiting[0]] = item_id
+                        taken.add(item_id)
+                unresolved = any(index not in found for reference in chunk for index in by_reference[reference])
+                if len(values) < _LOOKUP_PAGE or not unresolved:
+                    break
         return found
 
-    def _new(self, entry: Mapping[str, Any]) -> bool:
-        created = entry.get("CreationTime")
-        created_at = parse_orchestrator_date(created) if isinstance(created, str) else None
-        started: datetime = self.started
-        return created_at is None or created_at >= started - CLOCK_SKEW_ALLOWANCE
+    def _lookup_page(self, clause: str, page: int) -> list[Mapping[str, Any]]:
+        """One page of the queue's items holding the references in ``clause``, newest first."""
+        params = {
+            "$filter": f"QueueDefinitionName eq {odata_string(self.request.queue_name)} and ({clause})",
+            "$orderby": "Id desc",
+            "$top": str(_LOOKUP_PAGE),
+        }
+        if page:
+            params["$skip"] = str(page * _LOOKUP_PAGE)
+        what = f"GET {QUEUE_ITEMS_PATH} (look-up by reference)"
+        try:
+            answer = self.requester.request("GET", QUEUE_ITEMS_PATH, params=params, decide=decide_get, what=what)
+        except Exception as failure:  # any failure of the look-up leaves the items' fate open
+            raise _LookupFailed(self.requester.mask(str(failure))) from None
+        values = _field(answer.body, "value") if isinstance(answer.body, Mapping) else None
+        if not isinstance(values, list):
+            # Only a real collection says "no such item": reading anything else as "not found" would re-send.
+            raise _LookupFailed(f"{what} answered {answer.status} without a list of queue items")
+        return [entry for entry in values[:_LOOKUP_PAGE] if isinstance(entry, Mapping)]
 
     def _envelope(self) -> HttpResponse:
         results = []
@@ -306,4 +384,4 @@ class _BulkAdd:
 )
 def bulk_add_queue_items(client: OrchestratorClient, request: BulkAddQueueItemsInput) -> HttpResponse:
     """All items in one call; per-item results in ``body.Items``; lost answers settled by reference."""
-    return _BulkAdd(client.requester, request).run()
+    return _BulkAdd(client.requester, request, client.adds).run()
