@@ -294,3 +294,21 @@ def test_job_observers_see_each_outcome_with_its_error_code() -> None:
     assert 'uipath_connector_jobs_total{error_code="",job_type="t",outcome="fail"} 1.0' in text
     assert 'uipath_connector_jobs_in_flight{job_type="t"} 0.0' in text
     assert 'uipath_connector_job_duration_seconds_sum{job_type="t"} 0.75' in text
+
+
+def test_json_logs_carry_the_job_and_process_instance_keys() -> None:
+    fake = FakeCamunda()
+    fake.add_job(5, {"text": "hi", "mode": "ok"}, {"resultVariable": "r"})
+    with serving(fake) as address:
+        worker = start_worker(address, "--log-format", "json")
+        try:
+            assert wait_until(lambda: len(fake.commands()) == 1)
+        finally:
+            code, stderr = stop(worker)
+    assert code == 0
+    lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]
+    job_lines = [line for line in lines if "job_key" in line]
+    assert [(line["job_key"], line["process_instance_key"], line["level"]) for line in job_lines] == [
+        ("5", "105", "INFO")
+    ]
+    assert job_lines[0]["message"].startswith(f"job 5 type={JOB_TYPE} outcome=complete duration=")

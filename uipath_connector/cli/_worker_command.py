@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import errno
 import importlib
+import json
 import logging
 import os
 import signal
@@ -134,13 +135,41 @@ def add_worker_command(subparsers: Any) -> None:
         help="seconds between the gateway topology checks behind /readyz (default: 10)",
     )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--log-format",
+        default="text",
+        choices=["text", "json"],
+        help="text lines, or one JSON object per line with job_key and process_instance_key fields (default: text)",
+    )
     parser.set_defaults(run=_worker)
 
 
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and the job fields when the record has them."""
+
+    _FIELDS = ("job_key", "process_instance_key")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in self._FIELDS:
+            value = getattr(record, field, None)
+            if value is not None:
+                line[field] = value
+        return json.dumps(line, ensure_ascii=False)
+
+
 def _worker(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    if args.log_format == "json":
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=args.log_level, handlers=[handler])
     # Our own loggers mask secret values; these libraries' cannot, so they stay at WARNING even with DEBUG.
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))

@@ -115,7 +115,14 @@ def _handler(
             )
         finally:
             keeper.stop()
-        log_job(job.job_key, job.type_, outcome, time.perf_counter() - started, logger)
+        log_job(
+            job.job_key,
+            job.type_,
+            outcome,
+            time.perf_counter() - started,
+            logger,
+            process_instance_key=job.process_instance_key,
+        )
         _send(outcome, job, policy, logger)
 
     return handle

@@ -28,8 +28,20 @@ def describe_outcome(outcome: JobOutcome) -> str:
     return f"fail retries={outcome.retries} backoff={outcome.backoff_ms}ms"
 
 
-def log_job(key: object, job_type: str, outcome: JobOutcome, seconds: float, logger: logging.Logger = LOGGER) -> None:
-    """Log one finished job at INFO (failures and errors at WARNING), and tell the job observers (metrics)."""
+def log_job(
+    key: object,
+    job_type: str,
+    outcome: JobOutcome,
+    seconds: float,
+    logger: logging.Logger = LOGGER,
+    *,
+    process_instance_key: object = None,
+) -> None:
+    """Log one finished job at INFO (failures and errors at WARNING), and tell the job observers (metrics).
+
+    The record carries ``job_key`` and ``process_instance_key`` as attributes (logging ``extra``), which
+    ``--log-format json`` writes as fields.
+    """
     job_finished(str(job_type), outcome, seconds)
     level = logging.INFO if isinstance(outcome, Complete) else logging.WARNING
     logger.log(
@@ -39,4 +51,8 @@ def log_job(key: object, job_type: str, outcome: JobOutcome, seconds: float, log
         job_type,
         describe_outcome(outcome),
         seconds * 1000,
+        extra={
+            "job_key": str(key),
+            "process_instance_key": None if process_instance_key is None else str(process_instance_key),
+        },
     )

@@ -120,7 +120,14 @@ def register_pyzeebe_task(
         finally:
             keeper.cancel()
             await asyncio.gather(keeper, return_exceptions=True)
-        log_job(job.key, job.type, outcome, time.perf_counter() - started, logger)
+        log_job(
+            job.key,
+            job.type,
+            outcome,
+            time.perf_counter() - started,
+            logger,
+            process_instance_key=job.process_instance_key,
+        )
         raise _OutcomeToSend(outcome)
 
     # pyzeebe finds the Job parameter by comparing annotation objects; with postponed annotations they are
