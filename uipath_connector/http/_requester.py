@@ -22,7 +22,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 from urllib.parse import quote, urlsplit
 
 import attrs
@@ -219,23 +219,38 @@ MAX_JSON_DEPTH = 64
 
 
 def json_depth(value: object) -> int:
-    """How deeply a parsed JSON value nests (a scalar is 0), counted without recursion."""
+    """How deeply a parsed JSON value nests (a scalar is 0), counted without recursion.
+
+    Runs on every answer: scalars (most of an answer's values) are never queued, and the plain ``dict``/``list``
+    that ``json`` builds are recognised by type before the slower ``Mapping`` check.
+    """
     deepest = 0
     pending: list[tuple[object, int]] = [(value, 0)]
     while pending:
         current, depth = pending.pop()
-        if isinstance(current, Mapping):
-            children: Iterable[object] = current.values()
+        kind = type(current)
+        if kind is dict:
+            children: Iterable[object] = cast("dict[object, object]", current).values()
+        elif kind is list:
+            children = cast("list[object]", current)
+        elif isinstance(current, Mapping):
+            children = current.values()
         elif isinstance(current, list):
             children = current
         else:
             continue
         depth += 1
-        deepest = max(deepest, depth)
-        if deepest > MAX_JSON_DEPTH:
-            return deepest
-        pending.extend((child, depth) for child in children)
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+        for child in children:
+            if child is not None and type(child) not in _JSON_SCALARS:
+                pending.append((child, depth))
     return deepest
+
+
+_JSON_SCALARS = frozenset({str, int, float, bool})
 
 
 class Requester:
@@ -469,6 +484,7 @@ class Requester:
         envelope: HttpResponse | None = None,
         *,
         expect: SuccessCheck | None = None,
+        json_checked: bool = False,
     ) -> HttpResponse:
         """The envelope of a success, or the error of anything else.
 
@@ -476,13 +492,15 @@ class Requester:
         redirect (never followed) is an error whose code is its status; a 2xx whose JSON does not parse is
         ``MALFORMED_RESPONSE``; a 2xx that ``expect`` refuses (by default: any body that is not JSON, such as a
         proxy's or single sign-on's HTML login page, or no body at all) is ``UNEXPECTED_RESPONSE``.
+        ``json_checked`` says the caller has already found a 2xx's JSON readable (:func:`unreadable_json`), so the
+        body is not checked a second time.
         """
         envelope = envelope if envelope is not None else self.envelope(response)
         if envelope.status >= 400:
             raise self.answer_error(envelope, what)
         if not 200 <= envelope.status < 300:
             raise self.unexpected_answer(envelope, what, self._redirect_problem(envelope))
-        if unreadable_json(response, envelope.body):
+        if not json_checked and unreadable_json(response, envelope.body):
             raise ConnectorError(
                 MALFORMED_RESPONSE,
                 self.mask(

@@ -33,11 +33,10 @@ import logging
 import math
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from ..feel import FeelError, FeelExpression, format_duration, parse, parse_duration, to_json_value
 from ..sdk import (
     ConnectorError,
     ConnectorInputError,
@@ -51,6 +50,12 @@ from ..sdk import (
 )
 from ._masking import SecretMask
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
+
+if TYPE_CHECKING:
+    from ..feel import FeelExpression
+
+# The FEEL engine is imported where it is first needed (a header to parse, a FEEL value to convert), not here:
+# it costs more to import than everything else on ``import uipath_connector.runtime`` (issue 13's cost targets).
 
 __all__ = [
     "ERROR_EXPRESSION_HEADER",
@@ -355,6 +360,8 @@ def _shown(text: str) -> str:
 def _expression_header(name: str, text: str) -> FeelExpression | None:
     if not text.strip():
         return None
+    from ..feel import FeelError, parse  # deferred, see the imports
+
     try:
         return parse(text)
     except FeelError as error:
@@ -389,6 +396,8 @@ def _duration_header(name: str, text: str, *, allow_zero: bool) -> timedelta | N
         if name == JOB_TIMEOUT_HEADER and stripped.isascii() and stripped.isdigit():
             value = timedelta(milliseconds=int(stripped))
         else:
+            from ..feel import parse_duration  # deferred, see the imports
+
             value = parse_duration(stripped)
         if value // timedelta(milliseconds=1) > _MAX_MILLISECONDS:
             raise OverflowError
@@ -660,12 +669,16 @@ def _json_value(value: object) -> object:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, timedelta):
+        from ..feel import format_duration  # deferred, see the imports
+
         return format_duration(value)
     if attrs.has(type(value)):
         # Field by field rather than through cattrs: no annotation has to be resolvable (local classes,
         # string annotations), and nested values get the same treatment as everything else.
         fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
         return {field.name: _json_value(getattr(value, field.name)) for field in fields}
+    from ..feel import to_json_value  # deferred, see the imports
+
     try:
         converted = to_json_value(value)  # FEEL's own values: decimals, years-and-months durations, ranges
     except OverflowError as error:

@@ -13,7 +13,9 @@ Greeting(name='Ada')
 
 from __future__ import annotations
 
-from ._binding import bind, converter, record_plan
+from typing import TYPE_CHECKING
+
+from ._binding import bind, record_plan
 from ._context import JobInfo, OutboundConnectorContext
 from ._envelope import HttpResponse, flatten_headers, parse_body
 from ._errors import ConnectorError, ConnectorInputError, ConnectorRetryError, InputProblem
@@ -28,6 +30,9 @@ from ._secrets import (
     SecretReplacement,
     replace_secrets,
 )
+
+if TYPE_CHECKING:
+    from ._binding import converter
 
 __all__ = [
     "Choice",
@@ -64,3 +69,12 @@ __all__ = [
     "replace_secrets",
     "variable",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # ``converter`` is built on first use: importing cattrs at package import would cost tens of milliseconds.
+    if name == "converter":
+        from . import _binding
+
+        return _binding.converter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -40,13 +40,17 @@ import threading
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import attrs
-import cattrs
 
 from ._errors import ConnectorInputError, InputProblem
 from ._fields import VariableSpec, record_discriminator, variable_spec
+
+if TYPE_CHECKING:
+    import cattrs
+
+    converter: cattrs.Converter  # provided lazily by the module ``__getattr__`` below
 
 __all__ = ["bind", "converter"]
 
@@ -268,10 +272,30 @@ class Binder:
     """Owns the configured cattrs converter and the compiled plans of the records it has seen."""
 
     def __init__(self) -> None:
-        self.converter = cattrs.Converter()
+        self._converter: cattrs.Converter | None = None
+        self._converter_lock = threading.Lock()
         self._plans: dict[type, _RecordPlan] = {}
         self._unions: dict[object, tuple[str, dict[str, _RecordPlan], str, frozenset[str]]] = {}
-        conv = self.converter
+
+    @property
+    def converter(self) -> cattrs.Converter:
+        """The configured cattrs converter, built on first use.
+
+        cattrs costs tens of milliseconds to import; building it here rather than at import keeps
+        ``import uipath_connector.uipath`` close to ``import requests`` (issue 13's cost targets).
+        """
+        converter = self._converter
+        if converter is None:
+            with self._converter_lock:
+                converter = self._converter
+                if converter is None:
+                    converter = self._converter = self._configured_converter()
+        return converter
+
+    def _configured_converter(self) -> cattrs.Converter:
+        import cattrs  # deferred on purpose, see ``converter``
+
+        conv = cattrs.Converter()
         conv.register_structure_hook(str, _structure_str)
         conv.register_structure_hook(int, _structure_int)
         conv.register_structure_hook(float, _structure_float)
@@ -285,6 +309,7 @@ class Binder:
         conv.register_structure_hook_factory(self._is_nullable, self._nullable_hook)
         conv.register_structure_hook_factory(self._is_list, self._list_hook)
         conv.register_structure_hook_factory(self._is_mapping, self._mapping_hook)
+        return conv
 
     # -- public ------------------------------------------------------------------------------------------
 
@@ -466,20 +491,36 @@ class Binder:
                 known.update(embedded.known)
             else:
                 known.add(spec.name)
-            fields.append(
-                _FieldPlan(
-                    attribute=attribute.name,
-                    spec=spec,
-                    structure=self.converter.get_structure_hook(inner) if embedded is None else _passthrough,
-                    target=inner,
-                    has_default=attribute.default is not attrs.NOTHING,
-                    optional=optional,
-                    embedded=embedded,
-                    constrained=_is_constrained(spec),
-                    pattern=re.compile(spec.pattern) if spec.pattern is not None else None,
-                )
+            field_plan = _FieldPlan(
+                attribute=attribute.name,
+                spec=spec,
+                structure=_passthrough,
+                target=inner,
+                has_default=attribute.default is not attrs.NOTHING,
+                optional=optional,
+                embedded=embedded,
+                constrained=_is_constrained(spec),
+                pattern=re.compile(spec.pattern) if spec.pattern is not None else None,
             )
+            if embedded is None:
+                object.__setattr__(field_plan, "structure", self._hook_on_first_use(field_plan, inner))
+            fields.append(field_plan)
         return _RecordPlan(cls=cls, fields=tuple(fields), known=frozenset(known), tag=tag)
+
+    def _hook_on_first_use(self, field_plan: _FieldPlan, target: object) -> Callable[[object, Any], Any]:
+        """A structure hook that looks up the converter's hook on its first call, then puts it in its place.
+
+        A plan is compiled when a module declares its operations (at import), the converter only when a value is
+        first bound: looking hooks up here would import cattrs with the module. Two threads racing on the first
+        call both store the same hook (the converter caches it), so no lock is needed.
+        """
+
+        def first_call(value: object, cls: Any) -> Any:
+            hook = self.converter.get_structure_hook(target)
+            object.__setattr__(field_plan, "structure", hook)
+            return hook(value, cls)
+
+        return first_call
 
     def _structure_record(
         self, data: Mapping[str, object], plan: _RecordPlan, *, tolerated: frozenset[str], top_level: bool
@@ -689,7 +730,13 @@ def _dotted(path: Sequence[object]) -> str:
 
 
 _DEFAULT_BINDER = Binder()
-converter = _DEFAULT_BINDER.converter
+
+
+def __getattr__(name: str) -> object:
+    # ``converter`` stays importable from here without importing cattrs when this module loads.
+    if name == "converter":
+        return _DEFAULT_BINDER.converter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def bind(data: object, target: type[_T] | Any) -> _T:

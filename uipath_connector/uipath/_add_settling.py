@@ -256,7 +256,8 @@ class DuplicateSafeAdd:
             lost = "the request timed out" if isinstance(error, requests.Timeout) else "the connection was lost"
             return self._settle_unknown_add(item, data, started, budget, lost, None, " before an answer came back")
         envelope = self._requester.envelope(response)
-        if 200 <= response.status_code < 300 and unreadable_json(response, envelope.body):
+        success = 200 <= response.status_code < 300
+        if success and unreadable_json(response, envelope.body):
             # A 2xx means the item was created, but its Id cannot be read: settle it like a lost answer, by
             # reference, instead of failing the job into a retry that would add it twice.
             answer = f"its answer ({response.status_code} {response.reason}) was not valid JSON"
@@ -272,7 +273,8 @@ class DuplicateSafeAdd:
         own = self._settle_duplicate(item, response, envelope, started, budget, resent=False)
         if own is not None:
             return own
-        return self._requester.result(response, what, envelope, expect=added_item_problem)
+        # A 2xx's JSON was checked above: ``result`` need not parse or walk it again (it runs on every Add).
+        return self._requester.result(response, what, envelope, expect=added_item_problem, json_checked=success)
 
     def _earlier_attempt(self, item: AddQueueItemInput, budget: float) -> HttpResponse | None:
         try:
