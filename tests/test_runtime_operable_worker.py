@@ -312,3 +312,135 @@ def test_json_logs_carry_the_job_and_process_instance_keys() -> None:
         ("5", "105", "INFO")
     ]
     assert job_lines[0]["message"].startswith(f"job 5 type={JOB_TYPE} outcome=complete duration=")
+
+
+def test_metrics_count_orchestrator_requests_retries_and_token_fetches_and_logs_carry_the_item_id() -> None:
+    """The real UiPath connector against the emulator on loopback, one 503 from the token endpoint: /metrics shows
+    each attempt by operation (ids replaced) and status, the retry and the one token fetch; the Add's log line names
+    the item it added."""
+    from test_runtime_cli_worker import start_worker
+
+    from uipath_connector.testing import DEMO, Endpoint, OrchestratorEmulator, ServerError
+    from uipath_connector.uipath import JOB_TYPE as UIPATH_JOB_TYPE
+
+    emulator = OrchestratorEmulator.demo()
+    emulator.inject(ServerError(503), endpoint=Endpoint.TOKEN, count=1)
+    fake = FakeCamunda()
+    health_port = free_port()
+    with emulator.server() as server, serving(fake) as address:
+        connection = {
+            "authentication": {
+                "type": "oauth-client-credentials-flow",
+                "clientId": DEMO.client_id,
+                "clientSecret": "{{secrets.CLIENT_SECRET}}",
+            },
+            "cloudUrl": f"{server.url}/{DEMO.org}/{DEMO.tenant}/orchestrator_",
+            "organizationUnitId": str(DEMO.folder_id),
+        }
+        add = {"operationType": "addQueueItem", "queueName": DEMO.queue_name, "specificContent": {"orderId": 42}}
+        fake.add_job(7, {**connection, **add}, {"resultVariable": "added"}, job_type=UIPATH_JOB_TYPE)
+        missing = {"operationType": "getItemById", "itemId": "999"}
+        fake.add_job(8, {**connection, **missing}, {"resultVariable": "found"}, job_type=UIPATH_JOB_TYPE)
+        worker = start_worker(
+            address,
+            "--allow-insecure-http",
+            "--log-format",
+            "json",
+            "--health-port",
+            str(health_port),
+            "--health-host",
+            "127.0.0.1",
+            connector=None,
+            secrets={"CLIENT_SECRET": DEMO.client_secret},
+        )
+        try:
+            assert wait_until(lambda: len(fake.commands()) == 2)
+            metrics_status, metrics = get(f"http://127.0.0.1:{health_port}/metrics")
+        finally:
+            code, stderr = stop(worker)
+        items = emulator.items(DEMO.queue_name)
+
+    assert code == 0, stderr
+    assert [item.id for item in items] == [1]
+    assert metrics_status == 200
+    token, add, query = (
+        "POST /identity_/connect/token",
+        "POST /odata/Queues/UiPathODataSvc.AddQueueItem",
+        "GET /odata/QueueItems",
+    )
+    counted = sorted(
+        line
+        for line in metrics.splitlines()
+        if line.startswith("uipath_connector_orchestrator_") and line.split("{")[0].endswith(("_count", "_total"))
+    )
+    assert counted == [
+        f'uipath_connector_orchestrator_request_seconds_count{{operation="{query}",status="200"}} 1.0',
+        f'uipath_connector_orchestrator_request_seconds_count{{operation="{token}",status="200"}} 1.0',
+        f'uipath_connector_orchestrator_request_seconds_count{{operation="{token}",status="503"}} 1.0',
+        f'uipath_connector_orchestrator_request_seconds_count{{operation="{add}",status="201"}} 1.0',
+        f'uipath_connector_orchestrator_retries_total{{operation="{token}"}} 1.0',
+        'uipath_connector_orchestrator_token_fetches_total{outcome="ok"} 1.0',
+    ]
+    job_lines = [json.loads(line) for line in stderr.splitlines() if '"job_key"' in line]
+    assert sorted((line["job_key"], line.get("queue_item_id")) for line in job_lines) == [("7", 1), ("8", None)]
+    assert [line["message"].endswith(" item=1") for line in sorted(job_lines, key=lambda line: line["job_key"])] == [
+        True,
+        False,
+    ]
+    assert DEMO.client_secret not in metrics + stderr
+
+
+def test_request_observers_see_attempts_retries_and_token_fetches_with_ids_kept_out_of_labels() -> None:
+    import responses
+
+    from uipath_connector.http import (
+        OAuthClientCredentials,
+        Requester,
+        TokenCache,
+        add_request_observer,
+        decide_get,
+        operation_label,
+        remove_request_observer,
+    )
+    from uipath_connector.runtime._metrics import PrometheusJobMetrics
+
+    assert operation_label("GET", "/odata/QueueItems(42)?$expand=Robot") == "GET /odata/QueueItems({id})"
+    assert operation_label("GET", "/odata/Folders('a b')/x/123") == "GET /odata/Folders({id})/x/{id}"
+    assert operation_label("DELETE", "/hooks/0f8fad5b-d9cb-469f-a165-70867728950e") == "DELETE /hooks/{id}"
+    assert len(operation_label("GET", "/" + "a" * 500)) == 120
+
+    metrics = PrometheusJobMetrics()
+    authenticator = OAuthClientCredentials(
+        "https://id.example/connect/token", "robot-app", "s3cret", "OR.Queues", token_cache=TokenCache()
+    )
+    requester = Requester("https://api.example", authenticator, timeout_seconds=5)
+    add_request_observer(metrics)
+    try:
+        with responses.RequestsMock() as mock:
+            mock.post("https://id.example/connect/token", status=400, json={"error": "invalid_client"})
+            mock.post("https://id.example/connect/token", json={"access_token": "tok", "expires_in": 3600})
+            mock.get("https://api.example/odata/QueueItems(5)", status=503, json={})
+            mock.get("https://api.example/odata/QueueItems(5)", json={"Id": 5})
+            with pytest.raises(Exception, match=r"rejected by the token endpoint .* \(invalid_client\)"):
+                requester.request("GET", "/odata/QueueItems(5)", decide=decide_get)
+            assert requester.request("GET", "/odata/QueueItems(5)", decide=decide_get).body == {"Id": 5}
+    finally:
+        remove_request_observer(metrics)
+    with responses.RequestsMock() as mock:  # removed: not counted
+        mock.get("https://api.example/odata/QueueItems(6)", json={"Id": 6})
+        requester.request("GET", "/odata/QueueItems(6)", decide=decide_get)
+    text = metrics.exposition()[0].decode()
+    counted = sorted(
+        line
+        for line in text.splitlines()
+        if line.startswith("uipath_connector_orchestrator_") and line.split("{")[0].endswith(("_count", "_total"))
+    )
+    assert counted == [
+        'uipath_connector_orchestrator_request_seconds_count{operation="GET /odata/QueueItems({id})",status="200"} 1.0',
+        'uipath_connector_orchestrator_request_seconds_count{operation="GET /odata/QueueItems({id})",status="503"} 1.0',
+        'uipath_connector_orchestrator_request_seconds_count{operation="POST /connect/token",status="200"} 1.0',
+        'uipath_connector_orchestrator_request_seconds_count{operation="POST /connect/token",status="400"} 1.0',
+        'uipath_connector_orchestrator_retries_total{operation="GET /odata/QueueItems({id})"} 1.0',
+        'uipath_connector_orchestrator_token_fetches_total{outcome="failed"} 1.0',
+        'uipath_connector_orchestrator_token_fetches_total{outcome="ok"} 1.0',
+    ]

@@ -147,7 +147,7 @@ def add_worker_command(subparsers: Any) -> None:
 class JsonLogFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, and the job fields when the record has them."""
 
-    _FIELDS = ("job_key", "process_instance_key")
+    _FIELDS = ("job_key", "process_instance_key", "queue_item_id")
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
@@ -315,7 +315,10 @@ def _start_health_server(args: argparse.Namespace, monitor: GatewayMonitor) -> H
     )
     server.start()
     if metrics is not None:
+        from ..http import add_request_observer
+
         add_job_observer(metrics)
+        add_request_observer(metrics)
     _WORKER_LOGGER.info(
         "health endpoints on http://%s:%d/livez and /readyz; %s",
         args.health_host,

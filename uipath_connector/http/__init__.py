@@ -32,6 +32,7 @@ from ._errors import (
     response_variables,
 )
 from ._hosts import CredentialHosts
+from ._observers import RequestObserver, add_request_observer, operation_label, remove_request_observer
 from ._requester import (
     AnswerError,
     Requester,
@@ -79,6 +80,7 @@ __all__ = [
     "HttpConnectionError",
     "IssuedToken",
     "OAuthClientCredentials",
+    "RequestObserver",
     "Requester",
     "ResponseTooLargeError",
     "Retrier",
@@ -90,6 +92,7 @@ __all__ = [
     "TokenEndpointError",
     "TokenTransport",
     "TokenWaitTimeout",
+    "add_request_observer",
     "current_clock",
     "deadline_session",
     "decide_get",
@@ -97,8 +100,10 @@ __all__ = [
     "decide_token",
     "describe_body",
     "header_value_problem",
+    "operation_label",
     "query_string",
     "read_token_response",
+    "remove_request_observer",
     "response_variables",
     "retry_after_seconds",
     "transport_phase",

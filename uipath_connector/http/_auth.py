@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from ..sdk import HttpResponse
+from . import _observers
 from ._errors import TokenEndpointError, response_variables
 from ._tokens import PROCESS_TOKEN_CACHE, IssuedToken, TokenCache, TokenWaitTimeout
 
@@ -162,8 +163,14 @@ class OAuthClientCredentials:
 
     def _fetch(self, transport: TokenTransport) -> IssuedToken:
         headers, form = self.token_request()
-        answer = transport.post_form(self.token_endpoint, headers, form)
-        return read_token_response(answer, self.token_endpoint, self._scopes_as_given, describe=self._describe)
+        try:
+            answer = transport.post_form(self.token_endpoint, headers, form)
+            issued = read_token_response(answer, self.token_endpoint, self._scopes_as_given, describe=self._describe)
+        except Exception:
+            _observers.token_fetched("failed")
+            raise
+        _observers.token_fetched("ok")
+        return issued
 
 
 def _expires_in(body: Mapping[str, object]) -> float | None:

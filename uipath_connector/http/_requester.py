@@ -29,6 +29,7 @@ import attrs
 import requests
 
 from ..sdk import ConnectorError, HttpResponse, mask_secrets
+from . import _observers
 from ._auth import Authenticator
 from ._bodies import DEFAULT_MAX_BODY_BYTES, ResponseTooLargeError, read_body
 from ._clock import Clock
@@ -342,8 +343,11 @@ class Requester:
         sends = sends if sends is not None else SendCount()
         url = self.base_url + path + (f"?{query_string(params)}" if params else "")
         log_path = self._base_path + path
+        operation = _observers.operation_label(method, path) if _observers.observing() else ""
         token = self._access_token()
         for refreshed in (False, True):
+            if refreshed:
+                _observers.request_retried(operation)
             self._remember_token(token)
             headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", **self._fixed_headers}
             if body is not None:
@@ -351,7 +355,9 @@ class Requester:
 
             def attempt(number: int, headers: Mapping[str, str] = headers) -> requests.Response:
                 sends.count += 1
-                return self._exchange(method, url, log_path, headers, body, number)
+                if number > 1:
+                    _observers.request_retried(operation)
+                return self._exchange(method, url, log_path, headers, body, number, operation)
 
             response: requests.Response = self.retrier.call(attempt, decide, what=f"{method} {path}", started=started)
             if response.status_code != 401 or refreshed or not self.authenticator.refreshes:
@@ -400,9 +406,16 @@ class Requester:
         Answers >= 400 are returned, masked, for the caller to read; transport failures raise the connection error.
         """
         endpoint_path = urlsplit(url).path
+        operation = _observers.operation_label("POST", endpoint_path) if _observers.observing() else ""
+
+        def attempt(number: int) -> requests.Response:
+            if number > 1:
+                _observers.request_retried(operation)
+            return self._exchange("POST", url, endpoint_path, headers, form, number, operation)
+
         try:
             response = self.retrier.call(
-                lambda attempt: self._exchange("POST", url, endpoint_path, headers, form, attempt),
+                attempt,
                 decide_token,
                 what="token request",
             )
@@ -426,6 +439,7 @@ class Requester:
         headers: Mapping[str, str],
         body: bytes | Mapping[str, str] | None,
         attempt: int,
+        operation: str = "",
     ) -> requests.Response:
         session = self._session if self._session is not None else self._sessions.get()
         monotonic = self.clock.monotonic
@@ -443,6 +457,7 @@ class Requester:
                     )
                     read_body(response, deadline=deadline, monotonic=monotonic, max_bytes=self.max_body_bytes)
             except requests.RequestException as error:
+                _observers.request_finished(operation, type(error).__name__, monotonic() - began)
                 if self._log.isEnabledFor(logging.DEBUG):
                     self._log.debug(
                         "%s %s -> %s after %.1f ms (attempt %d)",
@@ -453,6 +468,7 @@ class Requester:
                         attempt,
                     )
                 raise
+            _observers.request_finished(operation, str(response.status_code), monotonic() - began)
             if self._log.isEnabledFor(logging.DEBUG):
                 # Masking the path costs a scan per secret: only paid when the line is written.
                 self._log.debug(

@@ -1,13 +1,15 @@
-"""One log line per job: key, type, outcome and duration — never a variable value, message or secret."""
+"""One log line per job: key, type, outcome, duration and the queue item id — never a variable value, message or
+secret."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from ._metrics import job_finished
 from ._outcome import Complete, JobOutcome, ThrowError
 
-__all__ = ["describe_outcome", "log_job"]
+__all__ = ["describe_outcome", "log_job", "queue_item_id"]
 
 LOGGER = logging.getLogger("uipath_connector.runtime")
 
@@ -28,6 +30,28 @@ def describe_outcome(outcome: JobOutcome) -> str:
     return f"fail retries={outcome.retries} backoff={outcome.backoff_ms}ms"
 
 
+def queue_item_id(outcome: JobOutcome) -> int | None:
+    """The queue item a completed job worked on: the ``Id`` of a response envelope among its variables.
+
+    An envelope is what ``resultVariable`` stores (``{status, headers, body}``); both operations answer with the
+    queue item, whose key is ``Id`` ("QueueItems" in UiPath's Orchestrator API reference). A job without an
+    envelope in its variables (only a result expression) has no id to show.
+
+    >>> queue_item_id(Complete({"r": {"status": 201, "headers": {}, "body": {"Id": 7}}}))
+    7
+    >>> queue_item_id(Complete({"itemId": 7})) is None
+    True
+    """
+    if not isinstance(outcome, Complete):
+        return None
+    for value in outcome.variables.values():
+        if isinstance(value, Mapping) and "status" in value and isinstance(value.get("body"), Mapping):
+            item_id = value["body"].get("Id")
+            if type(item_id) is int:
+                return item_id
+    return None
+
+
 def log_job(
     key: object,
     job_type: str,
@@ -39,20 +63,24 @@ def log_job(
 ) -> None:
     """Log one finished job at INFO (failures and errors at WARNING), and tell the job observers (metrics).
 
-    The record carries ``job_key`` and ``process_instance_key`` as attributes (logging ``extra``), which
-    ``--log-format json`` writes as fields.
+    The record carries ``job_key``, ``process_instance_key`` and ``queue_item_id`` (when known, see
+    :func:`queue_item_id`) as attributes (logging ``extra``), which ``--log-format json`` writes as fields; the
+    text line ends with ``item=<id>``.
     """
     job_finished(str(job_type), outcome, seconds)
+    item_id = queue_item_id(outcome)
     level = logging.INFO if isinstance(outcome, Complete) else logging.WARNING
     logger.log(
         level,
-        "job %s type=%s outcome=%s duration=%.1fms",
+        "job %s type=%s outcome=%s duration=%.1fms%s",
         key,
         job_type,
         describe_outcome(outcome),
         seconds * 1000,
+        "" if item_id is None else f" item={item_id}",
         extra={
             "job_key": str(key),
             "process_instance_key": None if process_instance_key is None else str(process_instance_key),
+            "queue_item_id": item_id,
         },
     )

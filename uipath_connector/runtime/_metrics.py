@@ -3,6 +3,10 @@
 The runtime never imports ``prometheus_client``: adapters report to :func:`job_started` / :func:`job_finished`,
 which tell whatever observers were added. ``uipath-connector worker --health-port`` adds a
 :class:`PrometheusJobMetrics` when the extra is installed and serves it on ``/metrics``.
+
+The same object also observes the HTTP requester (``request_finished``, ``request_retried``, ``token_fetched``:
+the request-observer protocol of ``uipath_connector.http``); the command line adds it there, since the runtime
+does not import the HTTP layer.
 """
 
 from __future__ import annotations
@@ -88,6 +92,26 @@ class PrometheusJobMetrics:
             registry=self.registry,
         )
 
+        self._request_seconds = Histogram(
+            "uipath_connector_orchestrator_request_seconds",
+            "Orchestrator (and token endpoint) requests, each attempt, by operation (method and path template) "
+            "and status (HTTP status, or the transport failure)",
+            ["operation", "status"],
+            registry=self.registry,
+        )
+        self._retries = Counter(
+            "uipath_connector_orchestrator_retries",
+            "Requests sent again (retries and the re-send after a 401), by operation",
+            ["operation"],
+            registry=self.registry,
+        )
+        self._token_fetches = Counter(
+            "uipath_connector_orchestrator_token_fetches",
+            "Requests for an OAuth access token (cache hits are not counted), by outcome (ok, failed)",
+            ["outcome"],
+            registry=self.registry,
+        )
+
     def job_started(self, job_type: str) -> None:
         self._in_flight.labels(job_type).inc()
 
@@ -96,6 +120,15 @@ class PrometheusJobMetrics:
         self._in_flight.labels(job_type).dec()
         self._jobs.labels(job_type, outcome_name, error_code).inc()
         self._duration.labels(job_type).observe(seconds)
+
+    def request_finished(self, operation: str, status: str, seconds: float) -> None:
+        self._request_seconds.labels(operation, status).observe(seconds)
+
+    def request_retried(self, operation: str) -> None:
+        self._retries.labels(operation).inc()
+
+    def token_fetched(self, outcome: str) -> None:
+        self._token_fetches.labels(outcome).inc()
 
     def exposition(self) -> tuple[bytes, str]:
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
