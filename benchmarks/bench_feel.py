@@ -94,6 +94,12 @@ def main() -> None:
             5_000,
         ),
         (
+            "cold parse of Camunda's documented error expression",
+            lambda: (parse.cache_clear(), parse(ERROR_EXPRESSION)),
+            None,
+            5_000,
+        ),
+        (
             "cold parse of the typical error expression",
             lambda: (parse.cache_clear(), parse(TYPICAL_ERROR_EXPRESSION)),
             None,

@@ -52,6 +52,13 @@ class FakeEngine:
         self.hold_completes = False
         self.released = threading.Event()
         self.gateway_version = "8.10.0"  # what Topology answers (REST and gRPC)
+        # Every Complete / Fail / ThrowError as it arrived (the REST body, or the gRPC request's text fields), so a
+        # test can grep what the worker sent to the engine.
+        self.commands: list[str] = []
+
+    def record(self, command: str) -> None:
+        with self.lock:
+            self.commands.append(command)
 
     def add_job(
         self, key: int, job_type: str, variables: dict[str, Any], headers: dict[str, str], retries: int = 3
@@ -174,7 +181,10 @@ def serving_rest(engine: FakeEngine) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length)) if length else {}
+            raw = self.rfile.read(length) if length else b""
+            if re.fullmatch(r"/v2/jobs/\d+/(completion|failure|error)", self.path):
+                engine.record(raw.decode("utf-8"))
+            body = json.loads(raw) if raw else {}
             status, payload = self._route(self.command, self.path, body)
             data = b"" if payload is None else json.dumps(payload).encode()
             try:
@@ -301,14 +311,17 @@ def serving_grpc(engine: FakeEngine) -> Iterator[int]:
             )
 
         def CompleteJob(self, request: Any, context: Any) -> Any:
+            engine.record(request.variables)
             verdict = engine.complete(request.jobKey, json.loads(request.variables or "{}"))
             return answer(verdict, context, gateway_pb2.CompleteJobResponse())
 
         def FailJob(self, request: Any, context: Any) -> Any:
+            engine.record(f"{request.errorMessage}\n{request.variables}")
             verdict = engine.fail(request.jobKey, request.retries, request.errorMessage, request.retryBackOff)
             return answer(verdict, context, gateway_pb2.FailJobResponse())
 
         def ThrowError(self, request: Any, context: Any) -> Any:
+            engine.record(f"{request.errorCode}\n{request.errorMessage}\n{request.variables}")
             verdict = engine.throw_error(request.jobKey, request.errorCode, request.errorMessage)
             return answer(verdict, context, gateway_pb2.ThrowErrorResponse())
 

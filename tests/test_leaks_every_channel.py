@@ -7,19 +7,26 @@ exception chain. Servers echo the request back (headers, form and body), so the 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
-from hostile_server import HostileServer, answer, echo
+from fake_engine import FakeEngine, serving_grpc, serving_rest
+from hostile_server import Answer, HostileServer, RecordedRequest, answer, echo
 
 from uipath_connector.runtime import run_job
 from uipath_connector.sdk import MapSecretProvider, OutboundConnectorContext
-from uipath_connector.uipath import RetryPolicy, TokenCache, UiPathConnector
+from uipath_connector.uipath import JOB_TYPE, RetryPolicy, TokenCache, UiPathConnector
 
 SENTINELS = {
     "ID": "SNTL-client-id-9f3a",
@@ -142,3 +149,179 @@ def test_no_sentinel_leaks_in_any_channel(
     texts += [repr(connector), repr(context)]
     found = [leak for text in texts for leak in leaks(text)]
     assert found == []
+
+
+def quoting_credentials(status: int) -> Answer:
+    """An OData error whose message quotes the request's Authorization header and body (the part a user reads)."""
+
+    def send(connection: socket.socket, request: RecordedRequest) -> None:
+        quoted = f"rejected {request.header('Authorization')} with {request.body.decode('latin-1')}"
+        answer(status, {"message": quoted, "errorCode": 1002})(connection, request)
+
+    return send
+
+
+# -- CLI output ---------------------------------------------------------------------------------------------------
+#
+# The CLI takes its credentials from flags or the environment and hands them to the connector as secrets
+# (docs/cli.md); its stdout and stderr at -v / -vv are grepped for every form. The org and tenant are plain flags
+# there (not secrets), so only the credentials are sentinels in this channel.
+
+CLI_SENTINELS = {name: SENTINELS[name] for name in ("ID", "SECRET", "TOKEN")}
+
+
+def cli_leaks(text: str) -> list[str]:
+    return [leak for leak in leaks(text) if leak.split(":", 1)[0] in {*CLI_SENTINELS, "BASIC"}]
+
+
+def run_cli(*arguments: str, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("UIPATH_")} | environment
+    return subprocess.run(
+        [sys.executable, "-m", "uipath_connector.cli", *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+OAUTH_ENVIRONMENT = {"UIPATH_CLIENT_ID": SENTINELS["ID"], "UIPATH_CLIENT_SECRET": SENTINELS["SECRET"]}
+BEARER_ENVIRONMENT = {"UIPATH_TOKEN": SENTINELS["TOKEN"]}
+
+
+@pytest.mark.parametrize(
+    ("verbosity", "environment", "command", "script"),
+    [
+        ("-vv", OAUTH_ENVIRONMENT, ["get-queue-item", "--item-id", "7"], [echo(400)]),
+        ("-v", OAUTH_ENVIRONMENT, ["add-queue-item", "--queue", "Invoices"], [echo(401, "application/json")]),
+        (
+            "-vv",
+            OAUTH_ENVIRONMENT,
+            ["get-queue-item", "--item-id", "7"],
+            [answer(200, {"access_token": SENTINELS["TOKEN"], "expires_in": 60}), echo(404)],
+        ),
+        ("-vv", BEARER_ENVIRONMENT, ["add-queue-item", "--queue", "Invoices"], [quoting_credentials(400)]),
+        ("-vv", BEARER_ENVIRONMENT, ["get-queue-item", "--item-id", "7"], [quoting_credentials(403)]),
+        ("-vv", OAUTH_ENVIRONMENT, ["get-queue-item", "--item-id", "7"], [quoting_credentials(401)]),
+    ],
+)
+def test_no_sentinel_leaks_in_cli_output_against_an_echoing_server(
+    server: HostileServer, verbosity: str, environment: dict[str, str], command: list[str], script: list[Any]
+) -> None:
+    server.script(*script)
+    cloud_url = server.url + "/acme/DefaultTenant/orchestrator_"
+    result = run_cli(
+        verbosity,
+        *command,
+        "--cloud-url",
+        cloud_url,
+        "--allow-insecure-http",
+        "--folder-id",
+        "1",
+        "--timeout",
+        "2",
+        environment=environment,
+    )
+    sent = "".join(request.raw.decode("latin-1") for request in server.requests)
+    assert cli_leaks(sent)  # the credentials went out, and the server sent them back
+    assert result.returncode in {1, 2}, result.stderr
+    assert result.stderr  # the command said what went wrong
+    assert cli_leaks(result.stdout + result.stderr) == []
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        ["--client-id", SENTINELS["ID"], "--client-secret", SENTINELS["SECRET"]],
+        ["--token", SENTINELS["TOKEN"]],
+    ],
+)
+def test_no_sentinel_leaks_in_cli_output_against_the_emulator(credentials: list[str]) -> None:
+    # The emulator knows neither credential, so it refuses them; the refusal and the -vv trace are grepped.
+    result = run_cli("-vv", "add-queue-item", "--emulator", "--queue", "DemoQueue", *credentials, environment={})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert cli_leaks(result.stdout + result.stderr) == []
+
+
+# -- What the worker sends to the engine ------------------------------------------------------------------------
+
+
+def run_worker_until_a_command(client: str, engine: FakeEngine) -> None:
+    """One worker of the given kind, secrets from ``SENTINELS``, until the engine received a command (at most 20 s)."""
+    from uipath_connector.runtime import run_camunda_worker, run_pyzeebe_worker
+
+    connector = UiPathConnector(retry_policy=RetryPolicy.disabled(), allow_insecure_http=True, token_cache=TokenCache())
+    secrets = MapSecretProvider(SENTINELS)
+
+    async def scenario(target: Any) -> None:
+        stop = asyncio.Event()
+        if client == "grpc":
+            from pyzeebe import create_insecure_channel
+
+            channel = create_insecure_channel(f"127.0.0.1:{target}")
+            runner = run_pyzeebe_worker(
+                connector, channel, stop=stop, secret_provider=secrets, request_timeout_ms=50, drain_timeout=5
+            )
+        else:
+            channel = None
+            runner = run_camunda_worker(
+                connector,
+                stop=stop,
+                secret_provider=secrets,
+                configuration={"CAMUNDA_REST_ADDRESS": target, "CAMUNDA_AUTH_STRATEGY": "NONE"},
+                drain_timeout=5,
+            )
+        worker = asyncio.create_task(runner)
+        try:
+            deadline = time.monotonic() + 20
+            while not engine.commands and time.monotonic() < deadline and not worker.done():
+                await asyncio.sleep(0.02)
+            stop.set()
+            await asyncio.wait_for(worker, timeout=10)
+        finally:
+            if channel is not None:
+                await channel.close()
+
+    if client == "grpc":
+        with serving_grpc(engine) as port:
+            asyncio.run(scenario(port))
+    else:
+        with serving_rest(engine) as address:
+            asyncio.run(scenario(address))
+
+
+@pytest.mark.parametrize("client", ["rest", "grpc"])
+@pytest.mark.parametrize(
+    ("authentication", "mode", "operation", "script"),
+    [
+        (OAUTH, "basicAuthHeader", "getItemById", [echo(400)]),
+        (OAUTH, "credentialsBody", "addQueueItem", [echo(401, "application/json")]),
+        (BEARER, None, "getItemById", [quoting_credentials(404)]),
+        (BEARER, None, "addQueueItem", [quoting_credentials(400)]),
+    ],
+)
+def test_no_sentinel_leaks_in_what_the_worker_sends_to_the_engine(
+    server: HostileServer,
+    client: str,
+    authentication: dict[str, Any],
+    mode: str | None,
+    operation: str,
+    script: list[Any],
+) -> None:
+    pytest.importorskip("pyzeebe" if client == "grpc" else "camunda_orchestration_sdk")
+    server.script(*script)
+    auth = dict(authentication)
+    if mode:
+        auth["clientAuthentication"] = mode
+        auth["oauthTokenEndpoint"] = server.url + "/identity_/connect/token"
+    engine = FakeEngine()
+    engine.add_job(1, JOB_TYPE, job_variables(server, auth, operation), {}, retries=1)
+
+    run_worker_until_a_command(client, engine)
+
+    sent = "".join(request.raw.decode("latin-1") for request in server.requests)
+    assert any(form in sent for forms in forbidden().values() for form in forms)  # the echo carried secrets
+    assert len(engine.commands) == 1  # the Fail (or Complete / ThrowError) as the engine received it
+    assert engine.job(1).state in {"incident", "error", "completed"}
+    assert [leak for command in engine.commands for leak in leaks(command)] == []
