@@ -130,7 +130,7 @@ LONE_SURROGATE = "contains a lone surrogate (\\ud800-\\udfff), which is not Unic
 def has_lone_surrogate(text: str) -> bool:
     """Whether ``text`` holds a code point in U+D800..U+DFFF (which UTF-8 cannot encode).
 
-    >>> has_lone_surrogate("Gr\u00fc\u00dfe \U0001f600"), has_lone_surrogate("x\ud800")
+    >>> has_lone_surrogate("Grüße 😀"), has_lone_surrogate("x" + chr(0xD800))
     (False, True)
     """
     if text.isascii():
