@@ -4,8 +4,6 @@ Add and its Complete leaves each item once: the next worker's attempt adopts the
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +13,8 @@ import pytest
 pytest.importorskip("pyzeebe", reason="pyzeebe is not installed: pip install -e '.[pyzeebe]'")
 pytest.importorskip("camunda_orchestration_sdk", reason="camunda-orchestration-sdk is not installed")
 
-from fake_engine import FakeEngine, serving_rest
-from test_runtime_job_safety import CLIENTS, start_worker, wait, work
+from fake_engine import FakeEngine
+from test_runtime_job_safety import CLIENTS, kill_after_the_call_then_rerun, work
 
 from uipath_connector.sdk import OutboundConnectorContext
 from uipath_connector.testing import DEMO, Endpoint, OrchestratorEmulator
@@ -107,32 +105,14 @@ def test_a_worker_killed_between_the_bulk_add_and_the_complete_leaves_each_item_
     queue = DEMO.queue_name  # references are not unique here: only the connector can prevent a second copy
     items = [{"reference": f"ORDER-{n}", "specificContent": {"order": n}} for n in (1, 2, 3)]
     engine = FakeEngine()
-    engine.hold_completes = True  # the first worker's Complete never reaches the engine
     engine.add_job(
         1, JOB_TYPE, bulk_variables(base_url, queue, items, "ProcessAllIndependently"), {"resultVariable": "bulk"}
     )
-    with serving_rest(engine) as address:
-        first = start_worker(address, log)
-        try:
-            wait(lambda: engine.complete_attempts >= 1 or first.poll() is not None, 30)
-            assert first.poll() is None, log.read_text()
-            assert len(orchestrator.items(queue)) == 3
-            first.send_signal(signal.SIGKILL)
-            first.wait(timeout=10)
-        finally:
-            if first.poll() is None:
-                first.kill()
-        engine.hold_completes = False
-        engine.released.set()
-        second = start_worker(address, log)
-        try:
-            wait(lambda: engine.job(1).state == "completed" or second.poll() is not None, 30)
-        finally:
-            second.send_signal(signal.SIGTERM)
-            try:
-                second.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                second.kill()
+
+    def three_items_added() -> None:
+        assert len(orchestrator.items(queue)) == 3
+
+    kill_after_the_call_then_rerun(engine, log, three_items_added)
     job = engine.job(1)
     assert job.state == "completed", log.read_text()
     assert job.activations == 2

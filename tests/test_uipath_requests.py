@@ -240,6 +240,10 @@ def test_records_are_valid_when_constructed_and_name_the_keyword() -> None:
         ),
         ({"organization_unit_id": 1, "cloud_tenant": ".."}, "cloud_tenant: '..' is not a valid tenant name"),
         (
+            {"organization_unit_id": 1, "cloud_org": "a\ud800"},
+            "cloud_org: contains a lone surrogate (\\ud800-\\udfff), which is not Unicode text",
+        ),
+        (
             {"organization_unit_id": 1, "cloud_url": "cloud.uipath.com/evil"},
             "cloud_url: a host name must not contain '/'; give a full https:// URL for Automation Suite or on-premises",
         ),
