@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ import requests
 import responses
 from hypothesis import settings as hypothesis_settings
 
+from uipath_connector.http import Clock
 from uipath_connector.sdk import OutboundConnectorContext
 from uipath_connector.testing import DEMO, ManualClock, OrchestratorEmulator, OutboundConnectorContextBuilder
 from uipath_connector.uipath import RetryPolicy, TokenCache, UiPathConnector
@@ -195,6 +196,10 @@ class FakeTime:
     def wall(self) -> datetime:
         return datetime(2023, 1, 20, 10, 13, 20, tzinfo=timezone.utc) + timedelta(seconds=self.now - 1000.0)
 
+    def as_clock(self, rng: Callable[[], float] = lambda: 0.0, wall: Callable[[], datetime] | None = None) -> Clock:
+        """The HTTP layer's clock on this fake time (jitter from ``rng``; ``wall`` instead of :meth:`wall`)."""
+        return Clock(monotonic=self.clock, wall=wall or self.wall, sleep=self.sleep, rng=rng)
+
 
 @pytest.fixture
 def fake_time() -> FakeTime:
@@ -212,10 +217,7 @@ def make_connector(fake_time: FakeTime, token_cache: TokenCache, **overrides: An
         # Tests point at hosts beyond UiPath's cloud (an identity server on id.example.com): allowed explicitly.
         "credential_hosts": ["*.example.com"],
         "token_cache": token_cache,
-        "sleep": fake_time.sleep,
-        "clock": fake_time.clock,
-        "wall_clock": fake_time.wall,
-        "rng": lambda: 0.0,
+        "clock": fake_time.as_clock(),
     }
     options.update(overrides)
     return UiPathConnector(**options)

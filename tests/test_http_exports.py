@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 
 import uipath_connector.http as package
-from uipath_connector.http import _auth, _clock, _deadlines, _errors, _requester, _retry, _sessions, _tokens
+from uipath_connector.http import _auth, _clock, _deadlines, _errors, _requester, _retry, _sessions, _tokens, _transport
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -18,5 +18,5 @@ def test_all_is_sorted_and_complete() -> None:
 
 
 def test_doc_examples_run() -> None:
-    for module in (package, _auth, _clock, _deadlines, _errors, _requester, _retry, _sessions, _tokens):
+    for module in (package, _auth, _clock, _deadlines, _errors, _requester, _retry, _sessions, _tokens, _transport):
         assert doctest.testmod(module).failed == 0, module.__name__

@@ -249,13 +249,35 @@ def test_a_token_endpoint_that_echoes_the_request_leaks_no_credential_in_any_for
         assert [form for form in forms if form in text] == []
 
 
-@pytest.mark.parametrize(("field", "value"), [("specificContent", {"a": "\ud800"}), ("queueName", "Q\udfff")])
+OAUTH = {"type": "oauth-client-credentials-flow", "clientId": "c", "clientSecret": "s", "scopes": "OR.Queues"}
+LONE_SURROGATE = "contains a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ({"specificContent": {"a": "\ud800"}}, f"specificContent: {LONE_SURROGATE}"),
+        ({"queueName": "Q\udfff"}, f"queueName: {LONE_SURROGATE}"),
+        ({"reference": "\udc00INV"}, f"reference: {LONE_SURROGATE}"),
+        # Text that goes into a header or the token request's form body: UTF-8 cannot encode it there either.
+        ({"organizationUnitId": None, "folderPath": "Shared/\ud800"}, f"folderPath: {LONE_SURROGATE}"),
+        ({"authentication": {**OAUTH, "scopes": "OR.\ud800"}}, f"authentication.scopes: {LONE_SURROGATE}"),
+        # A secret field's problem never shows its text, the surrogate included.
+        (
+            {"authentication": {**OAUTH, "clientId": "c\ud800"}},
+            "authentication.clientId: is not valid (not shown: secret)",
+        ),
+        ({"cloudUrl": "cloud.uipath.com", "cloudOrg": "a\ud800"}, f"cloudOrg: {LONE_SURROGATE}"),
+    ],
+)
 def test_a_lone_surrogate_is_an_input_error_naming_its_field_before_any_request(
-    server: HostileServer, field: str, value: object
+    server: HostileServer, extra: dict[str, Any], problem: str
 ) -> None:
+    # JSON's "\ud800" escape is valid JSON, and Python's json gives a lone surrogate: every text field refuses it
+    # when bound (it used to surface as a UnicodeEncodeError from the folder header or the token request).
     server.script(answer(201, CREATED))
-    outcome = run(server, **{field: value})
+    outcome = run(server, **extra)
     assert isinstance(outcome, Fail)
     assert outcome.retries == 0
-    assert outcome.message.startswith(f"Invalid input: {field}: ")
+    assert outcome.message.startswith(f"Invalid input: {problem} | ")
     assert server.requests == []

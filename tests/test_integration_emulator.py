@@ -59,10 +59,7 @@ class Target:
             retry_policy=RetryPolicy(jitter_seconds=0.0),
             allow_insecure_http=mode == "loopback",
             token_cache=self.token_cache,
-            sleep=self.time.sleep,
-            clock=self.time.clock,
-            wall_clock=clock.now,
-            rng=lambda: 0.0,
+            clock=self.time.as_clock(wall=clock.now),
         )
 
     def variables(self, operation: str, authentication: dict[str, str] | None = None, **extra: Any) -> dict[str, Any]:

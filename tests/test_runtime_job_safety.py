@@ -172,20 +172,17 @@ def wait(condition: Callable[[], bool], seconds: float) -> None:
         time.sleep(0.02)
 
 
-def test_a_worker_killed_between_the_add_and_the_complete_leaves_one_item_and_the_next_worker_completes_with_it(
-    emulator: tuple[OrchestratorEmulator, str], tmp_path: Path
-) -> None:
-    log = tmp_path / "workers.log"
-    orchestrator, base_url = emulator
-    engine = FakeEngine()
-    engine.hold_completes = True  # the first worker's Complete never reaches the engine
-    engine.add_job(1, JOB_TYPE, add_variables(base_url), {"resultExpression": "={itemId: response.body.Id}"})
+def kill_after_the_call_then_rerun(engine: FakeEngine, log: Path, after_the_call: Callable[[], None]) -> None:
+    """Job 1 on a worker process that is SIGKILLed once it tries to Complete (the engine holds that Complete: the
+    call is done, its outcome never reported); ``after_the_call`` checks Orchestrator then. A second worker process
+    then works the job, which the engine hands out again, until it completes (at most 30 s each)."""
+    engine.hold_completes = True
     with serving_rest(engine) as address:
         first = start_worker(address, log)
         try:
             wait(lambda: engine.complete_attempts >= 1 or first.poll() is not None, 30)
             assert first.poll() is None, log.read_text()
-            assert len(orchestrator.items(DEMO.queue_name)) == 1
+            after_the_call()
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
         finally:
@@ -202,6 +199,20 @@ def test_a_worker_killed_between_the_add_and_the_complete_leaves_one_item_and_th
                 second.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 second.kill()
+
+
+def test_a_worker_killed_between_the_add_and_the_complete_leaves_one_item_and_the_next_worker_completes_with_it(
+    emulator: tuple[OrchestratorEmulator, str], tmp_path: Path
+) -> None:
+    log = tmp_path / "workers.log"
+    orchestrator, base_url = emulator
+    engine = FakeEngine()
+    engine.add_job(1, JOB_TYPE, add_variables(base_url), {"resultExpression": "={itemId: response.body.Id}"})
+
+    def one_item_added() -> None:
+        assert len(orchestrator.items(DEMO.queue_name)) == 1
+
+    kill_after_the_call_then_rerun(engine, log, one_item_added)
     job = engine.job(1)
     assert job.state == "completed", log.read_text()
     (item,) = orchestrator.items(DEMO.queue_name)  # exactly one item

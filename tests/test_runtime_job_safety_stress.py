@@ -92,10 +92,7 @@ def _run(with_references: bool, seed: int) -> tuple[OrchestratorEmulator, list[_
     connector = UiPathConnector(
         retry_policy=RetryPolicy(jitter_seconds=0.0),
         token_cache=TokenCache(clock=time.clock),
-        sleep=time.sleep,
-        clock=time.clock,
-        wall_clock=clock.now,
-        rng=rng.random,
+        clock=time.as_clock(rng=rng.random, wall=clock.now),
     )
     jobs = [_Job(key, f"ORDER-{key}" if with_references else None) for key in range(1, JOBS + 1)]
     faults: Counter[str] = Counter()

@@ -597,3 +597,46 @@ def test_job_info_reaches_the_context_with_the_given_retries() -> None:
     connector = Returns({})
     run_job(connector, variables="{}", retries=2, job=JobInfo(key=9, type="t", retries=99))
     assert connector.contexts[0].job == JobInfo(key=9, type="t", retries=2)
+
+
+# -- the queue item id kept for the job's log line ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "kind"),
+    [
+        ({}, Complete),
+        ({"resultExpression": "={status: status}"}, Complete),  # the expression keeps no id
+        ({"errorExpression": 'bpmnError("DUP", "already there")'}, ThrowError),
+        ({"errorExpression": 'jobError("later", {}, 2, @"PT1M")'}, Fail),
+        ({"resultExpression": "={n: 1 / 0 + missing.x}", "errorExpression": "=null"}, Complete),
+    ],
+)
+def test_the_answer_s_id_stays_on_the_outcome_for_the_log_and_is_never_sent(
+    headers: dict[str, str], kind: type
+) -> None:
+    from uipath_connector.runtime._job_log import queue_item_id
+
+    outcome = run(Returns(ENVELOPE), headers)
+    assert isinstance(outcome, kind)
+    assert (outcome.response_id, queue_item_id(outcome)) == (42, 42)
+    assert "42" not in json.dumps(outcome.variables)  # not a variable: only the log line reads it
+    assert "response_id" not in repr(outcome)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"status": 200, "headers": {}, "body": {"Id": "42"}},  # text, not an item id
+        {"status": 200, "headers": {}, "body": {"Id": True}},
+        {"status": 200, "headers": {}, "body": [{"Id": 1}]},
+        HttpResponse(200, {}, {"Items": [{"Id": 1}, {"Id": 2}]}, "OK"),  # Bulk Add: many items, no one id
+        "text",
+    ],
+)
+def test_only_an_integer_id_of_one_item_is_kept(result: object) -> None:
+    assert run(Returns(result)).response_id is None
+
+
+def test_a_failed_call_has_no_id() -> None:
+    assert run(Raises(ConnectorError("404", "Not Found"))).response_id is None

@@ -276,7 +276,7 @@ def test_on_loopback_a_dropped_answer_then_an_engine_retry_adds_no_duplicate() -
             "queueItems": ITEMS,
         }
         policy = RetryPolicy(attempts=2, jitter_seconds=0.0)
-        connector = UiPathConnector(allow_insecure_http=True, retry_policy=policy, sleep=sleep)
+        connector = UiPathConnector(allow_insecure_http=True, retry_policy=policy, clock=Clock(sleep=sleep))
 
         def run() -> HttpResponse:
             context = OutboundConnectorContext(variables)

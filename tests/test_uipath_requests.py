@@ -220,6 +220,44 @@ def test_records_are_valid_when_constructed_and_name_the_keyword() -> None:
         Configuration(cloud_org="o", cloud_tenant="t", organization_unit_id=1, connection_timeout_in_seconds=301)
     with pytest.raises(ConnectorInputError, match=r"token: must not be empty"):
         BearerAuthentication(token=" ")
+
+
+@pytest.mark.parametrize(
+    ("keywords", "message"),
+    [
+        ({}, "organization_unit_id: is required (or give folder_path or folder_key instead)"),
+        (
+            {"organization_unit_id": 1, "folder_path": "Shared"},
+            "organization_unit_id, folder_path: give only one folder (the server would use just one of them)",
+        ),
+        (
+            {"folder_path": "Shared", "folder_key": "2b1ea1b5-5c26-4d3a-9b8e-4f1c2d3e4f50"},
+            "folder_path, folder_key: give only one folder (the server would use just one of them)",
+        ),
+        (
+            {"organization_unit_id": 1, "cloud_org": None},
+            "cloud_org: is required when cloud_url is a host name (the organization is part of the URL)",
+        ),
+        ({"organization_unit_id": 1, "cloud_tenant": ".."}, "cloud_tenant: '..' is not a valid tenant name"),
+        (
+            {"organization_unit_id": 1, "cloud_org": "a\ud800"},
+            "cloud_org: contains a lone surrogate (\\ud800-\\udfff), which is not Unicode text",
+        ),
+        (
+            {"organization_unit_id": 1, "cloud_url": "cloud.uipath.com/evil"},
+            "cloud_url: a host name must not contain '/'; give a full https:// URL for Automation Suite or on-premises",
+        ),
+    ],
+)
+def test_configuration_checks_across_fields_name_the_keywords(keywords: dict[str, Any], message: str) -> None:
+    # The same checks name job variables for a job (tests/test_uipath_records.py); a Python caller reads keywords.
+    arguments: dict[str, Any] = {"cloud_org": "o", "cloud_tenant": "t", **keywords}
+    with pytest.raises(ConnectorInputError) as caught:
+        Configuration(**arguments)
+    assert str(caught.value) == f"Invalid input: {message}"
+
+
+def test_clients_check_their_arguments_naming_the_keyword() -> None:
     client = OrchestratorClient(
         Configuration(cloud_org="o", cloud_tenant="t", organization_unit_id=1), BearerAuthentication(token="tok")
     )

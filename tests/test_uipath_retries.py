@@ -132,7 +132,9 @@ def test_total_time_bounds_retries(
 
 
 def test_jitter_is_added(ordered: responses.RequestsMock, fake_time: FakeTime, token_cache: TokenCache) -> None:
-    connector = make_connector(fake_time, token_cache, retry_policy=RetryPolicy(jitter_seconds=0.5), rng=lambda: 0.5)
+    connector = make_connector(
+        fake_time, token_cache, retry_policy=RetryPolicy(jitter_seconds=0.5), clock=fake_time.as_clock(rng=lambda: 0.5)
+    )
     ordered.add("GET", ITEMS_URL, json=UNAVAILABLE, status=503)
     ordered.add("GET", ITEMS_URL, json={"value": []})
     connector.execute(job("getItemById"))

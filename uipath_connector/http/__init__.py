@@ -61,6 +61,7 @@ from ._tokens import (
     TokenCache,
     TokenWaitTimeout,
 )
+from ._transport import SessionTransport
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -86,6 +87,7 @@ __all__ = [
     "Retrier",
     "RetryPolicy",
     "SendCount",
+    "SessionTransport",
     "SuccessCheck",
     "ThreadSessions",
     "TokenCache",

@@ -44,6 +44,7 @@ from ._errors import (
 )
 from ._retry import Decision, Retrier, RetryPolicy, decide_token, retry_after_seconds, transport_phase
 from ._sessions import ThreadSessions
+from ._transport import SessionTransport
 
 __all__ = [
     "MAX_JSON_DEPTH",
@@ -298,12 +299,19 @@ class Requester:
         self.authenticator = authenticator
         self.timeout = (float(timeout_seconds), float(timeout_seconds))
         self._base_path = urlsplit(base_url).path
-        self._fixed_headers = dict(headers or {})
+        # Every request's headers but the token and the content type, merged with the session's once per thread
+        # (``_transport``): only what read_body decodes with a bound is accepted as an encoding.
+        self._fixed_headers: tuple[tuple[str, str], ...] = (
+            ("Accept-Encoding", "gzip, deflate"),
+            ("Accept", "application/json"),
+            *dict(headers or {}).items(),
+        )
+        self._form_headers: tuple[tuple[str, str], ...] = (("Accept-Encoding", "gzip, deflate"),)
         self.policy = retry_policy if retry_policy is not None else RetryPolicy()
         self.retrier = Retrier(self.policy, clock=clock, logger=logger)
         self._log = logger
         self._sessions = sessions if sessions is not None else ThreadSessions()
-        self._session = session
+        self._pinned = SessionTransport(session) if session is not None else None
         self._answer_error = answer_error
         self._connection_error = connection_error
         self._secret_values = tuple(value for value in (*authenticator.secret_values, *secret_values) if value)
@@ -349,7 +357,7 @@ class Requester:
             if refreshed:
                 _observers.request_retried(operation)
             self._remember_token(token)
-            headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", **self._fixed_headers}
+            headers = {"Authorization": f"Bearer {token}"}
             if body is not None:
                 headers["Content-Type"] = "application/json"
 
@@ -357,7 +365,7 @@ class Requester:
                 sends.count += 1
                 if number > 1:
                     _observers.request_retried(operation)
-                return self._exchange(method, url, log_path, headers, body, number, operation)
+                return self._exchange(method, url, log_path, self._fixed_headers, headers, body, number, operation)
 
             response: requests.Response = self.retrier.call(attempt, decide, what=f"{method} {path}", started=started)
             if response.status_code != 401 or refreshed or not self.authenticator.refreshes:
@@ -411,7 +419,7 @@ class Requester:
         def attempt(number: int) -> requests.Response:
             if number > 1:
                 _observers.request_retried(operation)
-            return self._exchange("POST", url, endpoint_path, headers, form, number, operation)
+            return self._exchange("POST", url, endpoint_path, self._form_headers, headers, form, number, operation)
 
         try:
             response = self.retrier.call(
@@ -436,24 +444,24 @@ class Requester:
         method: str,
         url: str,
         log_path: str,
+        fixed_headers: tuple[tuple[str, str], ...],
         headers: Mapping[str, str],
         body: bytes | Mapping[str, str] | None,
         attempt: int,
         operation: str = "",
     ) -> requests.Response:
-        session = self._session if self._session is not None else self._sessions.get()
+        transport = self._pinned if self._pinned is not None else self._sessions.transport()
         monotonic = self.clock.monotonic
         began = monotonic()
         deadline = began + self.request_deadline_seconds
         # Each socket read is bounded by the read timeout, never by more than the time left before the deadline.
         timeout = (self.timeout[0], min(self.timeout[1], self.request_deadline_seconds))
-        headers = {"Accept-Encoding": "gzip, deflate", **headers}  # only what read_body decodes with a bound
         _current_mask.mask = self.mask
         try:
             try:
                 with request_deadline(deadline, monotonic):
-                    response = session.request(
-                        method, url, headers=headers, data=body, timeout=timeout, allow_redirects=False, stream=True
+                    response = transport.send(
+                        method, url, fixed_headers=fixed_headers, headers=headers, body=body, timeout=timeout
                     )
                     read_body(response, deadline=deadline, monotonic=monotonic, max_bytes=self.max_body_bytes)
             except requests.RequestException as error:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import requests
 
 from ._deadlines import deadline_session
+from ._transport import SessionTransport
 
 __all__ = ["ThreadSessions"]
 
@@ -32,8 +33,12 @@ class ThreadSessions:
 
     def get(self) -> requests.Session:
         """This thread's session."""
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = self._factory()
-            self._local.session = session
-        return session
+        return self.transport().session
+
+    def transport(self) -> SessionTransport:
+        """This thread's session, wrapped with its settings worked out once (:class:`~._transport.SessionTransport`)."""
+        transport: SessionTransport | None = getattr(self._local, "transport", None)
+        if transport is None:
+            transport = SessionTransport(self._factory())
+            self._local.transport = transport
+        return transport

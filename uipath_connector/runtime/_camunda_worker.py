@@ -67,9 +67,11 @@ def create_camunda_job_worker(
     back to the SDK's ``CAMUNDA_WORKER_*`` settings; ``job_timeout_ms`` to the connector's worst case with a margin
     (:func:`default_job_timeout`), a shorter one is logged as a warning.
 
-    >>> async with CamundaAsyncClient() as client:  # doctest: +SKIP
-    ...     create_camunda_job_worker(client, UiPathConnector(), secret_provider=EnvironmentSecretProvider())
-    ...     await client.run_workers()
+    With a Camunda REST API configured by the ``CAMUNDA_*`` environment variables, in a coroutine::
+
+        async with CamundaAsyncClient() as client:
+            create_camunda_job_worker(client, UiPathConnector(), secret_provider=EnvironmentSecretProvider())
+            await client.run_workers()
     """
     from camunda_orchestration_sdk.runtime.job_worker import WorkerConfig
 
@@ -304,7 +306,9 @@ async def run_camunda_worker(
     The SDK's own ``stop()`` cancels jobs in flight, so the drain is done here: polling stops, jobs already
     activated run to their outcome for up to ``drain_timeout`` seconds, and only then is the worker closed.
 
-    >>> await run_camunda_worker(UiPathConnector(), stop=asyncio.Event())  # doctest: +SKIP
+    In a coroutine, with the ``CAMUNDA_*`` environment variables set::
+
+        await run_camunda_worker(UiPathConnector(), stop=asyncio.Event())
     """
     from camunda_orchestration_sdk import CamundaAsyncClient
 

@@ -81,7 +81,7 @@ def check_gateway_version(version: str, client: str, logger: logging.Logger = LO
     Traceback (most recent call last):
     ...
     uipath_connector.runtime._gateway.UnsupportedGatewayVersion: the gateway runs Camunda 8.8.3, but --client rest \
-supports Camunda 8.10 and later: camunda-orchestration-sdk 10.x follows Camunda 8.10 and needs job fields older \
+supports Camunda 8.10 and later (8.x): camunda-orchestration-sdk 10.x follows Camunda 8.10 and needs job fields older \
 gateways do not send; use --client pyzeebe for Camunda 8.5 to 8.9
     """
     support = supported_versions(client)

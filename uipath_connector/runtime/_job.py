@@ -455,6 +455,21 @@ def _output_variables(result: object, headers: JobHeaders, mask: SecretMask) -> 
 
 
 def _on_success(returned: object, headers: JobHeaders, *, retries: int, mask: SecretMask) -> JobOutcome:
+    outcome = _mapped_success(returned, headers, retries=retries, mask=mask)
+    identifier = _response_id(returned)
+    return outcome if identifier is None else attrs.evolve(outcome, response_id=identifier)
+
+
+def _response_id(returned: object) -> int | None:
+    """The ``Id`` in the body of a response envelope (the queue item an Add created or a Get read), else None."""
+    body = getattr(returned, "body", None)
+    if body is None and isinstance(returned, Mapping):
+        body = returned.get("body")
+    identifier = body.get("Id") if isinstance(body, Mapping) else None
+    return identifier if type(identifier) is int else None
+
+
+def _mapped_success(returned: object, headers: JobHeaders, *, retries: int, mask: SecretMask) -> JobOutcome:
     result: object = None
     try:
         result = _json_value(returned)

@@ -31,17 +31,22 @@ def describe_outcome(outcome: JobOutcome) -> str:
 
 
 def queue_item_id(outcome: JobOutcome) -> int | None:
-    """The queue item a completed job worked on: the ``Id`` of a response envelope among its variables.
+    """The queue item a job worked on: the ``Id`` in the body of the connector's response envelope.
 
-    An envelope is what ``resultVariable`` stores (``{status, headers, body}``); both operations answer with the
-    queue item, whose key is ``Id`` ("QueueItems" in UiPath's Orchestrator API reference). A job without an
-    envelope in its variables (only a result expression) has no id to show.
+    ``run_job`` keeps it on the outcome (``response_id``, whatever the result expression maps and whether the job
+    completes or an error expression turns the answer into an error); both operations answer with the queue item,
+    whose key is ``Id`` ("QueueItems" in UiPath's Orchestrator API reference). An outcome built elsewhere is
+    searched for an envelope among its variables (what ``resultVariable`` stores: ``{status, headers, body}``).
 
+    >>> queue_item_id(Complete({"itemId": 7}, response_id=7))
+    7
     >>> queue_item_id(Complete({"r": {"status": 201, "headers": {}, "body": {"Id": 7}}}))
     7
     >>> queue_item_id(Complete({"itemId": 7})) is None
     True
     """
+    if outcome.response_id is not None:
+        return outcome.response_id
     if not isinstance(outcome, Complete):
         return None
     for value in outcome.variables.values():

@@ -23,6 +23,9 @@ class Complete:
     """
 
     variables: dict[str, object] = attrs.field(factory=dict)
+    #: The ``Id`` in the body of the connector's response envelope (the queue item), for the job's log line only:
+    #: never sent to the engine.
+    response_id: int | None = attrs.field(default=None, kw_only=True, repr=False, eq=False)
 
 
 @attrs.frozen
@@ -36,6 +39,9 @@ class ThrowError:
     error_code: str
     message: str
     variables: dict[str, object] = attrs.field(factory=dict)
+    #: The ``Id`` in the body of the connector's response envelope (the queue item), for the job's log line only:
+    #: never sent to the engine.
+    response_id: int | None = attrs.field(default=None, kw_only=True, repr=False, eq=False)
 
 
 @attrs.frozen
@@ -52,6 +58,9 @@ class Fail:
     retries: int
     backoff: timedelta | None = None
     variables: dict[str, object] = attrs.field(factory=dict)
+    #: The ``Id`` in the body of the connector's response envelope (the queue item), for the job's log line only:
+    #: never sent to the engine.
+    response_id: int | None = attrs.field(default=None, kw_only=True, repr=False, eq=False)
 
     @property
     def backoff_ms(self) -> int:

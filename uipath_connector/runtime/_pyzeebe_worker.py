@@ -82,8 +82,10 @@ def register_pyzeebe_task(
     a pool of that size), and no more are activated. ``timeout_ms`` defaults to the connector's worst case with a
     margin (:func:`default_job_timeout`); a shorter one is logged as a warning.
 
-    >>> worker = ZeebeWorker(create_insecure_channel("localhost:26500"))  # doctest: +SKIP
-    >>> register_pyzeebe_task(worker, UiPathConnector(), secret_provider=EnvironmentSecretProvider())  # doctest: +SKIP
+    With a Zeebe gateway on ``localhost:26500``::
+
+        worker = ZeebeWorker(create_insecure_channel("localhost:26500"))
+        register_pyzeebe_task(worker, UiPathConnector(), secret_provider=EnvironmentSecretProvider())
     """
     from pyzeebe import Job
 
@@ -322,8 +324,10 @@ async def run_pyzeebe_worker(
 ) -> None:
     """Work jobs until ``stop`` is set, then stop polling and wait up to ``drain_timeout`` s for jobs in flight.
 
-    >>> stop = asyncio.Event()
-    >>> await run_pyzeebe_worker(UiPathConnector(), create_insecure_channel(), stop=stop)  # doctest: +SKIP
+    With a Zeebe gateway on the default address, in a coroutine::
+
+        stop = asyncio.Event()
+        await run_pyzeebe_worker(UiPathConnector(), create_insecure_channel(), stop=stop)
     """
     from pyzeebe import ZeebeWorker
 

@@ -19,7 +19,16 @@ from ._binding import bind, record_plan
 from ._context import JobInfo, OutboundConnectorContext
 from ._envelope import HttpResponse, flatten_headers, parse_body
 from ._errors import ConnectorError, ConnectorInputError, ConnectorRetryError, InputProblem
-from ._fields import Choice, Condition, TemplateHints, VariableSpec, discriminator, record_discriminator, variable
+from ._fields import (
+    Choice,
+    Condition,
+    TemplateHints,
+    VariableSpec,
+    discriminator,
+    problem_names,
+    record_discriminator,
+    variable,
+)
 from ._function import ConnectorMetadata, OutboundConnectorFunction, connector_metadata, outbound_connector
 from ._masking import SecretMask, mask_secrets
 from ._operations import Operation, OperationRegistry, ResultPreset
@@ -64,6 +73,7 @@ __all__ = [
     "mask_secrets",
     "outbound_connector",
     "parse_body",
+    "problem_names",
     "record_discriminator",
     "record_plan",
     "replace_secrets",

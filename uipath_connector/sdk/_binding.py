@@ -122,8 +122,30 @@ def _describe(value: object, *, secret: bool = False) -> str:
 # --- leaf hooks ------------------------------------------------------------------------------------------
 
 
+#: JSON's ``"\ud800"`` escape gives Python a lone surrogate: not Unicode text, so no header, URL or UTF-8 body can
+#: carry it. Refused for every text field here, rather than found as a UnicodeEncodeError at send time.
+LONE_SURROGATE = "contains a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a code point in U+D800..U+DFFF (which UTF-8 cannot encode).
+
+    >>> has_lone_surrogate("Grüße 😀"), has_lone_surrogate("x" + chr(0xD800))
+    (False, True)
+    """
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _structure_str(value: object, _: type) -> str:
     if isinstance(value, str):
+        if has_lone_surrogate(value):
+            raise _Invalid(LONE_SURROGATE)
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() <= _MAX_SHOWN_BITS:
         return str(value)
@@ -742,6 +764,7 @@ def __getattr__(name: str) -> object:
 def bind(data: object, target: type[_T] | Any) -> _T:
     """Bind JSON-like ``data`` to a record type (or a tagged union of records), validating every field.
 
+    >>> from uipath_connector.sdk import variable
     >>> @attrs.frozen
     ... class Example:
     ...     item_id: int = variable("itemId", minimum=1)
@@ -787,6 +810,8 @@ def _type_problem(value: object, target: object) -> str | None:
         return None
     if target is int and isinstance(value, bool):
         return "must be int, got bool"
+    if target is str and isinstance(value, str) and has_lone_surrogate(value):
+        return LONE_SURROGATE
     if target is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return None
     if isinstance(value, target):

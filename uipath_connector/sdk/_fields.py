@@ -189,6 +189,23 @@ def _valid_when_constructed(instance: object, attribute: attrs.Attribute[Any], v
         raise ConnectorInputError([InputProblem(attribute.name, problem)])
 
 
+def problem_names(cls: type[Any], *attributes: str) -> list[str]:
+    """How a problem spanning several fields of ``cls`` names them: by their job variables while the binder builds
+    the record from a job, by their Python keywords when a Python caller constructs it.
+
+    >>> @attrs.frozen(kw_only=True)
+    ... class Window:
+    ...     start_at: int = variable("startAt")
+    >>> problem_names(Window, "start_at")
+    ['start_at']
+    """
+    checks = _CHECKS or _load_checks()
+    if not checks[0]():
+        return list(attributes)
+    fields = attrs.fields_dict(cls)
+    return [variable_spec(fields[name]).name for name in attributes]
+
+
 # The binder imports this module, so its checks are looked up on first use (then kept: this runs per field).
 _CHECKS: list[Callable[..., Any]] = []
 

@@ -17,10 +17,7 @@ from __future__ import annotations
 import base64
 import copy
 import logging
-import random
-import time
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 import requests
@@ -92,23 +89,6 @@ def _not_allowed(host: str, allowed: CredentialHosts) -> str:
     )
 
 
-def _clock_from(
-    sleep: Callable[[float], None] | None,
-    clock: Callable[[], float] | None,
-    wall_clock: Callable[[], datetime] | None,
-    rng: Callable[[], float] | None,
-) -> Clock | None:
-    """One :class:`~uipath_connector.http.Clock` from the separate time functions a caller passed (else None)."""
-    if sleep is None and clock is None and wall_clock is None and rng is None:
-        return None
-    return Clock(
-        monotonic=clock or time.monotonic,
-        wall=wall_clock or (lambda: datetime.now(timezone.utc)),
-        sleep=sleep or time.sleep,
-        rng=rng or random.random,
-    )
-
-
 class OrchestratorClient:
     """Orchestrator's queue API for one configuration and one set of credentials.
 
@@ -128,7 +108,8 @@ class OrchestratorClient:
     The client is thread-safe: without ``session`` every thread gets its own ``requests.Session`` (kept-alive
     connections; a ``Session`` is not thread-safe). A ``session`` passed in is used as given, by whichever
     thread calls, so pass one only to a client used by one thread. ``token_cache`` is the process-wide cache by
-    default. ``sleep``, ``clock``, ``wall_clock`` and ``rng`` exist for tests.
+    default. ``clock`` (monotonic and wall time, sleep, jitter) is for tests, as is
+    :func:`~uipath_connector.http.use_clock`, which sets the clock of every component at once.
     ``allow_insecure_http`` permits ``http://`` URLs, e.g. the emulator on loopback; never set it for real use.
     ``credential_hosts``, when given, is the allow-list of hosts this client may send credentials to: a URL on
     another host is an input error before any request (the job path always passes one; see
@@ -144,10 +125,7 @@ class OrchestratorClient:
         retry_policy: RetryPolicy | None = None,
         allow_insecure_http: bool = False,
         token_cache: TokenCache | None = None,
-        sleep: Callable[[float], None] | None = None,
-        clock: Callable[[], float] | None = None,
-        wall_clock: Callable[[], datetime] | None = None,
-        rng: Callable[[], float] | None = None,
+        clock: Clock | None = None,
         secret_values: Iterable[str] = (),
         sessions: ThreadSessions | None = None,
         credential_hosts: CredentialHosts | None = None,
@@ -188,7 +166,7 @@ class OrchestratorClient:
             timeout_seconds=configuration.connection_timeout_in_seconds or MAX_TIMEOUT_SECONDS,
             headers={header_name: header_value},
             retry_policy=retry_policy,
-            clock=_clock_from(sleep, clock, wall_clock, rng),
+            clock=clock,
             sessions=sessions,
             session=session,
             secret_values=secret_values,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import attrs
 import requests
 
-from ..http import RetryPolicy, ThreadSessions, TokenCache, deadline_session
+from ..http import Clock, RetryPolicy, ThreadSessions, TokenCache, deadline_session
 from ..sdk import HttpResponse, Operation, OutboundConnectorContext, outbound_connector, record_plan
 from ._client import OrchestratorClient
 from ._hosts import credential_hosts as _credential_hosts
@@ -91,10 +91,7 @@ class UiPathConnector:
         allow_insecure_http: bool = False,
         token_cache: TokenCache | None = None,
         session_factory: Callable[[], requests.Session] = deadline_session,
-        sleep: Callable[[float], None] | None = None,
-        clock: Callable[[], float] | None = None,
-        wall_clock: Callable[[], datetime] | None = None,
-        rng: Callable[[], float] | None = None,
+        clock: Clock | None = None,
         credential_hosts: Iterable[str] = (),
     ):
         self.retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
@@ -104,10 +101,7 @@ class UiPathConnector:
         self.credential_hosts = _credential_hosts(credential_hosts, loopback=allow_insecure_http)
         self._token_cache = token_cache
         self._sessions = ThreadSessions(session_factory)
-        self._sleep = sleep
         self._clock = clock
-        self._wall_clock = wall_clock
-        self._rng = rng
         self._lock = threading.Lock()
         self._clients: OrderedDict[object, OrchestratorClient] = OrderedDict()
 
@@ -169,10 +163,7 @@ class UiPathConnector:
             retry_policy=self.retry_policy,
             allow_insecure_http=self.allow_insecure_http,
             token_cache=self._token_cache,
-            sleep=self._sleep,
             clock=self._clock,
-            wall_clock=self._wall_clock,
-            rng=self._rng,
             secret_values=secret_values,
             credential_hosts=self.credential_hosts,
         )

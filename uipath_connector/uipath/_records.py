@@ -37,7 +37,15 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from ..sdk import Choice, Condition, ConnectorInputError, TemplateHints, discriminator, variable
+from ..sdk import (
+    Choice,
+    Condition,
+    ConnectorInputError,
+    TemplateHints,
+    discriminator,
+    problem_names,
+    variable,
+)
 from ._urls import cloud_url_problem, orchestrator_urls, token_endpoint_problem
 
 __all__ = [
@@ -475,18 +483,12 @@ class Configuration:
     )
 
     def __attrs_post_init__(self) -> None:
-        given = [
-            name
-            for name, value in (
-                ("organizationUnitId", self.organization_unit_id),
-                ("folderPath", self.folder_path),
-                ("folderKey", self.folder_key),
-            )
-            if value is not None
-        ]
-        # These checks span fields, so they name the job variables (the same text for jobs and Python callers).
+        # These checks span fields: they name the job variables for a job, the keywords for a Python caller.
+        unit_id, path, key = problem_names(Configuration, "organization_unit_id", "folder_path", "folder_key")
+        values = ((unit_id, self.organization_unit_id), (path, self.folder_path), (key, self.folder_key))
+        given = [name for name, value in values if value is not None]
         if not given:
-            raise ConnectorInputError("organizationUnitId: is required (or give folderPath or folderKey instead)")
+            raise ConnectorInputError(f"{unit_id}: is required (or give {path} or {key} instead)")
         if len(given) > 1:
             raise ConnectorInputError(
                 f"{', '.join(given)}: give only one folder (the server would use just one of them)"
@@ -495,7 +497,15 @@ class Configuration:
         try:
             orchestrator_urls(self.cloud_url, self.cloud_org, self.cloud_tenant, allow_insecure_http=True)
         except ValueError as problem:
-            raise ConnectorInputError(str(problem)) from None
+            # The URL check names job variables ("cloudOrg: ..."); a Python caller reads the keyword instead.
+            text = str(problem)
+            for variable_name, keyword in (
+                ("cloudUrl", "cloud_url"),
+                ("cloudOrg", "cloud_org"),
+                ("cloudTenant", "cloud_tenant"),
+            ):
+                text = text.replace(variable_name, problem_names(Configuration, keyword)[0])
+            raise ConnectorInputError(text) from None
 
 
 # --- input -----------------------------------------------------------------------------------------------

@@ -58,8 +58,10 @@ class RecordingPublisher:
 class CamundaRestPublisher:
     """Publish through Camunda 8's REST API with a ``camunda_orchestration_sdk.CamundaClient``.
 
-    >>> from camunda_orchestration_sdk import CamundaClient  # doctest: +SKIP
-    >>> publisher = CamundaRestPublisher(CamundaClient())  # doctest: +SKIP
+    With the ``CAMUNDA_*`` environment variables set::
+
+        from camunda_orchestration_sdk import CamundaClient
+        publisher = CamundaRestPublisher(CamundaClient())
     """
 
     def __init__(self, client: Any):
@@ -106,9 +108,11 @@ class CamundaRestPublisher:
 class PyzeebePublisher:
     """Publish over gRPC with pyzeebe; ``channel_factory`` makes the ``grpc.aio`` channel (on the publisher's loop).
 
-    >>> from pyzeebe import create_insecure_channel  # doctest: +SKIP
-    >>> publisher = PyzeebePublisher(lambda: create_insecure_channel("localhost:26500"))  # doctest: +SKIP
-    >>> publisher.close()  # doctest: +SKIP
+    With a Zeebe gateway on ``localhost:26500``::
+
+        from pyzeebe import create_insecure_channel
+        publisher = PyzeebePublisher(lambda: create_insecure_channel("localhost:26500"))
+        publisher.close()
     """
 
     def __init__(self, channel_factory: Callable[[], Any], *, request_timeout_seconds: float = 10.0):
