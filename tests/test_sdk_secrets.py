@@ -17,7 +17,7 @@ from uipath_connector.sdk import (
     mask_secrets,
     replace_secrets,
 )
-from uipath_connector.sdk._secrets import secret_names_in
+from uipath_connector.sdk._secrets import replace_secrets_in_variables, secret_names_in
 
 SECRETS = MapSecretProvider({"TOKEN": "t0k3n", "A": "alpha", "B": "beta", "path/name": "slashed", "a.b": "dotted"})
 
@@ -198,3 +198,94 @@ def test_the_scanner_finds_what_the_camunda_patterns_find(parts: list[str]) -> N
         text,
     )
     assert replace_secrets(text, provider).text == expected
+
+
+# -- replacement without the text: the same result as Camunda's text replacement --------------------------------
+
+_fragments = st.sampled_from(
+    ["{{", "}}", "{{secrets.", "secrets.", "{{ secrets.", " }}", "}", "{", "A", "a-b", "T", " ", "\n", "\\", '"',
+     "n", "_", ".", "é", "x", "\u2028", "\x00", "{{secrets.A}}", "secrets.T", "{{ secrets.a-b }}", "secrets.A}}",
+     "{{secrets.MISSING}}", "xsecrets.T", "\\nsecrets.T"]
+)  # fmt: skip
+_json_text = st.lists(_fragments, max_size=8).map("".join)
+# Keys plain (a key with a placeholder goes the text way, tested on its own below).
+_keys = st.text("abcdefgh", min_size=1, max_size=3)
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _json_text,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_keys, children, max_size=4),
+    max_leaves=20,
+)
+_WALK_SECRETS = MapSecretProvider({"A": 'va"l\\ue\n', "a-b": "{{secrets.A}}", "T": "tok", "A}}": "braced"})
+
+
+def _by_text(variables: dict[str, object]) -> tuple[object, list[tuple[str, str]], tuple[str, ...], str]:
+    result = replace_secrets(json.dumps(variables, ensure_ascii=False), _WALK_SECRETS)
+    return json.loads(result.text), list(result.used.items()), result.missing, result.text
+
+
+@settings(max_examples=400, deadline=None)
+@given(variables=st.dictionaries(_keys, _json_values, max_size=5))
+def test_replacing_in_the_values_gives_what_replacing_in_the_text_gives(variables: dict[str, object]) -> None:
+    walked = replace_secrets_in_variables(variables, _WALK_SECRETS)
+    if walked is None:  # something only the text way treats exactly: the context takes it
+        return
+    copied, replacement = walked
+    parsed, used, missing, text = _by_text(variables)
+    assert copied == parsed
+    assert list(replacement.used.items()) == used
+    assert replacement.missing == missing
+    if not missing:
+        assert json.dumps(copied, ensure_ascii=False) == text  # what variables_json gives
+
+
+@settings(max_examples=300, deadline=None)
+@given(variables=st.dictionaries(_keys | _json_text, _json_values, max_size=5))
+def test_a_context_of_a_mapping_resolves_as_a_context_of_its_json_text(variables: dict[str, object]) -> None:
+    # A context given JSON text always replaces in the text: the reference for one given the mapping.
+    def resolved(context: OutboundConnectorContext) -> object:
+        try:
+            return context.variables, context.secret_values, context.variables_json
+        except ConnectorInputError as error:
+            return str(error)
+
+    from_mapping = resolved(OutboundConnectorContext(variables, secret_provider=_WALK_SECRETS))
+    from_text = resolved(
+        OutboundConnectorContext(json.dumps(variables, ensure_ascii=False), secret_provider=_WALK_SECRETS)
+    )
+    assert from_mapping == from_text
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"o": {"a": "{{secrets.A"}},  # the text's braced pattern would run past the closing quote to the `}}`
+        {"o": {"l": ["{{ secrets.T"]}},
+        {"{{secrets.T}}": 1, "tok": 2},  # a key replaced into a duplicate
+        {"t": ("secrets.T",)},  # a tuple: a list after JSON
+        {1: "secrets.T"},  # a key that is not text
+        {"big": 10**700},  # beyond what some interpreters turn into text
+        {"deep": json.loads("[" * 150 + "]" * 150)},
+    ],
+)
+def test_what_only_the_text_way_treats_exactly_goes_the_text_way(variables: dict[object, object]) -> None:
+    assert replace_secrets_in_variables(variables, _WALK_SECRETS) is None  # type: ignore[arg-type]
+
+
+def test_the_common_variables_go_the_fast_way_and_keep_their_secret_values() -> None:
+    variables = {
+        "authentication": {"type": "bearer", "token": "{{secrets.T}}"},
+        "queueName": "Invoices",
+        "specificContent": {"note": "see secrets.A", "list": [1, 2.5, None, True, "x"]},
+    }
+    walked = replace_secrets_in_variables(variables, _WALK_SECRETS)
+    assert walked is not None
+    copied, replacement = walked
+    assert copied == {
+        "authentication": {"type": "bearer", "token": "tok"},
+        "queueName": "Invoices",
+        "specificContent": {"note": 'see va"l\\ue\n', "list": [1, 2.5, None, True, "x"]},
+    }
+    assert list(replacement.used.items()) == [("T", "tok"), ("A", 'va"l\\ue\n')]
+    copied["queueName"] = "changed"
+    assert variables["queueName"] == "Invoices"  # a copy: the caller's variables are never changed
+    assert copied["specificContent"] is not variables["specificContent"]

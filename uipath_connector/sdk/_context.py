@@ -21,6 +21,7 @@ from ._secrets import (
     MapSecretProvider,
     SecretProvider,
     replace_secrets,
+    replace_secrets_in_variables,
     secret_names_in,
 )
 
@@ -81,7 +82,9 @@ class OutboundConnectorContext:
     def variables_json(self) -> str:
         """The variables as JSON text with secrets replaced (Java's ``JobContext.getVariables``)."""
         self._resolve()
-        assert self._variables_json is not None
+        if self._variables_json is None:
+            # Replaced without the text (replace_secrets_in_variables): the same text, written on demand.
+            self._variables_json = json.dumps(self._variables, ensure_ascii=False)
         return self._variables_json
 
     @property
@@ -150,6 +153,13 @@ class OutboundConnectorContext:
                 original = None
         else:
             original = raw
+            # The job's variables as Camunda treats them (secrets replaced in their JSON text, parsed back), but
+            # without writing and parsing the text whenever that gives the same result: the common case.
+            walked = replace_secrets_in_variables(raw, self._secret_provider)
+            if walked is not None and not walked[1].missing:
+                self._variables, used = walked[0], walked[1].used
+                self._secret_values = tuple(used.values())
+                return
             try:
                 text = json.dumps(raw, ensure_ascii=False, default=_unserializable)
             except RecursionError:

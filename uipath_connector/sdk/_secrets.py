@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 import attrs
 
@@ -27,6 +27,7 @@ __all__ = [
     "SecretProvider",
     "SecretReplacement",
     "replace_secrets",
+    "replace_secrets_in_variables",
 ]
 
 # Camunda's SecretUtil patterns, tried braced first:
@@ -107,6 +108,12 @@ def replace_secrets(text: str, provider: SecretProvider) -> SecretReplacement:
         return SecretReplacement(text, {})
     used: dict[str, str] = {}
     missing: list[str] = []
+    replaced = _replace(text, provider, used, missing)
+    return SecretReplacement(replaced, used, tuple(missing))
+
+
+def _replace(text: str, provider: SecretProvider, used: dict[str, str], missing: list[str]) -> str:
+    """``text`` (JSON text) with its placeholders replaced; ``used`` and ``missing`` collect the names met."""
     pieces: list[str] = []
     copied = 0
     for start, end, name in _placeholders(text):
@@ -119,7 +126,110 @@ def replace_secrets(text: str, provider: SecretProvider) -> SecretReplacement:
         pieces += (text[copied:start], json.dumps(value, ensure_ascii=False)[1:-1])
         copied = end
     pieces.append(text[copied:])
-    return SecretReplacement("".join(pieces), used, tuple(missing))
+    return "".join(pieces)
+
+
+class _NeedsText(Exception):
+    """The variables hold something only the replacement in their JSON text treats exactly (see below)."""
+
+
+#: Containers nested deeper than this go the text way (whose JSON encoder reports too deep a nesting).
+_MAX_WALK_DEPTH = 100
+#: Integers longer than this (in bits; about 600 digits) go the text way, where Python's limit on converting
+#: integers to text (640 digits at the least) decides, as it does for every job.
+_MAX_WALK_INT_BITS = 2000
+
+
+def replace_secrets_in_variables(
+    variables: Mapping[str, object], provider: SecretProvider
+) -> tuple[dict[str, object], SecretReplacement] | None:
+    """The variables with their secrets replaced, and what was replaced; ``None`` when only the text way will do.
+
+    The same result as writing the variables as JSON, :func:`replace_secrets` on the text and parsing it back (as
+    Camunda does), without the text: a placeholder lies inside one JSON string, so only the strings that contain
+    ``secrets.`` are written, replaced and read back, and everything else is copied as it is. ``None`` (use the
+    text) for anything where the two ways could differ or the text way reports an error: values that are not
+    plain JSON types (tuples, subclasses, keys that are not text, huge integers), deep nesting, a key with a
+    placeholder (a key replaced into a duplicate), and a braced placeholder left open at the end of a string (the
+    text's pattern could run on past the string's closing quote). The replacement's ``text`` is empty: the
+    variables' JSON text is not written.
+
+    >>> replace_secrets_in_variables({"a": ["x {{secrets.T}}"]}, MapSecretProvider({"T": "t"}))
+    ({'a': ['x t']}, SecretReplacement(text='', used=['T'], missing=()))
+    """
+    if type(variables) is not dict:
+        return None
+    used: dict[str, str] = {}
+    missing: list[str] = []
+    try:
+        copied = _copy_replacing(variables, 0, provider, used, missing)
+    except (_NeedsText, RecursionError):
+        return None
+    assert type(copied) is dict
+    return copied, SecretReplacement("", used, tuple(missing))
+
+
+def _copy_replacing(value: Any, depth: int, provider: SecretProvider, used: dict[str, str], missing: list[str]) -> Any:
+    # In the order json.dumps writes the values, so that secrets are met (and used) in the text's order. Scalars
+    # are handled in the loop, without a call each: this runs for every job.
+    if depth >= _MAX_WALK_DEPTH:
+        raise _NeedsText
+    kind = type(value)
+    if kind is dict:
+        copied: dict[str, object] = {}
+        for key, item in value.items():
+            if type(key) is not str or _ANCHOR in key:
+                raise _NeedsText
+            item_kind = type(item)
+            if item_kind is str:
+                copied[key] = _replace_in_string(item, provider, used, missing) if _ANCHOR in item else item
+            elif item_kind in _PLAIN_SCALARS or (item_kind is int and item.bit_length() <= _MAX_WALK_INT_BITS):
+                copied[key] = item
+            else:
+                copied[key] = _copy_replacing(item, depth + 1, provider, used, missing)
+        return copied
+    if kind is list:
+        items: list[object] = []
+        for item in value:
+            item_kind = type(item)
+            if item_kind is str:
+                items.append(_replace_in_string(item, provider, used, missing) if _ANCHOR in item else item)
+            elif item_kind in _PLAIN_SCALARS or (item_kind is int and item.bit_length() <= _MAX_WALK_INT_BITS):
+                items.append(item)
+            else:
+                items.append(_copy_replacing(item, depth + 1, provider, used, missing))
+        return items
+    raise _NeedsText  # a tuple, a subclass, a huge integer, anything json.dumps would convert or refuse
+
+
+_PLAIN_SCALARS = frozenset({bool, float, type(None)})
+
+
+def _replace_in_string(text: str, provider: SecretProvider, used: dict[str, str], missing: list[str]) -> str:
+    encoded = json.dumps(text, ensure_ascii=False)[1:-1]  # as the string appears in the variables' JSON text
+    if _open_braced_placeholder(encoded):
+        raise _NeedsText
+    replaced = _replace(encoded, provider, used, missing)
+    return text if replaced == encoded else cast(str, json.loads(f'"{replaced}"'))
+
+
+def _open_braced_placeholder(encoded: str) -> bool:
+    """Whether some ``{{ secrets.`` in a string's JSON text has no closing ``}}`` inside the string.
+
+    Such a pattern is not confined to the string in the whole text: after the closing quote come ``}`` or ``]``
+    with no space, and ``{"a": {"b": "{{secrets.x"}}`` would match up to the last braces.
+    """
+    if "{{" not in encoded:
+        return False
+    position = 0
+    while (anchor := encoded.find(_ANCHOR, position)) >= 0:
+        position = anchor + len(_ANCHOR)
+        opening = anchor
+        while opening > 0 and encoded[opening - 1] in _JAVA_SPACE:
+            opening -= 1
+        if opening >= 2 and encoded.startswith("{{", opening - 2) and _BRACED_TAIL.match(encoded, position) is None:
+            return True
+    return False
 
 
 def secret_names_in(text: str) -> list[str]:
