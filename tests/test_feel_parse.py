@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import uipath_connector.feel as feel
 from uipath_connector.feel import (
@@ -12,6 +14,7 @@ from uipath_connector.feel import (
     evaluate,
     parse,
 )
+from uipath_connector.feel._lexer import tokenize
 
 
 def test_public_names_are_exactly_the_documented_api() -> None:
@@ -112,6 +115,15 @@ def test_unknown_functions_and_wrong_arities_are_null_with_a_warning(expression:
         ("1" * 4301, "number literal longer than 4300 digits at position 0"),
         ("1e99999", "number 1e99999 is out of FEEL's range at position 0"),
         ("= (", "unexpected end of expression at position 3"),
+        # The first error from the left wins, even when an unterminated string or comment follows it.
+        ('"a" "b', "unterminated string at position 4"),
+        ('1 # "open', "unexpected character '#' at position 2"),
+        ("/* a */ x /* b", "unterminated comment at position 10"),
+        ("/*/", "unterminated comment at position 0"),
+        ('x + @"open', "unterminated string at position 5"),
+        ("a @ b", "unexpected character '@' at position 2"),
+        ('"\\" "\\', "unexpected character '\\\\' at position 5"),  # the first string is `\" ` (escaped quote)
+        ('"a\\"', "unterminated string at position 0"),
     ],
 )
 def test_syntax_errors_are_exact(expression: str, text: str) -> None:
@@ -119,6 +131,35 @@ def test_syntax_errors_are_exact(expression: str, text: str) -> None:
         parse(expression)
     assert str(caught.value) == text
     assert not isinstance(caught.value, FeelUnsupportedError) or "FEEL" in text
+
+
+_TOKEN_PIECES = ["a", "bc", "1", ".5", "..", ".", '"s"', '"\\n"', '@"P1D"', "`k k`", "//c\n", "/*c*/", "(", ")"]
+_TOKEN_PIECES += ["[", "]", "{", "}", ",", ":", "=", "!=", "<=", ">=", "**", "->", "+", "-", "*", "/", "?", " ", "\n"]
+_BAD_PIECES = ['"', "`", "@", "/*", "#", "\\", "é", "٣"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKEN_PIECES + _BAD_PIECES), max_size=12))
+def test_every_token_sits_at_its_position_and_errors_are_syntax_errors(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    try:
+        tokens = tokenize(text, 0, len(text))
+    except FeelSyntaxError as error:
+        failed_at = error.position
+        assert 0 <= failed_at <= len(text)
+        return
+    positions = [position for _, _, position in tokens]
+    assert positions == sorted(set(positions))
+    assert tokens[-1] == ("end of expression", "", len(text))
+    for kind, value, position in tokens[:-1]:
+        if kind in ("name", "op", "number"):
+            assert text.startswith(value, position)
+        elif kind == "string":
+            assert text[position] == '"'
+        elif kind == "temporal literal":
+            assert text.startswith('@"', position)
+        else:
+            assert (kind, text.startswith(f"`{value}`", position)) == ("quoted name", True)
 
 
 def test_positions_count_in_the_original_text_including_the_leading_equals() -> None:

@@ -69,8 +69,9 @@ class FunctionSpec:
     def bind(self, count: int, names: tuple[str, ...] | None) -> list[int] | None:
         """The index of each parameter among the written arguments; None when no signature fits."""
         if names is None:
-            if any(len(signature) == count for signature in self.signatures):
-                return list(range(count))
+            for signature in self.signatures:  # a loop, not any(): this runs for every call on every cold parse
+                if len(signature) == count:
+                    return list(range(count))
             if self.variadic and count >= min(len(signature) for signature in self.signatures):
                 return list(range(count))
             return None

@@ -7,6 +7,7 @@ values of the wrong types is null (with a warning), ``and``/``or`` are three-val
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import itertools
@@ -141,7 +142,7 @@ def _compile_unary(node: Unary) -> Compiled:
 
 
 def _compile_conditional(node: Conditional) -> Compiled:
-    condition, then, otherwise = (compile_tree(n) for n in (node.condition, node.then, node.otherwise))
+    condition, then, otherwise = compile_tree(node.condition), compile_tree(node.then), compile_tree(node.otherwise)
     return lambda scope: then(scope) if condition(scope) is True else otherwise(scope)
 
 
@@ -237,7 +238,8 @@ def _names(node: object) -> Iterator[str]:
         yield node.name
     if not isinstance(node, (Node, Iteration)):
         return
-    for value in vars(node).values():
+    for field in dataclasses.fields(node):
+        value = getattr(node, field.name)
         children = value if isinstance(value, tuple) else (value,)
         for child in children:
             if isinstance(child, tuple):  # a context entry (key, node)

@@ -8,10 +8,8 @@ token; ``//`` and ``/* */`` comments are skipped.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
-from typing import NamedTuple
 
 from ._errors import FeelSyntaxError
 
@@ -27,119 +25,142 @@ MAX_NUMBER_DIGITS = 4300
 """Digits a number literal may have: CPython's limit for int/str conversion (``sys.get_int_max_str_digits``)."""
 
 
-class Token(NamedTuple):
-    kind: str
-    value: str
-    position: int
+Token = tuple[str, str, int]
+"""``(kind, value, position)``: a plain tuple, because a cold parse builds one per token and reads each several
+times (a NamedTuple costs a third more to build)."""
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "'": "'", "b": "\b", "f": "\f"}
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
-
-# One pattern for the common tokens, tried once per token; strings with escapes, temporal literals, backtick
-# names and unterminated comments go through the hand-written branches below. Every alternative is a plain
-# sequence or a single bounded loop, so matching is linear in the expression text.
-_TOKEN = re.compile(
-    r"""\s*(?:(?P<name>[^\W\d]\w*)
-    |(?P<number>(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
-    |(?P<string>"[^"\\]*")
-    |(?P<temporal>@"[^"\\]*")
-    |(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)
-    |(?P<op>\*\*|->|\.\.|!=|<=|>=|[()\[\]{},:.=<>+\-*/]))
-    """,
+# The whole text is split by one pattern in one ``findall`` call: each match is (whitespace, name, operator,
+# other token, bad). Names and operators, most of any expression, have their own groups so that they need no
+# further look; "other" is a number, string (escapes included), temporal literal, backtick name, comment, '.',
+# '..', '/' or '?'. "Bad" is the first character no token starts with, or an unterminated string, backtick name or
+# comment, which takes the rest of the text: nothing after the first error is looked at (as a left-to-right scan
+# would stop), and no later quote is tried again, so the split stays linear in the text. Every alternative is a
+# plain sequence or a loop whose iterations cannot overlap, so matching never backtracks more than one token.
+_TOKENS = re.compile(
+    r"""(\s*)(?:
+        ([^\W\d]\w*)
+        |(\*\*|->|!=|<=|>=|[()\[\]{},:=<>+\-*])
+        |(
+            (?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
+            |"[^"\\]*(?:\\[\s\S][^"\\]*)*"
+            |@"[^"\\]*(?:\\[\s\S][^"\\]*)*"
+            |`[^`]*`
+            |//[^\n]*
+            |/\*[\s\S]*?\*/
+            |/\*[\s\S]*
+            |\.\.|[./?]
+        )
+        |(
+            "[\s\S]*|@"[\s\S]*|`[\s\S]*|\S
+        )
+    )""",
     re.VERBOSE,
 )
 
-
-# Building tokens through tuple.__new__ skips NamedTuple's Python-level __new__: a third of the lexing time.
-_make_token: Callable[[tuple[str, str, int]], Token] = functools.partial(tuple.__new__, Token)
+# The kind of an "other" token from its first character.
+_KIND_OF_OTHER: dict[str, str] = {
+    **dict.fromkeys("0123456789", NUMBER),
+    '"': STRING,
+    "@": TEMPORAL,
+    "`": QUOTED_NAME,
+    ".": OP,  # '.', '..', or a number such as .5
+    "/": OP,  # '/', or a comment
+    "?": NAME,
+}
 
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """Split ``text[start:end]`` into tokens whose positions index ``text``.
 
-    >>> [t.value for t in tokenize("a.b + 1", 0, 7)]
+    >>> [value for _, value, _ in tokenize("a.b + 1", 0, 7)]
     ['a', '.', 'b', '+', '1', '']
     """
     tokens: list[Token] = []
     append = tokens.append
-    match = _TOKEN.match
-    make = _make_token
-    index = start
-    while index < end:
-        found = match(text, index, end)
-        kind = found.lastgroup if found is not None else None
-        if kind is None:
-            while index < end and text[index].isspace():
-                index += 1
-            if index == end:
-                break
-        elif kind == "comment":
-            index = found.end()  # type: ignore[union-attr]
-            continue
+    # Trailing whitespace would be a failed match at each of its positions; the end token keeps ``end``.
+    stop = end
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    position = start
+    for space, name, operator, other, bad in _TOKENS.findall(text, start, stop):
+        if space:
+            position += len(space)
+        if name:
+            append((NAME, name, position))
+            position += len(name)
+        elif operator:
+            append((OP, operator, position))
+            position += len(operator)
+        elif other:
+            _append_other(other, position, append)
+            position += len(other)
         else:
-            assert found is not None
-            at = found.start(kind)
-            value = found.group(kind)
-            if kind == "number":
-                if len(value) > MAX_NUMBER_DIGITS:
-                    raise FeelSyntaxError(f"number literal longer than {MAX_NUMBER_DIGITS} digits", at)
-                append(make((NUMBER, value, at)))
-            elif kind == "name":
-                append(make((NAME, value, at)))
-            elif kind == "string":
-                append(make((STRING, value[1:-1], at)))
-            elif kind == "temporal":
-                append(make((TEMPORAL, value[2:-1], at)))
-            elif value == "/" and text.startswith("/*", at):
-                raise FeelSyntaxError("unterminated comment", at)
-            else:
-                append(make((OP, value, at)))
-            index = found.end()
-            continue
-        char = text[index]
-        if char == '"':
-            index = _read_string(text, index, end, tokens)
-        elif char == "@" and index + 1 < end and text[index + 1] == '"':
-            at = index
-            index = _read_string(text, index + 1, end, tokens)
-            tokens[-1] = Token(TEMPORAL, tokens[-1].value, at)
-        elif char == "`":
-            close = text.find("`", index + 1, end)
-            if close < 0:
-                raise FeelSyntaxError("unterminated backtick name", index)
-            append(Token(QUOTED_NAME, text[index + 1 : close], index))
-            index = close + 1
-        elif char == "?":
-            append(Token(NAME, "?", index))
-            index += 1
-        else:
-            raise FeelSyntaxError(f"unexpected character {char!r}", index)
-    append(Token(EOF, "", end))
+            _raise_bad(bad, position)
+    append((EOF, "", end))
     return tokens
 
 
-def _read_string(text: str, index: int, end: int, tokens: list[Token]) -> int:
-    begin = index
-    index += 1
+def _append_other(token: str, position: int, append: Callable[[Token], None]) -> None:
+    first = token[0]
+    kind = _KIND_OF_OTHER[first]
+    if kind is OP:
+        if first == "." and len(token) > 1 and token[1] != ".":
+            kind = NUMBER
+        elif first == "/" and len(token) > 1:
+            if token[1] == "*" and not (len(token) >= 4 and token.endswith("*/")):
+                # `/\*[\s\S]*` took the rest: no `*/` follows (a `/*/` is no comment either).
+                raise FeelSyntaxError("unterminated comment", position)
+            return  # a comment
+    if kind is NUMBER:
+        if len(token) > MAX_NUMBER_DIGITS:
+            raise FeelSyntaxError(f"number literal longer than {MAX_NUMBER_DIGITS} digits", position)
+        append((NUMBER, token, position))
+    elif kind is STRING:
+        value = token[1:-1]
+        append((STRING, _unescape(value) if "\\" in value else value, position))
+    elif kind is TEMPORAL:
+        value = token[2:-1]
+        append((TEMPORAL, _unescape(value) if "\\" in value else value, position))
+    elif kind is QUOTED_NAME:
+        append((QUOTED_NAME, token[1:-1], position))
+    else:
+        append((kind, token, position))
+
+
+def _raise_bad(bad: str, position: int) -> None:
+    first = bad[0]
+    if first == '"':
+        raise FeelSyntaxError("unterminated string", position)
+    if first == "@" and bad.startswith('@"'):
+        raise FeelSyntaxError("unterminated string", position + 1)  # the string after '@' is what is open
+    if first == "`":
+        raise FeelSyntaxError("unterminated backtick name", position)
+    raise FeelSyntaxError(f"unexpected character {first!r}", position)
+
+
+def _unescape(body: str) -> str:
+    """The characters of a string literal's body (between its quotes) with the escapes replaced."""
     parts: list[str] = []
+    index = 0
+    end = len(body)
     while index < end:
-        char = text[index]
-        if char == '"':
-            tokens.append(Token(STRING, "".join(parts), begin))
-            return index + 1
+        char = body[index]
         if char == "\\" and index + 1 < end:
-            escaped = text[index + 1]
+            escaped = body[index + 1]
             if escaped in _ESCAPES:
                 parts.append(_ESCAPES[escaped])
                 index += 2
                 continue
             if escaped == "u" and index + 6 <= end:
-                digits = text[index + 2 : index + 6]
-                if all(d in "0123456789abcdefABCDEF" for d in digits):
+                digits = body[index + 2 : index + 6]
+                if all(d in _HEX_DIGITS for d in digits):
                     code = int(digits, 16)
-                    low = text[index + 8 : index + 12] if text.startswith("\\u", index + 6) else ""
-                    if low and not all(d in "0123456789abcdefABCDEF" for d in low):
+                    low = body[index + 8 : index + 12] if body.startswith("\\u", index + 6) else ""
+                    if low and not all(d in _HEX_DIGITS for d in low):
                         low = ""
                     if 0xD800 <= code < 0xDC00 and len(low) == 4 and 0xDC00 <= int(low, 16) < 0xE000:
                         # A UTF-16 surrogate pair spelled as two escapes is one character, as in JSON.
@@ -149,9 +170,6 @@ def _read_string(text: str, index: int, end: int, tokens: list[Token]) -> int:
                     index += 6
                     continue
             # An unknown escape keeps its backslash, as feelin does ("\x" is the two characters \x).
-            parts.append(char)
-            index += 1
-            continue
         parts.append(char)
         index += 1
-    raise FeelSyntaxError("unterminated string", begin)
+    return "".join(parts)

@@ -116,34 +116,43 @@ _INFIX_POWERS: dict[tuple[str, str], int] = {
     (NAME, "instance"): _COMPARE,
 }
 
+_UNARY_TEST_OPERATORS = frozenset({"<", "<=", ">", ">=", "=", "!="})
+
 _FIRST_WORDS = frozenset(name.split(" ")[0] for name in FUNCTIONS if " " in name)
 
 
 def _describe(token: Token) -> str:
-    if token.kind == EOF:
+    kind, value, _ = token
+    if kind == EOF:
         return "end of expression"
-    if token.kind in (NAME, QUOTED_NAME):
-        return f"name '{token.value}'"
-    if token.kind == NUMBER:
-        return f"number {token.value}"
-    if token.kind == STRING:
+    if kind in (NAME, QUOTED_NAME):
+        return f"name '{value}'"
+    if kind == NUMBER:
+        return f"number {value}"
+    if kind == STRING:
         return "string literal"
-    if token.kind == TEMPORAL:
+    if kind == TEMPORAL:
         return "temporal literal"
-    return f"'{token.value}'"
+    return f"'{value}'"
 
 
 def _number(token: Token) -> object:
-    text = token.value
+    _, text, position = token
     if text.isdigit():
         return normalize(int(text))
     try:
         return normalize(DECIMAL128.create_decimal(text))
     except decimal.DecimalException:
-        raise FeelSyntaxError(f"number {text} is out of FEEL's range", token.position) from None
+        raise FeelSyntaxError(f"number {text} is out of FEEL's range", position) from None
+
+
+# Tokens are ``(kind, value, position)`` tuples; the hot paths below index them directly and inline the token
+# helpers, because a cold parse is mostly Python-level calls: each one avoided is a few percent of it.
 
 
 class _Parser:
+    __slots__ = ("_depth", "_in_range_end", "_index", "_tokens")
+
     def __init__(self, tokens: list[Token]) -> None:
         self._tokens = tokens
         self._index = 0
@@ -159,54 +168,54 @@ class _Parser:
 
     def _advance(self) -> Token:
         token = self._tokens[self._index]
-        if token.kind != EOF:
+        if token[0] != EOF:
             self._index += 1
         return token
 
     def _at(self, kind: str, value: str) -> bool:
         token = self._tokens[self._index]
-        return token.value == value and token.kind == kind
+        return token[1] == value and token[0] == kind
 
     def _at_op(self, *values: str) -> bool:
         token = self._tokens[self._index]
-        return token.kind == OP and token.value in values
+        return token[0] == OP and token[1] in values
 
     def _expect(self, kind: str, value: str) -> Token:
-        token = self._peek()
-        if token.kind != kind or token.value != value:
-            raise FeelSyntaxError(f"expected '{value}'", token.position)
-        return self._advance()
+        token = self._tokens[self._index]
+        if token[1] != value or token[0] != kind:
+            raise FeelSyntaxError(f"expected '{value}'", token[2])
+        self._index += 1  # never the end token: its value "" is never expected
+        return token
 
     def _name(self, what: str) -> str:
         token = self._peek()
-        if token.kind == QUOTED_NAME or (token.kind == NAME and token.value not in _KEYWORDS):
+        kind, value, position = token
+        if kind == QUOTED_NAME or (kind == NAME and value not in _KEYWORDS):
             self._advance()
-            return token.value
-        raise FeelSyntaxError(f"expected {what}, got {_describe(token)}", token.position)
+            return value
+        raise FeelSyntaxError(f"expected {what}, got {_describe(token)}", position)
 
     def _unexpected(self, token: Token) -> FeelSyntaxError:
         previous = self._tokens[self._index - 1] if self._index > 0 else None
         if (
-            token.kind == NAME
-            and token.value not in _KEYWORDS
+            token[0] == NAME
+            and token[1] not in _KEYWORDS
             and previous is not None
-            and previous.kind == NAME
-            and previous.value not in _KEYWORDS
+            and previous[0] == NAME
+            and previous[1] not in _KEYWORDS
         ):
             # `order id` would be one FEEL name with a space; Camunda's engine needs backticks for such names.
-            return FeelUnsupportedError(
-                f"a name with spaces needs backticks: `{previous.value} {token.value}`", previous.position
-            )
-        return FeelSyntaxError(f"unexpected {_describe(token)}", token.position)
+            return FeelUnsupportedError(f"a name with spaces needs backticks: `{previous[1]} {token[1]}`", previous[2])
+        return FeelSyntaxError(f"unexpected {_describe(token)}", token[2])
 
     # -- grammar -------------------------------------------------------------------------------------
 
     def parse_all(self) -> Node:
-        if self._peek().kind == EOF:
-            raise FeelSyntaxError("empty expression", self._peek().position)
+        if self._tokens[0][0] == EOF:
+            raise FeelSyntaxError("empty expression", self._tokens[0][2])
         node = self.expression(0)
-        token = self._peek()
-        if token.kind != EOF:
+        token = self._tokens[self._index]
+        if token[0] != EOF:
             raise self._unexpected(token)
         return node
 
@@ -215,13 +224,32 @@ class _Parser:
         tokens = self._tokens
         depth = self._depth
         self._depth = level = depth + 1
+        index = self._index
         if level > _MAX_DEPTH:
-            self._too_deep(tokens[self._index])
-        left = self._prefix()
+            self._too_deep(tokens[index])
+        kind, value, position = tokens[index]
+        # The commonest operands inline: a string, a plain name (`error`, `response`), a one-word function call.
+        left: Node
+        if kind == STRING:
+            self._index = index + 1
+            left = Literal(position, value)
+        elif kind == NAME and value not in _KEYWORDS and value not in _FIRST_WORDS:
+            following = tokens[index + 1]
+            if following[0] == OP and following[1] == "(":
+                self._index = index + 2
+                left = self._arguments(value, None, position)
+            elif following[0] != NAME or following[1] in _KEYWORDS:
+                self._index = index + 1
+                left = Name(position, value)
+            else:
+                left = self._prefix()
+        else:
+            left = self._prefix()
+        in_range_end = self._in_range_end
         while True:
             token = tokens[self._index]
-            power = _INFIX_POWERS.get((token.kind, token.value))
-            if power is None or power <= min_power or (self._in_range_end and token.value == "["):
+            power = _INFIX_POWERS.get((token[0], token[1]))
+            if power is None or power <= min_power or (in_range_end and token[1] == "["):
                 self._depth = depth
                 return left
             # each infix or postfix link of a chain (`a + b + c`, `a.b.c`, `x[1][1]`) nests the tree one deeper
@@ -229,48 +257,49 @@ class _Parser:
             if level > _MAX_DEPTH:
                 self._too_deep(token)
             self._index += 1
-            left = self._infix(left, token, power)
+            left = self._path(left, token[2]) if token[1] == "." else self._infix(left, token, power)
 
     def _too_deep(self, token: Token) -> NoReturn:
         # Compiling and evaluating recurse once per tree level, so the tree depth is bounded here, at parse time,
         # and a hostile expression is a FeelSyntaxError rather than a RecursionError (or a crash) later.
-        raise FeelSyntaxError("expression nested too deeply", token.position)
+        raise FeelSyntaxError("expression nested too deeply", token[2])
+
+    def _path(self, left: Node, position: int) -> Node:
+        tokens = self._tokens
+        index = self._index
+        kind, value, name_position = tokens[index]
+        if kind == NAME:
+            following = tokens[index + 1]
+            if following[0] == NAME and (value, following[1]) in _MULTI_WORD_PROPERTIES:
+                self._index = index + 2
+                return Path(position, left, f"{value} {following[1]}")
+        elif kind != QUOTED_NAME:
+            raise FeelSyntaxError("expected a name after '.'", name_position)
+        self._index = index + 1
+        return Path(position, left, value)
 
     def _infix(self, left: Node, token: Token, power: int) -> Node:
-        value = token.value
-        if token.kind == NAME:
+        kind, value, position = token
+        if kind == NAME:
             if value == "instance":
                 self._expect(NAME, "of")
-                return InstanceOf(token.position, left, self._type())
+                return InstanceOf(position, left, self._type())
             if value == "between":
                 low = self.expression(_COMPARE)
                 self._expect(NAME, "and")
                 high = self.expression(_COMPARE)
-                return Between(token.position, left, low, high)
+                return Between(position, left, low, high)
             if value == "in":
-                return In(token.position, left, self._positive_unary_tests())
-            return Binary(token.position, value, left, self.expression(power))
-        if value == ".":
-            return Path(token.position, left, self._property_name())
+                return In(position, left, self._positive_unary_tests())
+            return Binary(position, value, left, self.expression(power))
         if value == "[":
             condition = self.expression(0)
             self._expect(OP, "]")
-            return Filter(token.position, left, condition)
+            return Filter(position, left, condition)
         if value == "(":
-            return self._arguments(token, None, left)
+            return self._arguments(None, left, position)
         # Left-associative: the right operand binds only tighter operators (2 ** 3 ** 2 is 64, as in feelin).
-        return Binary(token.position, value, left, self.expression(power))
-
-    def _property_name(self) -> str:
-        token = self._peek()
-        if token.kind not in (NAME, QUOTED_NAME):
-            raise FeelSyntaxError("expected a name after '.'", token.position)
-        self._advance()
-        following = self._peek()
-        if token.kind == NAME and following.kind == NAME and (token.value, following.value) in _MULTI_WORD_PROPERTIES:
-            self._advance()
-            return f"{token.value} {following.value}"
-        return token.value
+        return Binary(position, value, left, self.expression(power))
 
     def _positive_unary_tests(self) -> tuple[Node, ...]:
         """After ``in``: one positive unary test, or several in parentheses (``x in (1, > 5, [7..9])``)."""
@@ -296,39 +325,40 @@ class _Parser:
 
     def _prefix(self) -> Node:
         token = self._tokens[self._index]
-        if token.kind == NUMBER:
-            self._advance()
-            return Literal(token.position, _number(token))
-        if token.kind == STRING:
-            self._advance()
-            return Literal(token.position, token.value)
-        if token.kind == TEMPORAL:
-            self._advance()
-            value = parse_temporal(token.value)
-            if value is None:
-                raise FeelSyntaxError(f"invalid temporal literal @{token.value!r}", token.position)
-            return Literal(token.position, value)
-        if token.kind == QUOTED_NAME:
-            self._advance()
-            return Name(token.position, token.value)
-        if token.kind == NAME:
+        kind, value, position = token
+        if kind == NAME:
             return self._name_or_keyword(token)
-        if token.kind == OP:
-            if token.value == "(":
-                return self._parenthesised()
-            if token.value == "[":
-                return self._list_or_range()
-            if token.value == "]":
-                self._advance()
-                return self._range_rest(token, self.expression(0), start_included=False)
-            if token.value == "{":
+        if kind == NUMBER:
+            self._index += 1
+            return Literal(position, _number(token))
+        if kind == STRING:
+            self._index += 1
+            return Literal(position, value)
+        if kind == OP:
+            if value == "{":
                 return self._context()
-            if token.value == "-":
-                self._advance()
-                return Unary(token.position, "-", self.expression(_UNARY))
-            if token.value in ("<", "<=", ">", ">=", "=", "!="):
-                self._advance()
-                return UnaryTestNode(token.position, token.value, self.expression(_COMPARE))
+            if value == "(":
+                return self._parenthesised()
+            if value == "[":
+                return self._list_or_range()
+            if value == "]":
+                self._index += 1
+                return self._range_rest(token, self.expression(0), start_included=False)
+            if value == "-":
+                self._index += 1
+                return Unary(position, "-", self.expression(_UNARY))
+            if value in _UNARY_TEST_OPERATORS:
+                self._index += 1
+                return UnaryTestNode(position, value, self.expression(_COMPARE))
+        elif kind == TEMPORAL:
+            self._index += 1
+            temporal = parse_temporal(value)
+            if temporal is None:
+                raise FeelSyntaxError(f"invalid temporal literal @{value!r}", position)
+            return Literal(position, temporal)
+        elif kind == QUOTED_NAME:
+            self._index += 1
+            return Name(position, value)
         raise self._unexpected(token)
 
     def _parenthesised(self) -> Node:
@@ -347,73 +377,62 @@ class _Parser:
         finally:
             self._in_range_end = outer
         closing = self._peek()
-        if not (closing.kind == OP and closing.value in ("]", ")", "[")):
-            raise FeelSyntaxError(f"expected ']' or ')' to close the range, got {_describe(closing)}", closing.position)
+        if not (closing[0] == OP and closing[1] in ("]", ")", "[")):
+            raise FeelSyntaxError(f"expected ']' or ')' to close the range, got {_describe(closing)}", closing[2])
         self._advance()
-        return RangeLiteral(start.position, low, high, start_included, closing.value == "]")
+        return RangeLiteral(start[2], low, high, start_included, closing[1] == "]")
 
     def _name_or_keyword(self, token: Token) -> Node:
-        value = token.value
-        following = self._tokens[self._index + 1]
-        if value not in _KEYWORDS and value not in _FIRST_WORDS:
-            # The common case, a plain name (`error`, `response`) or a one-word function (`count(`): no keyword
-            # checks, no multi-word look-ahead beyond the next token.
-            self._index += 1
-            if following.kind == OP and following.value == "(":
-                self._index += 1
-                return self._arguments(following, value, None, start=token)
-            if following.kind != NAME or following.value in _KEYWORDS:
-                return Name(token.position, value)
-            self._index -= 1
-        if value in ("true", "false"):
-            self._advance()
-            return Literal(token.position, value == "true")
-        if value == "null":
-            self._advance()
-            return Literal(token.position, None)
+        _, value, position = token
         if value == "if":
-            self._advance()
+            self._index += 1
             condition = self.expression(0)
             self._expect(NAME, "then")
             then = self.expression(0)
             self._expect(NAME, "else")
             otherwise = self.expression(0)
-            return Conditional(token.position, condition, then, otherwise)
+            return Conditional(position, condition, then, otherwise)
+        if value in ("true", "false"):
+            self._index += 1
+            return Literal(position, value == "true")
+        if value == "null":
+            self._index += 1
+            return Literal(position, None)
         if value == "for":
             self._advance()
             iterations = self._iterations()
             self._expect(NAME, "return")
-            return For(token.position, iterations, self.expression(0))
+            return For(position, iterations, self.expression(0))
         if value in ("some", "every"):
             self._advance()
             iterations = self._iterations()
             self._expect(NAME, "satisfies")
-            return Quantified(token.position, value == "every", iterations, self.expression(0))
-        if value == "function" and self._peek(1).kind == OP and self._peek(1).value == "(":
+            return Quantified(position, value == "every", iterations, self.expression(0))
+        if value == "function" and self._peek(1)[0] == OP and self._peek(1)[1] == "(":
             return self._function_definition(token)
         function = self._function_name()
         if function is not None:
-            for _ in range(function.count(" ") + 1):
-                self._advance()
-            return self._arguments(self._advance(), function, None, start=token)
-        if value in ("and", "or") and self._peek(1).kind == OP and self._peek(1).value == "(":
-            self._advance()  # and(list) / or(list): Camunda's older names of all() / any()
-            return self._arguments(self._advance(), value, None, start=token)
+            self._index += function.count(" ") + 2  # the words and the '('
+            return self._arguments(function, None, position)
+        if value in ("and", "or") and self._peek(1)[0] == OP and self._peek(1)[1] == "(":
+            self._index += 2  # and(list) / or(list): Camunda's older names of all() / any()
+            return self._arguments(value, None, position)
         if value in _KEYWORDS:
             raise self._unexpected(token)
         self._advance()
         if self._at(OP, "("):
-            return self._arguments(self._advance(), value, None, start=token)
+            self._advance()
+            return self._arguments(value, None, position)
         following = self._peek()
-        if following.kind == NAME and following.value not in _KEYWORDS:
+        if following[0] == NAME and following[1] not in _KEYWORDS:
             words = [value]
             offset = 0
-            while self._peek(offset).kind == NAME and self._peek(offset).value not in _KEYWORDS:
-                words.append(self._peek(offset).value)
+            while self._peek(offset)[0] == NAME and self._peek(offset)[1] not in _KEYWORDS:
+                words.append(self._peek(offset)[1])
                 offset += 1
-            if self._peek(offset).kind == OP and self._peek(offset).value == "(":
-                raise FeelUnsupportedError(f"unknown FEEL function '{' '.join(words)}'", token.position)
-        return Name(token.position, value)
+            if self._peek(offset)[0] == OP and self._peek(offset)[1] == "(":
+                raise FeelUnsupportedError(f"unknown FEEL function '{' '.join(words)}'", position)
+        return Name(position, value)
 
     def _iterations(self) -> tuple[Iteration, ...]:
         iterations = []
@@ -445,16 +464,15 @@ class _Parser:
                 self._advance()
         self._expect(OP, ")")
         if self._at(NAME, "external"):
-            raise FeelUnsupportedError("external functions are not supported", self._peek().position)
-        return FunctionDefinition(token.position, tuple(parameters), self.expression(0))
+            raise FeelUnsupportedError("external functions are not supported", self._peek()[2])
+        return FunctionDefinition(token[2], tuple(parameters), self.expression(0))
 
     def _type(self) -> object:
         token = self._peek()
         for name in _TYPE_NAMES:
             words = name.split(" ")
             if all(
-                self._peek(offset).kind == NAME and self._peek(offset).value == word
-                for offset, word in enumerate(words)
+                self._peek(offset)[0] == NAME and self._peek(offset)[1] == word for offset, word in enumerate(words)
             ):
                 for _ in words:
                     self._advance()
@@ -488,52 +506,55 @@ class _Parser:
                     self._expect(OP, "->")
                     return ("function", tuple(parameters), self._type())
                 return name
-        raise FeelSyntaxError(f"expected a type name, got {_describe(token)}", token.position)
+        raise FeelSyntaxError(f"expected a type name, got {_describe(token)}", token[2])
 
     def _function_name(self) -> str | None:
         # FEEL's built-in names contain spaces ("string length", "date and time"); take the longest run
         # of name tokens that spells a known function and is followed by '('.
-        if self._peek().value not in _FIRST_WORDS or self._peek(1).kind != NAME:
+        if self._peek()[1] not in _FIRST_WORDS or self._peek(1)[0] != NAME:
             return None
         for words in range(MAX_FUNCTION_NAME_WORDS, 1, -1):
             tokens = [self._peek(offset) for offset in range(words)]
-            if any(t.kind != NAME for t in tokens):
+            if any(t[0] != NAME for t in tokens):
                 continue
-            candidate = " ".join(t.value for t in tokens)
+            candidate = " ".join(t[1] for t in tokens)
             following = self._peek(words)
-            if candidate in FUNCTIONS and following.kind == OP and following.value == "(":
+            if candidate in FUNCTIONS and following[0] == OP and following[1] == "(":
                 return candidate
         return None
 
-    def _arguments(self, parenthesis: Token, name: str | None, target: Node | None, start: Token | None = None) -> Node:
+    def _arguments(self, name: str | None, target: Node | None, position: int) -> Node:
+        """The arguments after '(' (already consumed) up to ')'; ``position`` is the call's."""
+        tokens = self._tokens
         arguments: list[Node] = []
         names: list[str] | None = None
-        if not self._at_op(")"):
-            if self._named_argument_ahead():
+        token = tokens[self._index]
+        if token[0] != OP or token[1] != ")":
+            if (token[0] == NAME or token[0] == QUOTED_NAME) and self._named_argument_ahead():
                 names = []
             while True:
                 if names is not None:
                     words = []
-                    while self._peek().kind in (NAME, QUOTED_NAME):
-                        words.append(self._advance().value)
+                    while self._peek()[0] in (NAME, QUOTED_NAME):
+                        words.append(self._advance()[1])
                     if not words:
-                        raise FeelSyntaxError("expected a parameter name", self._peek().position)
+                        raise FeelSyntaxError("expected a parameter name", self._peek()[2])
                     self._expect(OP, ":")
                     names.append(" ".join(words))
                 arguments.append(self.expression(0))
-                if not self._at_op(","):
+                token = tokens[self._index]
+                if token[0] != OP or token[1] != ",":
                     break
-                self._advance()
+                self._index += 1
         self._expect(OP, ")")
-        position = (start or parenthesis).position
         return Invocation(position, name, target, tuple(arguments), None if names is None else tuple(names))
 
     def _named_argument_ahead(self) -> bool:
         offset = 0
-        while self._peek(offset).kind in (NAME, QUOTED_NAME):
+        while self._peek(offset)[0] in (NAME, QUOTED_NAME):
             offset += 1
         following = self._peek(offset)
-        return offset > 0 and following.kind == OP and following.value == ":"
+        return offset > 0 and following[0] == OP and following[1] == ":"
 
     def _list_or_range(self) -> Node:
         start = self._advance()
@@ -547,34 +568,39 @@ class _Parser:
                 self._advance()
                 items.append(self.expression(0))
         self._expect(OP, "]")
-        return ListLiteral(start.position, tuple(items))
+        return ListLiteral(start[2], tuple(items))
 
     def _context(self) -> Node:
-        start = self._advance()
+        tokens = self._tokens
+        position = tokens[self._index][2]
+        self._index += 1
         entries: list[tuple[str, Node]] = []
-        if not self._at_op("}"):
+        token = tokens[self._index]
+        if token[0] != OP or token[1] != "}":
             while True:
-                entries.append(self._context_entry())
-                if not self._at_op(","):
+                kind, key, key_position = token
+                if kind == NAME:
+                    following = tokens[self._index + 1]
+                    if following[0] == NAME:
+                        words = []
+                        while self._peek()[0] == NAME:
+                            words.append(self._advance()[1])
+                        key = " ".join(words)
+                    else:
+                        self._index += 1
+                elif kind in (STRING, QUOTED_NAME):
+                    self._index += 1
+                else:
+                    raise FeelSyntaxError("expected a context key", key_position)
+                self._expect(OP, ":")
+                entries.append((key, self.expression(0)))
+                token = tokens[self._index]
+                if token[0] != OP or token[1] != ",":
                     break
-                self._advance()
+                self._index += 1
+                token = tokens[self._index]
         self._expect(OP, "}")
-        return ContextLiteral(start.position, tuple(entries))
-
-    def _context_entry(self) -> tuple[str, Node]:
-        token = self._peek()
-        if token.kind in (STRING, QUOTED_NAME):
-            self._advance()
-            key = token.value
-        elif token.kind == NAME:
-            words = []
-            while self._peek().kind == NAME:
-                words.append(self._advance().value)
-            key = " ".join(words)
-        else:
-            raise FeelSyntaxError("expected a context key", token.position)
-        self._expect(OP, ":")
-        return key, self.expression(0)
+        return ContextLiteral(position, tuple(entries))
 
 
 def parse_tree(text: str) -> Node:

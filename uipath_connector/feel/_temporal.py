@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._errors import FeelError
 
@@ -58,33 +59,47 @@ class _YearsMonthsDuration(FeelError):
     pass
 
 
-def _match_duration(text: str, *, case_sensitive: bool) -> dict[str, str | None] | None:
+class _DurationParts(NamedTuple):
+    """The components of an ISO-8601 duration as written (None when absent), in the order of ``_DURATION``."""
+
+    sign: str | None
+    years: str | None
+    months: str | None
+    weeks: str | None
+    days: str | None
+    hours: str | None
+    minutes: str | None
+    seconds: str | None
+
+
+def _match_duration(text: str, *, case_sensitive: bool) -> _DurationParts | None:
+    # Tuples and plain comparisons rather than dictionaries and generators: a temporal literal such as
+    # @"PT1M" in an error expression is parsed on every cold parse of the expression.
     match = _DURATION.fullmatch(text if case_sensitive else text.upper())
     if match is None:
         return None
-    parts = match.groupdict()
-    units = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
-    if all(parts[unit] is None for unit in units):
-        return None  # "P" or "-P"
-    if "T" in text.upper() and all(parts[unit] is None for unit in ("hours", "minutes", "seconds")):
-        return None  # "P1DT": a T must be followed by a time component
+    parts: _DurationParts = tuple.__new__(_DurationParts, match.groups())
+    _, years, months, weeks, days, hours, minutes, seconds = parts
+    if hours is None and minutes is None and seconds is None:
+        if years is None and months is None and weeks is None and days is None:
+            return None  # "P" or "-P"
+        if "T" in text or "t" in text:
+            return None  # "P1DT": a T must be followed by a time component
     return parts
 
 
-def _to_timedelta(text: str, parts: dict[str, str | None]) -> dt.timedelta:
-    if parts["years"] is not None or parts["months"] is not None:
+def _to_timedelta(text: str, parts: _DurationParts) -> dt.timedelta:
+    sign, years, months, weeks, days, hours, minutes, seconds = parts
+    if years is not None or months is not None:
         raise _YearsMonthsDuration(
             f"duration {text!r} has years or months, which a timedelta cannot hold; use days (e.g. 'P30D')"
         )
-    seconds_text = (parts["seconds"] or "0").replace(",", ".")
+    seconds_text = "0" if seconds is None else seconds.replace(",", ".")
     delta = dt.timedelta(
-        weeks=int(parts["weeks"] or 0),
-        days=int(parts["days"] or 0),
-        hours=int(parts["hours"] or 0),
-        minutes=int(parts["minutes"] or 0),
-        seconds=float(seconds_text) if "." in seconds_text else int(seconds_text),
-    )
-    return -delta if parts["sign"] else delta
+        days=int(days or 0) + 7 * int(weeks or 0),
+        seconds=int(hours or 0) * 3600 + int(minutes or 0) * 60,
+    ) + dt.timedelta(seconds=float(seconds_text) if "." in seconds_text else int(seconds_text))
+    return -delta if sign else delta
 
 
 def parse_duration(text: str) -> dt.timedelta:
@@ -114,13 +129,13 @@ def feel_duration(text: str) -> dt.timedelta | YearsMonthsDuration | None:
     ``P1Y2M`` is a years-and-months duration; days and time may not be mixed with years or months.
     """
     parts = _match_duration(text, case_sensitive=True)
-    if parts is None or parts["weeks"] is not None:
+    if parts is None or parts.weeks is not None:
         return None
-    if parts["years"] is not None or parts["months"] is not None:
-        if any(parts[unit] is not None for unit in ("days", "hours", "minutes", "seconds")):
+    if parts.years is not None or parts.months is not None:
+        if parts.days is not None or parts.hours is not None or parts.minutes is not None or parts.seconds is not None:
             return None
-        months = int(parts["years"] or 0) * 12 + int(parts["months"] or 0)
-        return YearsMonthsDuration(-months if parts["sign"] else months)
+        months = int(parts.years or 0) * 12 + int(parts.months or 0)
+        return YearsMonthsDuration(-months if parts.sign else months)
     try:
         return _to_timedelta(text, parts)
     except OverflowError:
