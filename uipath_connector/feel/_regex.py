@@ -383,14 +383,30 @@ class _PatternParser:
 
 # -- program -------------------------------------------------------------------------------------------------------
 
-_CHAR, _TEST, _SPLIT, _JUMP, _SAVE, _ASSERT, _MATCH = range(7)
+_CHAR, _TEST, _SPLIT, _JUMP, _SAVE, _ASSERT, _MATCH, _PROGRESS = range(8)
+
+
+def _nullable(node: object) -> bool:
+    """Whether ``node`` can match the empty string."""
+    if isinstance(node, _Chars):
+        return False
+    if isinstance(node, _Sequence):
+        return all(_nullable(item) for item in node.items)
+    if isinstance(node, _Alternatives):
+        return any(_nullable(option) for option in node.options)
+    if isinstance(node, _Repeat):
+        return node.minimum == 0 or _nullable(node.item)
+    if isinstance(node, _Group):
+        return _nullable(node.item)
+    return True  # an anchor, or an empty sequence
 
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, first_free_slot: int) -> None:
         self.ops: list[int] = []
         self.args: list[object] = []
         self.args2: list[int] = []
+        self.slots = first_free_slot  # capture slots in use: the groups', then one per loop that may match empty
 
     def emit(self, op: int, arg: object = None, arg2: int = 0) -> int:
         if len(self.ops) >= MAX_PROGRAM_SIZE:
@@ -438,21 +454,71 @@ class _Compiler:
             assert node == _Sequence(()), node
 
     def repeat(self, node: _Repeat) -> None:
+        if node.maximum is None:
+            # e{n,} is e{n-1} e+, and e* is (e+)?: the loop's test comes after the body, never before it. With
+            # the test before the body (e* as "L: split body, exit; body; jump L"), a body that prefers to match
+            # empty, as in (|a)*, comes back to L at the same position, where the Pike VM has already been, and
+            # that thread dies, so a later non-empty choice wins: the match is longer than Perl's, Java's
+            # (java.util.regex, which Camunda's FEEL engine calls) or Python's. Russ Cox's fix for RE2, Go and
+            # Rust (golang/go issue 46123, "regexp: (|a)* matches more text than (|a)+ does"; rust-lang/regex
+            # issue 779) compiles e* as (e+)?.
+            for _ in range(max(node.minimum - 1, 0)):
+                self.node(node.item)
+            skip = self.emit(_SPLIT) if node.minimum == 0 else None
+            loop = len(self.ops)
+            progress = self.iteration(node.item)
+            again = self.emit(_SPLIT)
+            agains, progresses = [again], [progress]
+            if progress is not None:
+                # A body that can match empty gets a second copy, and iterations alternate between the two: an
+                # empty iteration after a non-empty one ending at the same position then runs through
+                # instructions the VM has not visited at that position yet, so it survives, and its captures
+                # are the loop's, as in Java and Perl ((a|)* on "a": group 1 is the empty one at 1).
+                progresses.append(self.iteration(node.item))
+                agains.append(self.emit(_SPLIT))
+            after = len(self.ops)
+            if progress is None:
+                self.split(again, loop, after, node.greedy)
+            else:
+                self.split(agains[0], agains[0] + 1, after, node.greedy)
+                self.split(agains[1], loop, after, node.greedy)
+            if skip is not None:
+                self.split(skip, skip + 1, after, node.greedy)
+            for check in progresses:
+                if check is not None:
+                    self.patch(check, self.args[check], after)
+            return
         for _ in range(node.minimum):
             self.node(node.item)
-        if node.maximum is None:
-            loop = self.emit(_SPLIT)
-            self.node(node.item)
-            self.emit(_JUMP, loop)
-            self.split(loop, loop + 1, len(self.ops), node.greedy)
-            return
         exits = []
+        progresses = []
         for _ in range(node.maximum - node.minimum):
             split = self.emit(_SPLIT)
             exits.append(split)
-            self.node(node.item)
+            progress = self.iteration(node.item)
+            if progress is not None:
+                progresses.append(progress)
         for split in exits:
             self.split(split, split + 1, len(self.ops), node.greedy)
+        for progress in progresses:
+            self.patch(progress, self.args[progress], len(self.ops))
+
+    def iteration(self, item: object) -> int | None:
+        """One optional iteration of a loop; for a body that can match empty, the index of its progress check.
+
+        As in java.util.regex (its Loop node: "avoid infinite loop in zero-length case") and Perl, an iteration
+        that matched nothing ends the loop: matching goes on after the loop, with that iteration's captures
+        (``(a|)*`` on "aa" ends with group 1 empty at 2). A slot records where the iteration started; the check at
+        its end jumps to the loop's exit, patched in by the caller, when nothing was consumed since.
+        """
+        if not _nullable(item):
+            self.node(item)
+            return None
+        slot = self.slots
+        self.slots += 1
+        self.emit(_SAVE, slot)
+        self.node(item)
+        return self.emit(_PROGRESS, slot)
 
     def split(self, at: int, body: int, after: int, greedy: bool) -> None:
         self.patch(at, body if greedy else after, after if greedy else body)
@@ -469,6 +535,7 @@ class Regex:
     args2: tuple[int, ...]
     multiline: bool
     literal: str | None
+    slots: int = 2  # capture slots the VM keeps per thread: the groups' and the loops' progress marks
 
     def search(self, text: str, start: int, budget: list[int]) -> tuple[int, ...] | None:
         """The capture positions ``(start, end, g1start, g1end, ...)`` of the first match at or after ``start``.
@@ -504,7 +571,7 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
         return Regex(pattern, 0, (), (), (), False, pattern)  # plain text: str.find, no VM
     parser = _PatternParser(pattern, ignore_case=ignore_case, dot_all="s" in flags)
     tree = parser.parse()
-    compiler = _Compiler()
+    compiler = _Compiler(2 * (parser.groups + 1))
     compiler.emit(_SAVE, 0)
     compiler.node(tree)
     compiler.emit(_SAVE, 1)
@@ -517,6 +584,7 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
         tuple(compiler.args2),
         "m" in flags,
         None,
+        compiler.slots,
     )
 
 
@@ -546,7 +614,8 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
     ops, args, args2 = regex.ops, regex.args, regex.args2
     size = len(ops)
     length = len(text)
-    slots = 2 * (regex.groups + 1)
+    slots = regex.slots
+    reported = 2 * (regex.groups + 1)  # the progress marks after the groups' slots are the VM's own
     multiline = regex.multiline
     seen = [-1] * size
     steps = budget[0]
@@ -573,6 +642,9 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
                 slot = args[pc]
                 assert isinstance(slot, int)
                 stack.append((pc + 1, (*caps[:slot], at, *caps[slot + 1 :])))
+            elif op == _PROGRESS:
+                # the end of a loop iteration: nothing consumed since its start means leave the loop
+                stack.append((args2[pc] if caps[args[pc]] == at else pc + 1, caps))  # type: ignore[index]
             elif op == _ASSERT:
                 if args[pc] == "^":
                     holds = at == 0 or (multiline and text[at - 1] == "\n")
@@ -620,4 +692,4 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
             break
         position += 1
     budget[0] = steps
-    return matched
+    return matched if matched is None or len(matched) == reported else matched[:reported]
