@@ -491,17 +491,17 @@ class _Compiler:
         for _ in range(node.minimum):
             self.node(node.item)
         exits = []
-        progresses = []
+        checks: list[int] = []
         for _ in range(node.maximum - node.minimum):
             split = self.emit(_SPLIT)
             exits.append(split)
-            progress = self.iteration(node.item)
-            if progress is not None:
-                progresses.append(progress)
+            check = self.iteration(node.item)
+            if check is not None:
+                checks.append(check)
         for split in exits:
             self.split(split, split + 1, len(self.ops), node.greedy)
-        for progress in progresses:
-            self.patch(progress, self.args[progress], len(self.ops))
+        for check in checks:
+            self.patch(check, self.args[check], len(self.ops))
 
     def iteration(self, item: object) -> int | None:
         """One optional iteration of a loop; for a body that can match empty, the index of its progress check.
@@ -644,7 +644,9 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
                 stack.append((pc + 1, (*caps[:slot], at, *caps[slot + 1 :])))
             elif op == _PROGRESS:
                 # the end of a loop iteration: nothing consumed since its start means leave the loop
-                stack.append((args2[pc] if caps[args[pc]] == at else pc + 1, caps))  # type: ignore[index]
+                mark = args[pc]
+                assert isinstance(mark, int)
+                stack.append((args2[pc] if caps[mark] == at else pc + 1, caps))
             elif op == _ASSERT:
                 if args[pc] == "^":
                     holds = at == 0 or (multiline and text[at - 1] == "\n")
