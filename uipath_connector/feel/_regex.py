@@ -8,7 +8,8 @@ engine instead:
 * a parser for the XPath flavour (branches, groups ``( )`` and ``(?: )``, quantifiers ``* + ? {n} {n,} {n,m}``
   and their lazy forms, ``.``, ``^``, ``$``, character classes with ranges, negation and subtraction
   ``[a-z-[aeiou]]``, the escapes ``\\n \\r \\t \\d \\D \\s \\S \\w \\W \\i \\I \\c \\C`` and ``\\p{..}``/``\\P{..}`` for
-  Unicode general categories; flags ``s m i x q``);
+  Unicode general categories, Unicode blocks (XML Schema's ``IsBasicLatin``, Java's ``InBasicLatin``) and Java's
+  POSIX classes; flags ``s m i x q``);
 * a Pike VM (Thompson's construction with capture groups, leftmost-first priority as a backtracking engine
   would choose): every input character is visited once per program instruction at most, so time is
   ``O(len(text) * len(program))`` whatever the pattern.
@@ -24,6 +25,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from ._unicode_blocks import block_ranges
 
 MAX_PROGRAM_SIZE = 10_000
 """Instructions one compiled pattern may have."""
@@ -90,7 +93,59 @@ _CATEGORIES = frozenset(
         "Cn",
     ]
 )
-_BLOCKS = {"IsBasicLatin": (0x0000, 0x007F), "IsLatin-1Supplement": (0x0080, 0x00FF), "IsGreek": (0x0370, 0x03FF)}
+
+
+def _block_test(ranges: tuple[tuple[int, int], ...]) -> CharTest:
+    if len(ranges) == 1:
+        ((low, high),) = ranges
+        return lambda char: low <= ord(char) <= high
+    return lambda char: any(low <= ord(char) <= high for low, high in ranges)
+
+
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# java.util.regex's POSIX classes (US-ASCII only, as Java has them without UNICODE_CHARACTER_CLASS; Pattern's
+# documentation, "POSIX character classes").
+_POSIX_CLASSES: dict[str, CharTest] = {
+    "Lower": lambda char: "a" <= char <= "z",
+    "Upper": lambda char: "A" <= char <= "Z",
+    "ASCII": lambda char: char <= "\x7f",
+    "Alpha": lambda char: "a" <= char <= "z" or "A" <= char <= "Z",
+    "Digit": lambda char: "0" <= char <= "9",
+    "Alnum": lambda char: "a" <= char <= "z" or "A" <= char <= "Z" or "0" <= char <= "9",
+    "Punct": _PUNCTUATION.__contains__,
+    "Graph": lambda char: "!" <= char <= "~",
+    "Print": lambda char: " " <= char <= "~",
+    "Blank": lambda char: char in " \t",
+    "Cntrl": lambda char: char <= "\x1f" or char == "\x7f",
+    "XDigit": lambda char: "0" <= char <= "9" or "a" <= char <= "f" or "A" <= char <= "F",
+    "Space": lambda char: char in " \t\n\x0b\f\r",
+}
+
+
+def _property_test(name: str) -> CharTest | None:
+    """The test for ``\\p{name}``, or None for a name no dialect FEEL users write defines.
+
+    XML Schema's spellings (appendix F of Part 2): a general category (``L``, ``Lu``) or ``Is`` and a block name
+    (``IsBasicLatin``). Camunda's engine hands patterns to java.util.regex, so Java's are read too: ``In`` and a
+    block name (``InGreek``), ``block=`` or ``blk=`` and a block name, ``Is`` and a category (``IsLu``). Block
+    names compare as Unicode says (case, spaces, hyphens and underscores ignored) against Blocks.txt 14.0.0
+    and the older names XML Schema and Java still accept (``Greek``, ``PrivateUse``).
+    """
+    if name in _CATEGORIES:
+        return _category_test(name)
+    if name in _POSIX_CLASSES:
+        return _POSIX_CLASSES[name]
+    block: str | None = None
+    if name.startswith("Is"):
+        if name[2:] in _CATEGORIES:
+            return _category_test(name[2:])
+        block = name[2:]
+    elif name.startswith("In"):
+        block = name[2:]
+    elif name.startswith(("block=", "blk=")):
+        block = name.partition("=")[2]
+    ranges = block_ranges(block) if block else None
+    return _block_test(ranges) if ranges is not None else None
 
 
 def _is_space(char: str) -> bool:
@@ -306,13 +361,12 @@ class _PatternParser:
         if end < 0:
             raise self.fail("missing '}' after \\p{")
         name = self.pattern[self.index + 1 : end]
+        test = _property_test(name)
+        if test is None:
+            self.index += 1  # the error points at the name
+            raise self.fail(f"unknown character property '{name}'")
         self.index = end + 1
-        if name in _CATEGORIES:
-            return _category_test(name)
-        if name in _BLOCKS:
-            low, high = _BLOCKS[name]
-            return lambda char: low <= ord(char) <= high
-        raise self.fail(f"unknown character property '{name}'")
+        return test
 
     def char_class(self) -> CharTest:
         negated = self.peek() == "^"
