@@ -219,10 +219,11 @@ def threaded(make_call: Callable[[], Callable[[], object]], threads: int, second
 # -- 4. imports ---------------------------------------------------------------------------------------------------
 
 
-def import_ms(module: str, runs: int, bytecode_folder: str) -> float:
-    """Median wall time of ``import module`` in a fresh interpreter, minus that of an empty one.
+def import_ms(modules: list[str], runs: int, bytecode_folder: str) -> dict[str, float]:
+    """Median wall time of ``import module`` in a fresh interpreter, minus that of an empty one, for each module.
 
-    Every module is imported from bytecode, as after ``pip install`` (which compiles it): with
+    The runs alternate between the modules (and the empty interpreter), so that a shared machine's drifts hit all
+    of them alike. Every module is imported from bytecode, as after ``pip install`` (which compiles it): with
     ``PYTHONDONTWRITEBYTECODE`` set, an editable checkout would otherwise compile its own sources on every run
     while ``requests`` loads the bytecode pip wrote, and the ratio would measure the compiler. The bytecode goes
     to a scratch folder (``PYTHONPYCACHEPREFIX``), written by one unmeasured import first.
@@ -235,9 +236,15 @@ def import_ms(module: str, runs: int, bytecode_folder: str) -> float:
         subprocess.run([sys.executable, "-c", code], check=True, env=environment)
         return (time.perf_counter() - started) * 1000
 
-    run(f"import {module}")
-    empty = statistics.median(run("pass") for _ in range(runs))
-    return statistics.median(run(f"import {module}") for _ in range(runs)) - empty
+    codes = {"": "pass", **{module: f"import {module}" for module in modules}}
+    for code in codes.values():
+        run(code)
+    times: dict[str, list[float]] = {name: [] for name in codes}
+    for _ in range(runs):
+        for name, code in codes.items():
+            times[name].append(run(code))
+    empty = statistics.median(times.pop(""))
+    return {module: statistics.median(values) - empty for module, values in times.items()}
 
 
 # -- instruction counts --------------------------------------------------------------------------------------------
@@ -304,24 +311,28 @@ def main(quick: bool, with_callgrind: bool) -> None:
             print(f"   {name:28s} {micros:8.1f} µs  {micros / base:5.2f}x")
 
         shared = connector_calls(url, requests.Session)["execute"]
-        seconds = 1.5 if quick else 4.0
-        private_rate = threaded(lambda: bare_call(requests.Session(), url), 8, seconds)
-        shared_rate = threaded(lambda: shared, 8, seconds)
-        print("\n3. 8 threads on loopback")
+        seconds = 1.5 if quick else 3.0
+        private_rates: list[float] = []
+        shared_rates: list[float] = []
+        for _ in range(rounds // 2 + 1):  # alternating, as the other measures
+            private_rates.append(threaded(lambda: bare_call(requests.Session(), url), 8, seconds))
+            shared_rates.append(threaded(lambda: shared, 8, seconds))
+        private_rate, shared_rate = statistics.median(private_rates), statistics.median(shared_rates)
+        print(f"\n3. 8 threads on loopback (medians of {len(private_rates)} alternating rounds of {seconds:.1f} s)")
         print(f"   8 private requests.Session   {private_rate:8.0f} calls/s  1.00x")
         print(f"   1 shared UiPathConnector     {shared_rate:8.0f} calls/s  {shared_rate / private_rate:5.2f}x")
     finally:
         server.kill()
         server.wait()
 
-    runs = 5 if quick else 11
+    runs = 5 if quick else 15
     with tempfile.TemporaryDirectory() as bytecode_folder:
-        yardstick = import_ms("requests", runs, bytecode_folder)
-        print("\n4. imports (fresh interpreter from bytecode, median, minus an empty interpreter)")
-        print(f"   import requests              {yardstick:8.1f} ms  1.00x")
-        for module in ("uipath_connector.uipath", "uipath_connector.runtime"):
-            millis = import_ms(module, runs, bytecode_folder)
-            print(f"   import {module:22s}{millis:8.1f} ms  {millis / yardstick:5.2f}x")
+        imports = import_ms(["requests", "uipath_connector.uipath", "uipath_connector.runtime"], runs, bytecode_folder)
+    yardstick = imports.pop("requests")
+    print("\n4. imports (fresh interpreter from bytecode, median, minus an empty interpreter; runs alternate)")
+    print(f"   import requests              {yardstick:8.1f} ms  1.00x")
+    for module, millis in imports.items():
+        print(f"   import {module:22s}{millis:8.1f} ms  {millis / yardstick:5.2f}x")
 
 
 if __name__ == "__main__":

@@ -383,3 +383,23 @@ def test_each_thread_gets_its_own_transport_and_session() -> None:
     assert len(other) == 1
     assert other[0] is not mine
     assert other[0].session is not mine.session
+
+
+def test_the_caches_stay_bounded_whatever_the_urls_and_headers() -> None:
+    session, adapter = recording_session()
+    transport = SessionTransport(fast_path_only(session))
+    for index in range(600):
+        transport.send(
+            "GET",
+            f"https://host-{index % 150}.example/items({index})",
+            fixed_headers=(("X-UIPATH-OrganizationUnitId", str(index % 100)),),
+            headers={},
+            body=None,
+            timeout=(1.0, 1.0),
+        )
+    assert len(adapter.sent) == 600
+    assert adapter.sent[-1][0].url == "https://host-149.example/items(599)"
+    assert adapter.sent[-1][0].headers["X-UIPATH-OrganizationUnitId"] == "99"
+    assert len(transport._urls) <= 256
+    assert len(transport._settings) <= 64
+    assert len(transport._header_bases) <= 64

@@ -45,6 +45,8 @@ _PLAIN_METHODS = {
 }
 #: Distinct URLs kept prepared per session (a connection sends to a handful; Get by ID to one per item).
 _MAX_PREPARED_URLS = 256
+#: Distinct hosts whose environment settings are kept per session (a connection talks to one or two).
+_MAX_ORIGINS = 64
 #: Distinct sets of fixed headers kept merged per session (one per connection the session serves).
 _MAX_HEADER_BASES = 64
 _NOT_PREPARED = ("", "")
@@ -127,6 +129,8 @@ class SessionTransport:
         if settings is None:
             # The session's own merge, as Session.request does it, for this scheme and host once.
             settings = dict(session.merge_environment_settings(origin + "/", {}, True, None, None))
+            if len(self._settings) >= _MAX_ORIGINS:
+                self._settings.clear()
             self._settings[origin] = settings
         return session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
 

@@ -33,7 +33,7 @@ import logging
 import math
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -669,12 +669,17 @@ def _json_value(value: object) -> object:
     An :class:`HttpResponse` becomes its envelope, attrs records are unstructured, tuples become lists, enums
     their values, dates and times ISO-8601 text, durations ISO-8601 durations.
     """
+    kind = type(value)
+    if kind is dict:
+        return _json_dict(cast("dict[object, object]", value))
+    if kind is list:
+        return [item if type(item) in _JSON_LEAVES else _json_value(item) for item in cast("list[object]", value)]
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, HttpResponse):
-        return _json_value(value.to_dict())
+        return _json_dict(value.to_dict())
     if isinstance(value, Mapping):
         return {str(key): _json_value(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -702,6 +707,18 @@ def _json_value(value: object) -> object:
     if converted is not value:
         return _json_value(converted)
     raise TypeError(f"The connector returned a value of type {type(value).__name__}, which is not a JSON value")
+
+
+#: Values that are JSON as they are (exact types: a subclass, such as an enum, goes through _json_value).
+_JSON_LEAVES = frozenset({str, int, bool, type(None)})
+
+
+def _json_dict(value: Mapping[Any, object]) -> dict[str, object]:
+    """A plain dict's items through :func:`_json_value`, the common leaves without a call each (every result)."""
+    return {
+        key if type(key) is str else str(key): item if type(item) in _JSON_LEAVES else _json_value(item)
+        for key, item in value.items()
+    }
 
 
 def _json_type(value: object) -> str:
