@@ -379,3 +379,28 @@ def test_numbers_no_json_double_can_hold_are_a_clear_error_when_written_out() ->
     with pytest.raises(OverflowError, match=r"the number 3\.874718E\+5070 is too large for a JSON number"):
         to_json_value({"v": 7**6000})
     assert to_json_value({"v": Decimal("1E+300")}) == {"v": 1e300}
+
+
+@pytest.mark.parametrize(
+    ("expression", "written", "as_string"),
+    [
+        # Camunda writes a date and time to a variable with Java's ISO_OFFSET_DATE_TIME (the connector runtime's
+        # Jackson JavaTimeModule; Zeebe's FeelToMessagePackTransformer): the offset of that instant, no zone id.
+        ('@"2021-01-01T10:00:00@Europe/Paris"', "2021-01-01T10:00:00+01:00", "2021-01-01T10:00:00@Europe/Paris"),
+        ('@"2021-07-01T10:00:00@Europe/Paris"', "2021-07-01T10:00:00+02:00", "2021-07-01T10:00:00@Europe/Paris"),
+        ('@"2021-01-01T10:00:00@UTC"', "2021-01-01T10:00:00Z", "2021-01-01T10:00:00@UTC"),
+        ('@"2021-01-01T10:00:00.500@Etc/UTC"', "2021-01-01T10:00:00.5Z", "2021-01-01T10:00:00.5@Etc/UTC"),
+        ('@"2021-01-01T10:00:00+00:00"', "2021-01-01T10:00:00Z", "2021-01-01T10:00:00Z"),
+        ('@"2021-01-01T10:00:00-05:30"', "2021-01-01T10:00:00-05:30", "2021-01-01T10:00:00-05:30"),
+        ('@"2021-01-01T10:00:00"', "2021-01-01T10:00:00", "2021-01-01T10:00:00"),
+        # Paris kept local mean time until 1911: Java prints the seconds of such an offset, as this does.
+        ('@"1900-01-01T10:00:00@Europe/Paris"', "1900-01-01T10:00:00+00:09:21", "1900-01-01T10:00:00@Europe/Paris"),
+    ],
+)
+def test_a_zoned_date_time_is_written_with_its_offset_and_printed_with_its_zone(
+    expression: str, written: str, as_string: str
+) -> None:
+    value = evaluate(expression)
+    assert to_json_value(value) == written
+    assert to_json_value({"at": [value]}) == {"at": [written]}
+    assert evaluate(f"string({expression})") == as_string
