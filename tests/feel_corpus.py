@@ -325,7 +325,6 @@ CASES: list[tuple[str, str]] = [
     ('substring("hello", 2, 3)', "empty"),
     ('substring("hello", -3)', "empty"),
     ('substring("hello", -3, 2)', "empty"),
-    ('substring("hello", 10)', "empty"),
     ('substring("hello", 2, 100)', "empty"),
     ("substring(null, 1)", "empty"),
     ('substring before("queue/item", "/")', "empty"),
@@ -549,8 +548,6 @@ CASES: list[tuple[str, str]] = [
     ('substring("hello", -2)', "values"),
     ('substring("hello", 2, 0)', "values"),
     ('substring("hello", 2, 100)', "values"),
-    ('substring("hello", 10)', "values"),
-    ('substring("hello", -10)', "values"),
     ('substring("hello", 1.5)', "values"),
     ('substring("😀ab", 2)', "values"),
     ("substring(null, 1)", "values"),
@@ -625,7 +622,15 @@ _DECIMALS = (
     "feelin computes with JavaScript doubles"
 )
 
+_SUBSTRING = (
+    "a start position outside the string: Camunda's substring() runs Java's String.substring, which fails, so "
+    "the result is null with a warning (feel-scala's StringBuiltinFunctions); feelin clamps the position"
+)
+
 KNOWN_DIFFERENCES: list[tuple[str, str, object, object, str]] = [
+    ('substring("hello", 10)', "empty", None, "", _SUBSTRING),
+    ('substring("hello", 10)', "values", None, "", _SUBSTRING),
+    ('substring("hello", -10)', "values", None, "hello", _SUBSTRING),
     (
         "0.1 + 0.2",
         "empty",

@@ -10,12 +10,19 @@ import pytest
 from feel_conformance import DOCUMENTED, Case, generated
 
 from uipath_connector.feel import FeelError, FeelEvaluationError, Range, YearsMonthsDuration, evaluate, to_json_value
+from uipath_connector.feel._temporal import format_datetime
 
 CORPUS: list[Case] = DOCUMENTED + generated()
 
 
 def plain(value: object) -> object:
-    """The engine's value with temporal values as the ISO text Camunda writes; numbers stay exact."""
+    """The engine's value with temporal values as ISO text; numbers stay exact.
+
+    A date and time is its FEEL text, as ``string()`` prints it, zone id included (``...@Europe/Paris``): the
+    value keeps its zone; only a process variable gets the offset instead (``to_json_value``).
+    """
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
     if isinstance(value, (dt.date, dt.time, dt.timedelta, YearsMonthsDuration, Range)):
         return to_json_value(value)
     if isinstance(value, list):

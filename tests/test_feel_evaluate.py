@@ -296,10 +296,21 @@ def test_indexing_is_one_based_and_null_out_of_range(items: list[int], index: in
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=20), start=st.integers(-25, 25), length=st.integers(0, 25))
-def test_substring_never_raises(text: str, start: int, length: int) -> None:
-    result = evaluate("substring(t, s, l)", {"t": text, "s": start, "l": length})
-    assert isinstance(result, str)
-    assert len(result) <= length
+def test_substring_is_javas_substring_and_never_raises(text: str, start: int, length: int) -> None:
+    # Camunda's substring (feel-scala): 1-based, a negative start from the end, the end clamped to the string's
+    # end, and Java's String.substring(begin, end) failing (null with a warning) unless 0 <= begin <= end.
+    begin = start - 1 if start > 0 else len(text) + start
+    end = min(begin + length, len(text))
+    expected = text[begin:end] if 0 <= begin <= end else None
+    result = evaluate_with_warnings("substring(t, s, l)", {"t": text, "s": start, "l": length})
+    assert result.value == expected
+    assert [warning.kind for warning in result.warnings] == (
+        [] if expected is not None else ["FUNCTION_INVOCATION_FAILURE"]
+    )
+    begin_only = start - 1 if start > 0 else len(text) + start
+    only = evaluate_with_warnings("substring(t, s)", {"t": text, "s": start})
+    assert only.value == (text[begin_only:] if 0 <= begin_only <= len(text) else None)
+    assert len(only.warnings) == (only.value is None)
 
 
 @pytest.mark.parametrize(
@@ -379,3 +390,96 @@ def test_numbers_no_json_double_can_hold_are_a_clear_error_when_written_out() ->
     with pytest.raises(OverflowError, match=r"the number 3\.874718E\+5070 is too large for a JSON number"):
         to_json_value({"v": 7**6000})
     assert to_json_value({"v": Decimal("1E+300")}) == {"v": 1e300}
+
+
+@pytest.mark.parametrize(
+    ("expression", "written", "as_string"),
+    [
+        # Camunda writes a date and time to a variable with Java's ISO_OFFSET_DATE_TIME (the connector runtime's
+        # Jackson JavaTimeModule; Zeebe's FeelToMessagePackTransformer): the offset of that instant, no zone id.
+        ('@"2021-01-01T10:00:00@Europe/Paris"', "2021-01-01T10:00:00+01:00", "2021-01-01T10:00:00@Europe/Paris"),
+        ('@"2021-07-01T10:00:00@Europe/Paris"', "2021-07-01T10:00:00+02:00", "2021-07-01T10:00:00@Europe/Paris"),
+        ('@"2021-01-01T10:00:00@UTC"', "2021-01-01T10:00:00Z", "2021-01-01T10:00:00@UTC"),
+        ('@"2021-01-01T10:00:00.500@Etc/UTC"', "2021-01-01T10:00:00.5Z", "2021-01-01T10:00:00.5@Etc/UTC"),
+        ('@"2021-01-01T10:00:00+00:00"', "2021-01-01T10:00:00Z", "2021-01-01T10:00:00Z"),
+        ('@"2021-01-01T10:00:00-05:30"', "2021-01-01T10:00:00-05:30", "2021-01-01T10:00:00-05:30"),
+        ('@"2021-01-01T10:00:00"', "2021-01-01T10:00:00", "2021-01-01T10:00:00"),
+        # Paris kept local mean time until 1911: Java prints the seconds of such an offset, as this does.
+        ('@"1900-01-01T10:00:00@Europe/Paris"', "1900-01-01T10:00:00+00:09:21", "1900-01-01T10:00:00@Europe/Paris"),
+    ],
+)
+def test_a_zoned_date_time_is_written_with_its_offset_and_printed_with_its_zone(
+    expression: str, written: str, as_string: str
+) -> None:
+    value = evaluate(expression)
+    assert to_json_value(value) == written
+    assert to_json_value({"at": [value]}) == {"at": [written]}
+    assert evaluate(f"string({expression})") == as_string
+
+
+_FAILED = "FUNCTION_INVOCATION_FAILURE"
+
+
+@pytest.mark.parametrize(
+    ("expression", "value", "warnings"),
+    [
+        # number(): Java's BigDecimal(text) after the separators (feel-scala's ConversionBuiltinFunctions); text
+        # that is no number or a separator Camunda refuses is a failed invocation, reported as a warning.
+        ('number("twelve")', None, [(_FAILED, "failed to invoke function 'number': 'twelve' is not a number")]),
+        ('number("")', None, [(_FAILED, "failed to invoke function 'number': '' is not a number")]),
+        ('number("1 500,5", " ", ",")', Decimal("1500.5"), []),
+        ('number("1.5", " ", ",")', Decimal("1.5"), []),  # the text keeps its '.', as Camunda reads it
+        ('number("1,500", null, ",")', Decimal("1.5"), []),
+        (
+            'number("1500", "x")',
+            None,
+            [(_FAILED, "failed to invoke function 'number': grouping separator 'x' is not one of ' ', ',' or '.'")],
+        ),
+        (
+            'number("1,5", ",", ",")',
+            None,
+            [(_FAILED, "failed to invoke function 'number': the grouping and the decimal separator are both ','")],
+        ),
+        (
+            'number("1", " ", ";")',
+            None,
+            [(_FAILED, "failed to invoke function 'number': decimal separator ';' is not ',' or '.'")],
+        ),
+        ("number(12)", None, []),  # arguments of the wrong type: null, no warning (as feel-scala's builtins)
+        # substring(): Java's String.substring after the FEEL positions; out of range fails with a warning.
+        (
+            'substring("abc", 5, 1)',
+            None,
+            [
+                (
+                    _FAILED,
+                    "failed to invoke function 'substring': "
+                    "start position 5 and length 1 are outside the string of length 3",
+                )
+            ],
+        ),
+        (
+            'substring("abc", 5)',
+            None,
+            [(_FAILED, "failed to invoke function 'substring': start position 5 is outside the string of length 3")],
+        ),
+        ('substring("abc", 4)', "", []),
+        ('substring("abc", 2, 100)', "bc", []),  # the end is clamped
+        ('substring("abc", -3)', "abc", []),
+        ('substring("abc", 1.9)', "abc", []),  # Java's intValue: 1
+        # date(), time(), date and time(), duration() of text that is none: null without a warning, as feel-scala
+        # logs these and returns null instead of failing the invocation
+        ('date("2021-13-01")', None, []),
+        ('date and time("yesterday")', None, []),
+        ('time("25:00:00")', None, []),
+        ('duration("P1X")', None, []),
+        ("date(2021, 13, 1)", None, []),
+    ],
+)
+def test_failed_conversions_warn_as_camunda_does(
+    expression: str, value: object, warnings: list[tuple[str, str]]
+) -> None:
+    result = evaluate_with_warnings(expression)
+    assert result.value == value
+    assert type(result.value) is type(value)
+    assert [(warning.kind, warning.message) for warning in result.warnings] == warnings

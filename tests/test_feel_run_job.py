@@ -8,7 +8,7 @@ writes them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -113,6 +113,31 @@ def test_temporal_results_are_written_as_iso_text() -> None:
             "range": "[1..5]",
         }
     )
+
+
+def test_zoned_date_times_reach_the_variables_as_camunda_writes_them() -> None:
+    # The offset of the instant, "Z" for UTC, no trailing zeros, no zone id: Java's ISO_OFFSET_DATE_TIME, as
+    # Camunda's connector runtime writes a FEEL date and time; string() keeps the zone id.
+    expression = (
+        '{winter: @"2024-01-15T10:00:00@Europe/Berlin", summer: @"2024-07-15T10:00:00@Europe/Berlin", '
+        'utc: @"2024-01-15T10:00:00.250@UTC", text: string(@"2024-01-15T10:00:00@Europe/Berlin")}'
+    )
+    outcome = run(Returns(ENVELOPE), {"resultExpression": expression})
+    assert outcome == Complete(
+        {
+            "winter": "2024-01-15T10:00:00+01:00",
+            "summer": "2024-07-15T10:00:00+02:00",
+            "utc": "2024-01-15T10:00:00.25Z",
+            "text": "2024-01-15T10:00:00@Europe/Berlin",
+        }
+    )
+
+
+def test_a_connectors_python_date_time_is_written_as_java_writes_one() -> None:
+    # A connector's own aware datetime gets the same text as a java.time value through Camunda's ObjectMapper.
+    returned = {"at": datetime(2024, 1, 15, 10, 0, 0, 500000, tzinfo=timezone.utc), "day": date(2024, 1, 15)}
+    outcome = run(Returns(returned), {"resultVariable": "result"})
+    assert outcome == Complete({"result": {"at": "2024-01-15T10:00:00.5Z", "day": "2024-01-15"}})
 
 
 def test_a_failed_function_in_a_result_expression_is_null_not_a_failure() -> None:

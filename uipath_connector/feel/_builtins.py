@@ -108,23 +108,46 @@ def _integer(value: object) -> int | None:
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
+_GROUPING_SEPARATORS = (" ", ",", ".")
+_DECIMAL_SEPARATORS = (",", ".")
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a warning, shortened: a warning names the input, it does not copy a whole body."""
+    return repr(text if len(text) <= 40 else text[:40] + "...")
+
+
 def _number(args: Arguments) -> object:
+    # Camunda's number() (feel-scala's ConversionBuiltinFunctions): separators are checked, removed or replaced,
+    # and the rest is Java's BigDecimal(text). A bad separator or text that is no number is a failed invocation:
+    # null with a FUNCTION_INVOCATION_FAILURE warning. Arguments of the wrong types (not strings) are null without
+    # one, as feel-scala's builtins give for arguments no signature case takes.
     text = args[0]
     if not isinstance(text, str):
         return None
     if len(args) > 1:
         grouping = args[1]
-        separator = args[2] if len(args) > 2 else "."
-        if not isinstance(grouping, str) or not isinstance(separator, str):
+        decimal = args[2] if len(args) > 2 else None
+        if grouping is not None and not isinstance(grouping, str):
             return None
-        if grouping:
+        if decimal is not None and not isinstance(decimal, str):
+            return None
+        if grouping is None and (decimal is None or decimal not in _DECIMAL_SEPARATORS):
+            return None
+        if decimal is None and len(args) > 2 and grouping not in _GROUPING_SEPARATORS:
+            return None
+        if grouping is not None and grouping not in _GROUPING_SEPARATORS:
+            raise FeelInvocationError(f"grouping separator {grouping!r} is not one of ' ', ',' or '.'")
+        if decimal is not None and decimal not in _DECIMAL_SEPARATORS:
+            raise FeelInvocationError(f"decimal separator {decimal!r} is not ',' or '.'")
+        if decimal is not None and decimal == grouping:
+            raise FeelInvocationError(f"the grouping and the decimal separator are both {decimal!r}")
+        if grouping is not None:
             text = text.replace(grouping, "")
-        if separator != ".":
-            if "." in text:
-                return None
-            text = text.replace(separator, ".")
+        if decimal is not None:
+            text = text.replace(decimal, ".")
     if len(text) > 4300 or _NUMBER_TEXT.fullmatch(text) is None:
-        return None
+        raise FeelInvocationError(f"{_shown(text)} is not a number")
     return normalize(DECIMAL128.create_decimal(text))
 
 
@@ -291,16 +314,23 @@ def _substring(args: Arguments) -> object:
     length = to_number(args[2]) if len(args) > 2 else None
     if not isinstance(text, str) or start is None or (len(args) > 2 and length is None):
         return None
-    # Positions count code points, 1-based; a negative start counts from the end (FEEL spec 10.3.4.3).
+    # As Camunda's substring (feel-scala's StringBuiltinFunctions): positions are 1-based, a negative start counts
+    # from the end, the numbers are cut to integers (Java's intValue), the end is clamped to the string's end,
+    # and a start before the string or after its end, or an end before the start, is a failed invocation (Java's
+    # String.substring throws): null with a FUNCTION_INVOCATION_FAILURE warning. Positions count code points.
     first = int(start)
     characters = len(text)
-    index = first - 1 if first > 0 else characters + first
-    index = max(index, 0)
+    begin = first - 1 if first > 0 else characters + first
     if length is None:
-        return text[index:]
-    if length < 0:
-        return None
-    return text[index : index + int(length)]
+        if not 0 <= begin <= characters:
+            raise FeelInvocationError(f"start position {first} is outside the string of length {characters}")
+        return text[begin:]
+    end = min(begin + int(length), characters)
+    if begin < 0 or end < begin:
+        raise FeelInvocationError(
+            f"start position {first} and length {int(length)} are outside the string of length {characters}"
+        )
+    return text[begin:end]
 
 
 def _substring_before(text: str, match: str) -> str:

@@ -59,8 +59,8 @@ class FeelExpression:
     def evaluate_with_warnings(self, context: Mapping[str, object] | None = None) -> FeelResult:
         """Evaluate and also return the warnings: why a part of the result is null.
 
-        >>> parse('{n: number("x"), f: foo(1)}').evaluate_with_warnings({}).warnings[0].kind
-        'NO_FUNCTION_FOUND'
+        >>> [warning.kind for warning in parse('{n: number("x"), f: foo(1)}').evaluate_with_warnings({}).warnings]
+        ['FUNCTION_INVOCATION_FAILURE', 'NO_FUNCTION_FOUND']
         """
         with collecting() as warnings:
             value = self.evaluate(context)

@@ -8,7 +8,8 @@ engine instead:
 * a parser for the XPath flavour (branches, groups ``( )`` and ``(?: )``, quantifiers ``* + ? {n} {n,} {n,m}``
   and their lazy forms, ``.``, ``^``, ``$``, character classes with ranges, negation and subtraction
   ``[a-z-[aeiou]]``, the escapes ``\\n \\r \\t \\d \\D \\s \\S \\w \\W \\i \\I \\c \\C`` and ``\\p{..}``/``\\P{..}`` for
-  Unicode general categories; flags ``s m i x q``);
+  Unicode general categories, Unicode blocks (XML Schema's ``IsBasicLatin``, Java's ``InBasicLatin``) and Java's
+  POSIX classes; flags ``s m i x q``);
 * a Pike VM (Thompson's construction with capture groups, leftmost-first priority as a backtracking engine
   would choose): every input character is visited once per program instruction at most, so time is
   ``O(len(text) * len(program))`` whatever the pattern.
@@ -24,6 +25,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from ._unicode_blocks import block_ranges
 
 MAX_PROGRAM_SIZE = 10_000
 """Instructions one compiled pattern may have."""
@@ -90,7 +93,59 @@ _CATEGORIES = frozenset(
         "Cn",
     ]
 )
-_BLOCKS = {"IsBasicLatin": (0x0000, 0x007F), "IsLatin-1Supplement": (0x0080, 0x00FF), "IsGreek": (0x0370, 0x03FF)}
+
+
+def _block_test(ranges: tuple[tuple[int, int], ...]) -> CharTest:
+    if len(ranges) == 1:
+        ((low, high),) = ranges
+        return lambda char: low <= ord(char) <= high
+    return lambda char: any(low <= ord(char) <= high for low, high in ranges)
+
+
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# java.util.regex's POSIX classes (US-ASCII only, as Java has them without UNICODE_CHARACTER_CLASS; Pattern's
+# documentation, "POSIX character classes").
+_POSIX_CLASSES: dict[str, CharTest] = {
+    "Lower": lambda char: "a" <= char <= "z",
+    "Upper": lambda char: "A" <= char <= "Z",
+    "ASCII": lambda char: char <= "\x7f",
+    "Alpha": lambda char: "a" <= char <= "z" or "A" <= char <= "Z",
+    "Digit": lambda char: "0" <= char <= "9",
+    "Alnum": lambda char: "a" <= char <= "z" or "A" <= char <= "Z" or "0" <= char <= "9",
+    "Punct": _PUNCTUATION.__contains__,
+    "Graph": lambda char: "!" <= char <= "~",
+    "Print": lambda char: " " <= char <= "~",
+    "Blank": lambda char: char in " \t",
+    "Cntrl": lambda char: char <= "\x1f" or char == "\x7f",
+    "XDigit": lambda char: "0" <= char <= "9" or "a" <= char <= "f" or "A" <= char <= "F",
+    "Space": lambda char: char in " \t\n\x0b\f\r",
+}
+
+
+def _property_test(name: str) -> CharTest | None:
+    """The test for ``\\p{name}``, or None for a name no dialect FEEL users write defines.
+
+    XML Schema's spellings (appendix F of Part 2): a general category (``L``, ``Lu``) or ``Is`` and a block name
+    (``IsBasicLatin``). Camunda's engine hands patterns to java.util.regex, so Java's are read too: ``In`` and a
+    block name (``InGreek``), ``block=`` or ``blk=`` and a block name, ``Is`` and a category (``IsLu``). Block
+    names compare as Unicode says (case, spaces, hyphens and underscores ignored) against Blocks.txt 14.0.0
+    and the older names XML Schema and Java still accept (``Greek``, ``PrivateUse``).
+    """
+    if name in _CATEGORIES:
+        return _category_test(name)
+    if name in _POSIX_CLASSES:
+        return _POSIX_CLASSES[name]
+    block: str | None = None
+    if name.startswith("Is"):
+        if name[2:] in _CATEGORIES:
+            return _category_test(name[2:])
+        block = name[2:]
+    elif name.startswith("In"):
+        block = name[2:]
+    elif name.startswith(("block=", "blk=")):
+        block = name.partition("=")[2]
+    ranges = block_ranges(block) if block else None
+    return _block_test(ranges) if ranges is not None else None
 
 
 def _is_space(char: str) -> bool:
@@ -306,13 +361,12 @@ class _PatternParser:
         if end < 0:
             raise self.fail("missing '}' after \\p{")
         name = self.pattern[self.index + 1 : end]
+        test = _property_test(name)
+        if test is None:
+            self.index += 1  # the error points at the name
+            raise self.fail(f"unknown character property '{name}'")
         self.index = end + 1
-        if name in _CATEGORIES:
-            return _category_test(name)
-        if name in _BLOCKS:
-            low, high = _BLOCKS[name]
-            return lambda char: low <= ord(char) <= high
-        raise self.fail(f"unknown character property '{name}'")
+        return test
 
     def char_class(self) -> CharTest:
         negated = self.peek() == "^"
@@ -383,14 +437,30 @@ class _PatternParser:
 
 # -- program -------------------------------------------------------------------------------------------------------
 
-_CHAR, _TEST, _SPLIT, _JUMP, _SAVE, _ASSERT, _MATCH = range(7)
+_CHAR, _TEST, _SPLIT, _JUMP, _SAVE, _ASSERT, _MATCH, _PROGRESS = range(8)
+
+
+def _nullable(node: object) -> bool:
+    """Whether ``node`` can match the empty string."""
+    if isinstance(node, _Chars):
+        return False
+    if isinstance(node, _Sequence):
+        return all(_nullable(item) for item in node.items)
+    if isinstance(node, _Alternatives):
+        return any(_nullable(option) for option in node.options)
+    if isinstance(node, _Repeat):
+        return node.minimum == 0 or _nullable(node.item)
+    if isinstance(node, _Group):
+        return _nullable(node.item)
+    return True  # an anchor, or an empty sequence
 
 
 class _Compiler:
-    def __init__(self) -> None:
+    def __init__(self, first_free_slot: int) -> None:
         self.ops: list[int] = []
         self.args: list[object] = []
         self.args2: list[int] = []
+        self.slots = first_free_slot  # capture slots in use: the groups', then one per loop that may match empty
 
     def emit(self, op: int, arg: object = None, arg2: int = 0) -> int:
         if len(self.ops) >= MAX_PROGRAM_SIZE:
@@ -438,21 +508,71 @@ class _Compiler:
             assert node == _Sequence(()), node
 
     def repeat(self, node: _Repeat) -> None:
+        if node.maximum is None:
+            # e{n,} is e{n-1} e+, and e* is (e+)?: the loop's test comes after the body, never before it. With
+            # the test before the body (e* as "L: split body, exit; body; jump L"), a body that prefers to match
+            # empty, as in (|a)*, comes back to L at the same position, where the Pike VM has already been, and
+            # that thread dies, so a later non-empty choice wins: the match is longer than Perl's, Java's
+            # (java.util.regex, which Camunda's FEEL engine calls) or Python's. Russ Cox's fix for RE2, Go and
+            # Rust (golang/go issue 46123, "regexp: (|a)* matches more text than (|a)+ does"; rust-lang/regex
+            # issue 779) compiles e* as (e+)?.
+            for _ in range(max(node.minimum - 1, 0)):
+                self.node(node.item)
+            skip = self.emit(_SPLIT) if node.minimum == 0 else None
+            loop = len(self.ops)
+            progress = self.iteration(node.item)
+            again = self.emit(_SPLIT)
+            agains, progresses = [again], [progress]
+            if progress is not None:
+                # A body that can match empty gets a second copy, and iterations alternate between the two: an
+                # empty iteration after a non-empty one ending at the same position then runs through
+                # instructions the VM has not visited at that position yet, so it survives, and its captures
+                # are the loop's, as in Java and Perl ((a|)* on "a": group 1 is the empty one at 1).
+                progresses.append(self.iteration(node.item))
+                agains.append(self.emit(_SPLIT))
+            after = len(self.ops)
+            if progress is None:
+                self.split(again, loop, after, node.greedy)
+            else:
+                self.split(agains[0], agains[0] + 1, after, node.greedy)
+                self.split(agains[1], loop, after, node.greedy)
+            if skip is not None:
+                self.split(skip, skip + 1, after, node.greedy)
+            for check in progresses:
+                if check is not None:
+                    self.patch(check, self.args[check], after)
+            return
         for _ in range(node.minimum):
             self.node(node.item)
-        if node.maximum is None:
-            loop = self.emit(_SPLIT)
-            self.node(node.item)
-            self.emit(_JUMP, loop)
-            self.split(loop, loop + 1, len(self.ops), node.greedy)
-            return
         exits = []
+        checks: list[int] = []
         for _ in range(node.maximum - node.minimum):
             split = self.emit(_SPLIT)
             exits.append(split)
-            self.node(node.item)
+            check = self.iteration(node.item)
+            if check is not None:
+                checks.append(check)
         for split in exits:
             self.split(split, split + 1, len(self.ops), node.greedy)
+        for check in checks:
+            self.patch(check, self.args[check], len(self.ops))
+
+    def iteration(self, item: object) -> int | None:
+        """One optional iteration of a loop; for a body that can match empty, the index of its progress check.
+
+        As in java.util.regex (its Loop node: "avoid infinite loop in zero-length case") and Perl, an iteration
+        that matched nothing ends the loop: matching goes on after the loop, with that iteration's captures
+        (``(a|)*`` on "aa" ends with group 1 empty at 2). A slot records where the iteration started; the check at
+        its end jumps to the loop's exit, patched in by the caller, when nothing was consumed since.
+        """
+        if not _nullable(item):
+            self.node(item)
+            return None
+        slot = self.slots
+        self.slots += 1
+        self.emit(_SAVE, slot)
+        self.node(item)
+        return self.emit(_PROGRESS, slot)
 
     def split(self, at: int, body: int, after: int, greedy: bool) -> None:
         self.patch(at, body if greedy else after, after if greedy else body)
@@ -469,6 +589,7 @@ class Regex:
     args2: tuple[int, ...]
     multiline: bool
     literal: str | None
+    slots: int = 2  # capture slots the VM keeps per thread: the groups' and the loops' progress marks
 
     def search(self, text: str, start: int, budget: list[int]) -> tuple[int, ...] | None:
         """The capture positions ``(start, end, g1start, g1end, ...)`` of the first match at or after ``start``.
@@ -504,7 +625,7 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
         return Regex(pattern, 0, (), (), (), False, pattern)  # plain text: str.find, no VM
     parser = _PatternParser(pattern, ignore_case=ignore_case, dot_all="s" in flags)
     tree = parser.parse()
-    compiler = _Compiler()
+    compiler = _Compiler(2 * (parser.groups + 1))
     compiler.emit(_SAVE, 0)
     compiler.node(tree)
     compiler.emit(_SAVE, 1)
@@ -517,6 +638,7 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
         tuple(compiler.args2),
         "m" in flags,
         None,
+        compiler.slots,
     )
 
 
@@ -546,7 +668,8 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
     ops, args, args2 = regex.ops, regex.args, regex.args2
     size = len(ops)
     length = len(text)
-    slots = 2 * (regex.groups + 1)
+    slots = regex.slots
+    reported = 2 * (regex.groups + 1)  # the progress marks after the groups' slots are the VM's own
     multiline = regex.multiline
     seen = [-1] * size
     steps = budget[0]
@@ -573,6 +696,11 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
                 slot = args[pc]
                 assert isinstance(slot, int)
                 stack.append((pc + 1, (*caps[:slot], at, *caps[slot + 1 :])))
+            elif op == _PROGRESS:
+                # the end of a loop iteration: nothing consumed since its start means leave the loop
+                mark = args[pc]
+                assert isinstance(mark, int)
+                stack.append((args2[pc] if caps[mark] == at else pc + 1, caps))
             elif op == _ASSERT:
                 if args[pc] == "^":
                     holds = at == 0 or (multiline and text[at - 1] == "\n")
@@ -620,4 +748,4 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
             break
         position += 1
     budget[0] = steps
-    return matched
+    return matched if matched is None or len(matched) == reported else matched[:reported]

@@ -281,6 +281,38 @@ def format_datetime(value: dt.datetime) -> str:
     return text + _zone_suffix(value.tzinfo, value.utcoffset())
 
 
+def format_datetime_as_variable(value: dt.datetime) -> str:
+    """A date and time as Camunda writes it to a process variable: the offset, never the zone id.
+
+    Camunda's connector runtime turns a FEEL date and time into a Java ``ZonedDateTime`` (feel-scala's
+    ``DefaultValueMapper``) and writes it with Jackson's ``JavaTimeModule``, dates as text, whose format is
+    ``DateTimeFormatter.ISO_OFFSET_DATE_TIME``; Zeebe writes a FEEL date and time to a variable with the same
+    formatter (``FeelToMessagePackTransformer``). So ``2021-01-01T10:00:00@Europe/Paris`` is written as
+    ``2021-01-01T10:00:00+01:00``, a zero offset as ``Z``, seconds always, a fraction without trailing zeros; a
+    local date and time has no offset (``ISO_LOCAL_DATE_TIME``). ``string()`` keeps the zone id (feel-scala's
+    ``string`` function), see :func:`format_datetime`.
+
+    >>> import zoneinfo
+    >>> format_datetime_as_variable(dt.datetime(2021, 7, 1, 10, 0, 0, 500000, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")))
+    '2021-07-01T10:00:00.5+02:00'
+    """
+    text = f"{value.date().isoformat()}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    text += _fraction(value.microsecond)
+    offset = value.utcoffset()
+    return text if offset is None else text + _offset_id(offset)
+
+
+def _offset_id(offset: dt.timedelta) -> str:
+    # Java's ZoneOffset.getId(): "Z" for zero, else +hh:mm, and :ss when the offset has seconds (old local times).
+    if not offset:
+        return "Z"
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    seconds = int(abs(offset).total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+
+
 def _zone_suffix(tzinfo: dt.tzinfo | None, offset: dt.timedelta | None) -> str:
     if tzinfo is None:
         return ""

@@ -31,7 +31,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ._temporal import YearsMonthsDuration, format_date, format_datetime, format_duration, format_time
+from ._temporal import (
+    YearsMonthsDuration,
+    format_date,
+    format_datetime,
+    format_datetime_as_variable,
+    format_duration,
+    format_time,
+)
 
 Number = int | Decimal
 
@@ -363,7 +370,7 @@ def to_json_value(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return [to_json_value(item) for item in value]
     if isinstance(value, dt.datetime):
-        return format_datetime(value)
+        return format_datetime_as_variable(value)  # the offset, not the zone id, as Camunda writes it
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, dt.time):

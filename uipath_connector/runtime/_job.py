@@ -687,7 +687,11 @@ def _json_value(value: object) -> object:
     if isinstance(value, enum.Enum):
         return _json_value(value.value)
     if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
+        # As Camunda's connector runtime writes java.time values (Jackson's JavaTimeModule, dates as text): a
+        # date and time with its offset (ISO_OFFSET_DATE_TIME: "Z" for UTC, no trailing zeros), never a zone id.
+        from ..feel import to_json_value  # deferred, see the imports
+
+        return to_json_value(value)
     if isinstance(value, timedelta):
         from ..feel import format_duration  # deferred, see the imports
 
