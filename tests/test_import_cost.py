@@ -66,13 +66,13 @@ def test_importing_the_connector_loads_no_http_library(code: str) -> None:
     assert _heavy(modules) == set()
 
 
-def test_cli_version_and_template_load_neither_requests_nor_its_libraries() -> None:
+def test_cli_version_help_and_template_load_neither_requests_nor_its_libraries() -> None:
     # (The command line's worker and emulator commands load the standard library's http.server themselves.)
     code = (
         "import contextlib, io\n"
         "from uipath_connector.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    for arguments in (['--version'], ['template']):\n"
+        "    for arguments in (['--version'], ['--help'], ['template']):\n"
         "        try:\n"
         "            main(arguments)\n"
         "        except SystemExit as stop:\n"
