@@ -103,7 +103,7 @@ def test_counted_repetition_is_bounded_by_the_program_size() -> None:
         ('replace("Hello", "h", "j", "i")', "jello"),
         # split and extract
         ('split("a1b22c", "[0-9]+")', ["a", "b", "c"]),
-        ('split("abc", "")', ["a", "b", "c"]),
+        ('split("abc", "")', ["a", "b", "c", ""]),  # Java's Pattern.split(text, -1) keeps the trailing ""
         ('split("a,b,,", ",")', ["a", "b", "", ""]),
         ('extract("a1b22c333", "[0-9]+")', ["1", "22", "333"]),
         ('extract("abc", "[0-9]+")', []),
@@ -258,3 +258,39 @@ def test_javas_posix_classes_are_ascii_only() -> None:
         regex = compile_regex(f"\\p{{{name}}}")
         found = {char for char in map(chr, range(256)) if regex.search(char, 0, [MAX_STEPS]) is not None}
         assert found == set(members), name
+
+
+def _java_split(pattern: re.Pattern[str], text: str) -> list[str]:
+    """Java's Pattern.split(text, -1), written from its documented algorithm over Python's ``re.search`` (both
+    backtracking engines with Perl's priorities): Matcher.find starts after the previous match, one further after
+    an empty one; an empty match at position 0 makes no piece; every other match ends one; the rest is the last."""
+    pieces: list[str] = []
+    index = position = 0
+    while position <= len(text):
+        found = pattern.search(text, position)
+        if found is None:
+            break
+        start, end = found.span()
+        if not (index == 0 and start == end == 0):
+            pieces.append(text[index:start])
+            index = end
+        position = end + 1 if start == end else end
+    return [text] if not pieces and index == 0 else [*pieces, text[index:]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.text(alphabet="ab|*+?.", min_size=1, max_size=6), text=st.text(alphabet="ab,", max_size=10))
+@example(pattern="a*", text="baab")
+@example(pattern="|a", text="a")  # Python's own re.split would retry "a" at 0 after the empty match; Java moves on
+@example(pattern="b?", text="")
+def test_split_is_javas_pattern_split_with_a_negative_limit(pattern: str, text: str) -> None:
+    # Camunda's split() is Java's Pattern.split(text, -1) (feel-scala's StringBuiltinFunctions).
+    try:
+        python = re.compile(pattern)
+    except re.error:
+        return
+    try:
+        compile_regex(pattern)
+    except RegexError:
+        return
+    assert evaluate("split(t, p)", {"t": text, "p": pattern}) == _java_split(python, text), (pattern, text)
