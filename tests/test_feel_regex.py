@@ -294,3 +294,15 @@ def test_split_is_javas_pattern_split_with_a_negative_limit(pattern: str, text: 
     except RegexError:
         return
     assert evaluate("split(t, p)", {"t": text, "p": pattern}) == _java_split(python, text), (pattern, text)
+
+
+@pytest.mark.parametrize("depth", [1, 10, 99])
+@pytest.mark.parametrize("group", ["(", "(?:"])
+def test_deeply_nested_loops_that_may_match_empty_still_compile(depth: int, group: str) -> None:
+    # A looped body that can match empty and captures is compiled twice (for the captures of an empty last
+    # iteration); nested ones must not double the program past its bound: ((((a*)*)*)*)... is an ordinary pattern.
+    pattern = group * depth + "a*" + ")*" * depth + "$"
+    regex = compile_regex(pattern)
+    assert len(regex.ops) <= MAX_PROGRAM_SIZE
+    assert regex.search("aaaa!", 0, [MAX_STEPS])[:2] == (5, 5)  # type: ignore[index]
+    assert regex.search("aaaa", 0, [MAX_STEPS])[:2] == (0, 4)  # type: ignore[index]

@@ -455,6 +455,22 @@ def _nullable(node: object) -> bool:
     return True  # an anchor, or an empty sequence
 
 
+_MAX_DOUBLED_SIZE = MAX_PROGRAM_SIZE // 2
+
+
+def _has_group(node: object) -> bool:
+    """Whether ``node`` contains a capturing group."""
+    if isinstance(node, _Group):
+        return node.index is not None or _has_group(node.item)
+    if isinstance(node, _Sequence):
+        return any(_has_group(item) for item in node.items)
+    if isinstance(node, _Alternatives):
+        return any(_has_group(option) for option in node.options)
+    if isinstance(node, _Repeat):
+        return _has_group(node.item)
+    return False
+
+
 class _Compiler:
     def __init__(self, first_free_slot: int) -> None:
         self.ops: list[int] = []
@@ -523,15 +539,18 @@ class _Compiler:
             progress = self.iteration(node.item)
             again = self.emit(_SPLIT)
             agains, progresses = [again], [progress]
-            if progress is not None:
-                # A body that can match empty gets a second copy, and iterations alternate between the two: an
-                # empty iteration after a non-empty one ending at the same position then runs through
+            body_size = again - loop
+            if progress is not None and _has_group(node.item) and len(self.ops) + body_size <= _MAX_DOUBLED_SIZE:
+                # A body that can match empty and captures gets a second copy, and iterations alternate between
+                # the two: an empty iteration after a non-empty one ending at the same position then runs through
                 # instructions the VM has not visited at that position yet, so it survives, and its captures
-                # are the loop's, as in Java and Perl ((a|)* on "a": group 1 is the empty one at 1).
+                # are the loop's, as in Java and Perl ((a|)* on "a": group 1 is the empty one at 1). Only the
+                # captures need it (the match is the same either way), so nested loops stop doubling before the
+                # program grows past half its bound: ((((a*)*)*)*)... still compiles.
                 progresses.append(self.iteration(node.item))
                 agains.append(self.emit(_SPLIT))
             after = len(self.ops)
-            if progress is None:
+            if len(agains) == 1:
                 self.split(again, loop, after, node.greedy)
             else:
                 self.split(agains[0], agains[0] + 1, after, node.greedy)
