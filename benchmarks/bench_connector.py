@@ -4,7 +4,8 @@ Every figure is a ratio to a yardstick measured in the same run:
 
 1. **stubbed transport** (no network: a ``requests`` transport adapter that answers at once with the 201 body of
    an Add Queue Item): a bare ``requests.Session.post(...)`` + ``.json()`` against ``UiPathConnector.execute`` and
-   ``run_job`` (Add, bearer token from a secret, result expression);
+   ``run_job`` (Add, bearer token from a secret, result expression); the same bare call with ``trust_env=False``
+   shows what is left of it without the per-request look-up of the proxy and CA bundle environment;
 2. **loopback**: the same against an HTTP/1.1 keep-alive server in a separate process (so that the server's work
    does not share this process's interpreter lock);
 3. **threads**: 8 threads sharing one connector against 8 threads each with its own ``requests.Session``;
@@ -12,8 +13,8 @@ Every figure is a ratio to a yardstick measured in the same run:
    each in a fresh interpreter.
 
 Run: ``python benchmarks/bench_connector.py`` (add ``--quick`` for fewer rounds). With ``--callgrind`` the
-stubbed-transport ratios are also counted in instructions under ``valgrind --tool=callgrind`` (deterministic, unlike
-times on a shared machine).
+stubbed-transport calls are also counted in instructions under ``valgrind --tool=callgrind`` (deterministic, unlike
+times on a shared machine), printed per call next to their ratios.
 """
 
 from __future__ import annotations
@@ -250,10 +251,10 @@ def import_ms(modules: list[str], runs: int, bytecode_folder: str) -> dict[str, 
 # -- instruction counts --------------------------------------------------------------------------------------------
 
 
-def callgrind_ratio(which: str, number: int) -> float:
-    """Instructions of ``number`` calls of ``which`` per bare call, both counted by callgrind (setup subtracted)."""
+def callgrind_instructions(name: str, number: int) -> float:
+    """Instructions per call of ``name``, counted by callgrind over ``number`` calls (setup subtracted)."""
 
-    def instructions(name: str, count: int) -> int:
+    def instructions(count: int) -> int:
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "callgrind.out"
             subprocess.run(
@@ -266,17 +267,28 @@ def callgrind_ratio(which: str, number: int) -> float:
                     return int(line.split()[1])
         raise RuntimeError("callgrind wrote no totals")
 
-    def per_call_instructions(name: str) -> float:
-        return (instructions(name, number) - instructions(name, 0)) / number
+    return (instructions(number) - instructions(0)) / number
 
-    return per_call_instructions(which) / per_call_instructions("bare")
+
+def stubbed_calls(session: requests.Session) -> dict[str, Callable[[], object]]:
+    """The yardstick, the same without the environment (``trust_env=False``), and the connector's two calls."""
+    quiet = stub_session()
+    quiet.trust_env = False
+    return {
+        "bare requests": bare_call(session, "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_"),
+        NO_ENVIRONMENT: bare_call(quiet, "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_"),
+        **connector_calls("cloud.uipath.com", lambda: session),
+    }
+
+
+#: ``requests`` without reading the environment on each call: what is left of a bare call's cost once the
+#: proxy and CA bundle settings are not looked up per request (as the connector looks them up once per host).
+NO_ENVIRONMENT = "bare, trust_env=False"
 
 
 def count(name: str, number: int) -> None:
     """Run ``number`` calls of ``name`` on the stubbed transport (the body of a callgrind measurement)."""
-    session = stub_session()
-    calls = {"bare": bare_call(session, "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_")}
-    calls |= connector_calls("cloud.uipath.com", lambda: session)
+    calls = stubbed_calls(stub_session())
     call = calls[name]
     call()  # imports, caches and the first token: setup, counted in the zero-call run too
     for _ in range(number):
@@ -287,17 +299,17 @@ def main(quick: bool, with_callgrind: bool) -> None:
     rounds, number = (3, 300) if quick else (7, 1000)
     print(f"CPython {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {rounds} rounds")
 
-    session = stub_session()
-    calls = {"bare requests": bare_call(session, "https://cloud.uipath.com/acme/DefaultTenant/orchestrator_")}
-    calls |= connector_calls("cloud.uipath.com", lambda: session)
+    calls = stubbed_calls(stub_session())
     stubbed = interleaved(calls, number, rounds)
     base = stubbed["bare requests"]
     print("\n1. stubbed transport (Add Queue Item, 201 body of Camunda's docs)")
     for name, micros in stubbed.items():
         print(f"   {name:28s} {micros:8.1f} µs  {micros / base:5.2f}x")
     if with_callgrind and shutil.which("valgrind"):
-        for name in ("execute", "run_job"):
-            print(f"   {name:28s} {callgrind_ratio(name, 200):5.2f}x by instruction count (callgrind)")
+        counted = {name: callgrind_instructions(name, 200) for name in calls}
+        print("   by instruction count (callgrind, 200 calls, setup subtracted):")
+        for name, per_call in counted.items():
+            print(f"   {name:28s} {per_call:10,.0f} instr.  {per_call / counted['bare requests']:5.2f}x")
 
     server, url = start_server()
     try:
