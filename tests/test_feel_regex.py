@@ -11,6 +11,7 @@ import itertools
 import os
 import re
 import string
+import unicodedata
 
 import pytest
 from hypothesis import example, given, settings
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from uipath_connector.feel import evaluate, evaluate_with_warnings
 from uipath_connector.feel._regex import MAX_PROGRAM_SIZE, MAX_STEPS, RegexError, compile_regex
 from uipath_connector.feel._unicode_blocks import BLOCKS, UNICODE_VERSION
+from uipath_connector.feel._unicode_scripts import SCRIPT_RANGES, java_script_name, script_of
 
 CATASTROPHIC = [
     ("(a+)+$", "a" * 34 + "!", False),
@@ -190,8 +192,9 @@ def test_the_block_table_is_unicodes_blocks_txt_shape() -> None:
 @pytest.mark.parametrize(("first", "last", "name"), BLOCKS, ids=[name for _, _, name in BLOCKS])
 def test_every_block_is_there_in_every_spelling(first: int, last: int, name: str) -> None:
     # XML Schema's IsBasicLatin (the name without spaces), Java's InBasicLatin, InBasic_Latin, blk=Basic Latin.
-    spellings = [f"Is{name.replace(' ', '')}", f"In{name.replace(' ', '')}", f"In{name.replace(' ', '_')}"]
-    spellings.append(f"blk={name}")
+    spellings = [f"In{name.replace(' ', '')}", f"In{name.replace(' ', '_')}", f"blk={name}"]
+    if java_script_name(name.replace(" ", "_")) is None:
+        spellings.append(f"Is{name.replace(' ', '')}")  # Is and a script name is Java's script (below)
     inside, below, above = chr(first), chr(first - 1) if first else None, chr(last + 1) if last < 0x10FFFF else None
     for spelling in spellings:
         regex = compile_regex(f"^\\p{{{spelling}}}$")
@@ -206,9 +209,21 @@ def test_every_block_is_there_in_every_spelling(first: int, last: int, name: str
     ("expression", "expected"),
     [
         ('matches("é", "^\\p{IsLatin-1Supplement}+$")', True),
-        ('matches("Ωμέγα", "^\\p{IsGreek}+$")', True),  # XML Schema's (Unicode 3.1's) name of Greek and Coptic
+        ('matches("Ωμέγα", "^\\p{InGreek}+$")', True),  # XML Schema's (Unicode 3.1's) name of Greek and Coptic
         ('matches("Ωμέγα", "^\\p{InGreek_and_Coptic}+$")', True),
         ('matches("ἀ", "\\p{InGreek}")', False),  # U+1F00 is in Greek Extended
+        # Is and a script name is the script, as java.util.regex (Camunda's engine) reads it, not XML Schema's block
+        ('matches("Ωμέγα", "^\\p{IsGreek}+$")', True),
+        ('matches("ἀ", "\\p{IsGreek}")', True),  # Greek Extended is Greek script
+        ('matches("Ϣ", "\\p{IsGreek}")', False),  # U+03E2, in the Greek and Coptic block, is Coptic script
+        ('matches("Ϣ", "\\p{IsCoptic}")', True),
+        ('matches("Ünïcödé", "^\\p{IsLatin}+$")', True),
+        ('matches("abc1", "^\\p{IsLatin}+$")', False),  # digits are Common
+        ('matches("1 ,", "^\\p{IsCommon}+$")', True),
+        ('matches("日本", "^\\p{script=Han}+$")', True),
+        ('matches("ひらがな", "^\\p{sc=Hira}+$")', True),  # ISO 15924 code, as Java's UnicodeScript.forName
+        ('matches("Жж", "^\\p{IsCYRILLIC}+$")', True),  # Java upper-cases the name
+        ('matches("\\u0301", "\\p{IsInherited}")', True),
         ('matches("ἀ", "\\p{IsGreekExtended}")', True),
         ('matches("⃐", "\\p{IsCombiningMarksforSymbols}")', True),  # renamed in Unicode 3.2, still XML Schema's
         ('matches("\\uE000", "\\p{IsPrivateUse}")', True),
@@ -224,7 +239,9 @@ def test_unicode_blocks_and_categories(expression: str, expected: bool) -> None:
     assert evaluate(expression) is expected
 
 
-@pytest.mark.parametrize("name", ["IsKlingon", "InNoSuchBlock", "Latin", "IsGreekish", "blk=", "In", "lu"])
+@pytest.mark.parametrize(
+    "name", ["IsKlingon", "InNoSuchBlock", "Latin", "IsGreekish", "blk=", "In", "lu", "script=Klingon", "sc="]
+)
 def test_an_unknown_class_name_is_null_with_a_warning_naming_it(name: str) -> None:
     result = evaluate_with_warnings(f'matches("a", "\\\\p{{{name}}}")')
     assert result.value is None
@@ -306,3 +323,30 @@ def test_deeply_nested_loops_that_may_match_empty_still_compile(depth: int, grou
     assert len(regex.ops) <= MAX_PROGRAM_SIZE
     assert regex.search("aaaa!", 0, [MAX_STEPS])[:2] == (5, 5)  # type: ignore[index]
     assert regex.search("aaaa", 0, [MAX_STEPS])[:2] == (0, 4)  # type: ignore[index]
+
+
+def test_the_script_table_is_unicodes_scripts_in_order() -> None:
+    assert SCRIPT_RANGES[0] == (0x0000, 0x0040, "Common")
+    for (_, previous_last, _), (first, last, _) in itertools.pairwise(SCRIPT_RANGES):
+        assert previous_last < first <= last
+    # Unicode 14.0's 159 scripts, Common and Inherited (Unknown is what no row covers)
+    assert len({name for _, _, name in SCRIPT_RANGES}) == 161
+
+
+def test_the_script_table_and_unicodedata_agree_on_what_is_assigned() -> None:
+    # Scripts.txt gives every assigned character a script; unassigned, private use and surrogate code points are
+    # Unknown. Python's unicodedata is the same Unicode version on Python 3.11, which the project pins in CI.
+    if unicodedata.unidata_version != UNICODE_VERSION:
+        pytest.skip(f"unicodedata is Unicode {unicodedata.unidata_version}, the tables {UNICODE_VERSION}")
+    for code in range(0x110000):
+        char = chr(code)
+        unassigned = unicodedata.category(char) in ("Cn", "Co", "Cs")
+        assert (script_of(char) == "Unknown") is unassigned, hex(code)
+
+
+@pytest.mark.parametrize(
+    ("name", "script"),
+    [("Latin", "Latin"), ("LATIN", "Latin"), ("latn", "Latin"), ("Old_Italic", "Old_Italic"), ("OldItalic", None)],
+)
+def test_script_names_are_read_as_java_reads_them(name: str, script: str | None) -> None:
+    assert java_script_name(name) == script

@@ -127,7 +127,9 @@ def _property_test(name: str) -> CharTest | None:
 
     XML Schema's spellings (appendix F of Part 2): a general category (``L``, ``Lu``) or ``Is`` and a block name
     (``IsBasicLatin``). Camunda's engine hands patterns to java.util.regex, so Java's are read too: ``In`` and a
-    block name (``InGreek``), ``block=`` or ``blk=`` and a block name, ``Is`` and a category (``IsLu``). Block
+    block name (``InGreek``), ``block=`` or ``blk=`` and a block name, ``Is`` and a category (``IsLu``), ``Is``
+    and a script (``IsLatin``; Java's reading wins where a name is both a script and an XML Schema block, as
+    ``IsGreek``), ``script=`` or ``sc=`` and a script, and the POSIX classes (``Alpha``, ``Punct``). Block
     names compare as Unicode says (case, spaces, hyphens and underscores ignored) against Blocks.txt 14.0.0
     and the older names XML Schema and Java still accept (``Greek``, ``PrivateUse``).
     """
@@ -139,13 +141,28 @@ def _property_test(name: str) -> CharTest | None:
     if name.startswith("Is"):
         if name[2:] in _CATEGORIES:
             return _category_test(name[2:])
+        script = _script_test(name[2:])
+        if script is not None:
+            return script  # Java reads Is and a script name as the script, so \p{IsGreek} is the Greek script
         block = name[2:]
     elif name.startswith("In"):
         block = name[2:]
     elif name.startswith(("block=", "blk=")):
         block = name.partition("=")[2]
+    elif name.startswith(("script=", "sc=")):
+        return _script_test(name.partition("=")[2])
     ranges = block_ranges(block) if block else None
     return _block_test(ranges) if ranges is not None else None
+
+
+def _script_test(name: str) -> CharTest | None:
+    # The script table is large and rarely needed: loaded on the first pattern that names a script.
+    from ._unicode_scripts import java_script_name, script_of
+
+    script = java_script_name(name) if name else None
+    if script is None:
+        return None
+    return lambda char: script_of(char) == script
 
 
 def _is_space(char: str) -> bool:
