@@ -35,6 +35,21 @@ def test_importing_the_runtime_loads_neither_cattrs_nor_feel() -> None:
     assert _heavy(_modules_after("import uipath_connector.runtime")) == set()
 
 
+def test_did_you_mean_hints_load_difflib_only_when_a_field_is_wrong() -> None:
+    # The hints themselves are tested with the binder (tests/test_sdk_binding.py, "did you mean").
+    assert "difflib" not in _modules_after("import uipath_connector.uipath, uipath_connector.runtime")
+    hinted = (
+        "from uipath_connector.sdk import ConnectorInputError, OutboundConnectorContext\n"
+        "from uipath_connector.uipath import OPERATIONS\n"
+        "try:\n"
+        "    OutboundConnectorContext({'operationType': 'getItemById', 'itemId': 1, 'authentication':\n"
+        "        {'type': 'bearer', 'tokne': 't'}}).bind_variables(OPERATIONS.request_type())\n"
+        "except ConnectorInputError as error:\n"
+        "    assert \"did you mean 'token'\" in str(error), error\n"
+    )
+    assert "difflib" in _modules_after(hinted)
+
+
 def test_the_first_bind_loads_cattrs_and_binds_as_before() -> None:
     code = (
         "import attrs\n"

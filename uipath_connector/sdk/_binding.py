@@ -32,7 +32,6 @@ says so ("did you mean"), so a typo in a top-level name is still found.
 from __future__ import annotations
 
 import datetime
-import difflib
 import enum
 import math
 import re
@@ -557,6 +556,8 @@ class Binder:
                 problems = [_with_typo_hint(problem, unknown) for problem in problems]
         else:
             for key in unknown:
+                import difflib  # deferred: only a mistake needs it, and it costs every import a millisecond
+
                 close = difflib.get_close_matches(key, sorted(plan.known | tolerated), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 problems.append(InputProblem(key, f"unknown field{hint}"))
@@ -635,6 +636,8 @@ class Binder:
 def _with_typo_hint(problem: InputProblem, unknown: list[str]) -> InputProblem:
     if problem.message != "is required" or "." in problem.path:
         return problem
+    import difflib  # deferred, see above
+
     close = difflib.get_close_matches(problem.path, unknown, n=1)
     if not close:
         return problem
