@@ -399,6 +399,29 @@ def test_javas_syntax(expression: str, expected: object) -> None:
     assert evaluate(expression) == expected
 
 
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        ("(?x) b", "the inline flag 'x' is not supported: only i, s and m (and u, d, ignored) at position 2"),
+        (
+            "a(?=b)",
+            "lookahead, lookbehind, atomic groups and the other (?...) constructs need a backtracking engine and "
+            "are not supported at position 3",
+        ),
+        ("(?<1a>b)", "a group name must be a letter followed by letters and digits at position 2"),
+        (r"\x4", r"expected hexadecimal digits after '\x' at position 2"),
+        ("[a-z&&[^aeiou]]", "unescaped '[' in a character class at position 7"),
+    ],
+)
+def test_java_constructs_this_engine_cannot_run_are_null_with_a_warning_that_says_why(
+    pattern: str, reason: str
+) -> None:
+    result = evaluate_with_warnings('matches("b", p)', {"p": pattern})
+    assert result.value is None
+    prefix = f"failed to invoke function 'matches': invalid regular expression {pattern!r}: "
+    assert [warning.message for warning in result.warnings] == [prefix + reason]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     flags=st.sampled_from(["", "(?m)", "(?s)", "(?i)"]),

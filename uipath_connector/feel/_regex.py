@@ -419,6 +419,8 @@ class _PatternParser:
                 self.groups += 1
                 return self.groups
             raise self.fail("a group name must be a letter followed by letters and digits")
+        if self.peek().isalpha():
+            raise self.fail(f"the inline flag {self.peek()!r} is not supported: only i, s and m (and u, d, ignored)")
         raise self.fail(
             "lookahead, lookbehind, atomic groups and the other (?...) constructs need a backtracking engine "
             "and are not supported"
