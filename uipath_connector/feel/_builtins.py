@@ -436,12 +436,13 @@ def _split(args: Arguments) -> object:
     if strings is None:
         return None
     regex = _compile(strings[1], "")
-    # Empty matches at the start, at the end or right after another match do not split, as in Java's
-    # String.split (feel-scala) and JavaScript's (feelin): split("abc", "") is ["a", "b", "c"].
+    # Camunda's split is Java's Pattern.split(text, -1) (feel-scala's StringBuiltinFunctions): every match splits,
+    # empty ones too, except an empty match at the very start; trailing empty strings are kept. So
+    # split("abc", "") is ["a", "b", "c", ""] there and here (JavaScript's split, in feelin, gives ["a", "b", "c"]).
     text, pieces, last = strings[0], [], 0
     for found in _find_all(regex, text):
         start, end = found[0], found[1]
-        if start == end and start in (0, len(text), last):
+        if start == end == 0:
             continue
         pieces.append(text[last:start])
         last = end

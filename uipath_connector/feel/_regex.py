@@ -1,15 +1,18 @@
 """Regular expressions for ``matches``, ``replace`` and ``split``, in bounded time on any input.
 
-FEEL's string functions take XML Schema / XPath regular expressions (DMN 1.5, section 10.3.4.3, points to XQuery 1.0 and
-XPath 2.0 Functions and Operators, section 7.6). Running them on Python's backtracking ``re`` lets a pattern such as
-``(a+)+$`` on 34 ``a`` and a ``!`` hold the GIL for seconds; response data is untrusted, so this module has its own
-engine instead:
+FEEL's string functions take regular expressions: XML Schema / XPath ones in DMN 1.5 (section 10.3.4.3, pointing to
+XQuery 1.0 and XPath 2.0 Functions and Operators, section 7.6), java.util.regex ones in Camunda's engine, which
+compiles the pattern with Pattern.compile; this module reads Java's syntax and semantics where the two differ (what
+a Camunda user observes) and XML Schema's spellings besides. Running them on Python's backtracking ``re`` lets a
+pattern such as ``(a+)+$`` on 34 ``a`` and a ``!`` hold the GIL for seconds; response data is untrusted, so this
+module has its own engine instead:
 
-* a parser for the XPath flavour (branches, groups ``( )`` and ``(?: )``, quantifiers ``* + ? {n} {n,} {n,m}``
-  and their lazy forms, ``.``, ``^``, ``$``, character classes with ranges, negation and subtraction
-  ``[a-z-[aeiou]]``, the escapes ``\\n \\r \\t \\d \\D \\s \\S \\w \\W \\i \\I \\c \\C`` and ``\\p{..}``/``\\P{..}`` for
-  Unicode general categories, Unicode blocks (XML Schema's ``IsBasicLatin``, Java's ``InBasicLatin``) and Java's
-  POSIX classes; flags ``s m i x q``);
+* a parser (branches, groups ``( )``, ``(?: )`` and ``(?<name> )``, inline flags, quantifiers
+  ``* + ? {n} {n,} {n,m}`` and their lazy forms, ``.``, ``^``, ``$``, ``\\A \\z \\Z \\b \\B``, character classes
+  with ranges, negation and subtraction ``[a-z-[aeiou]]``, Java's escapes and US-ASCII ``\\d \\s \\w``, XML
+  Schema's ``\\i \\c``, and ``\\p{..}``/``\\P{..}`` for Unicode general categories, blocks (XML Schema's
+  ``IsBasicLatin``, Java's ``InBasicLatin``), scripts (Java's ``IsLatin``) and Java's POSIX classes; flags
+  ``s m i x`` as Camunda passes them to Java, any other letter ignored);
 * a Pike VM (Thompson's construction with capture groups, leftmost-first priority as a backtracking engine
   would choose): every input character is visited once per program instruction at most, so time is
   ``O(len(text) * len(program))`` whatever the pattern.
@@ -127,7 +130,9 @@ def _property_test(name: str) -> CharTest | None:
 
     XML Schema's spellings (appendix F of Part 2): a general category (``L``, ``Lu``) or ``Is`` and a block name
     (``IsBasicLatin``). Camunda's engine hands patterns to java.util.regex, so Java's are read too: ``In`` and a
-    block name (``InGreek``), ``block=`` or ``blk=`` and a block name, ``Is`` and a category (``IsLu``). Block
+    block name (``InGreek``), ``block=`` or ``blk=`` and a block name, ``Is`` and a category (``IsLu``), ``Is``
+    and a script (``IsLatin``; Java's reading wins where a name is both a script and an XML Schema block, as
+    ``IsGreek``), ``script=`` or ``sc=`` and a script, and the POSIX classes (``Alpha``, ``Punct``). Block
     names compare as Unicode says (case, spaces, hyphens and underscores ignored) against Blocks.txt 14.0.0
     and the older names XML Schema and Java still accept (``Greek``, ``PrivateUse``).
     """
@@ -139,22 +144,53 @@ def _property_test(name: str) -> CharTest | None:
     if name.startswith("Is"):
         if name[2:] in _CATEGORIES:
             return _category_test(name[2:])
+        script = _script_test(name[2:])
+        if script is not None:
+            return script  # Java reads Is and a script name as the script, so \p{IsGreek} is the Greek script
         block = name[2:]
     elif name.startswith("In"):
         block = name[2:]
     elif name.startswith(("block=", "blk=")):
         block = name.partition("=")[2]
+    elif name.startswith(("script=", "sc=")):
+        return _script_test(name.partition("=")[2])
     ranges = block_ranges(block) if block else None
     return _block_test(ranges) if ranges is not None else None
 
 
+def _script_test(name: str) -> CharTest | None:
+    # The script table is large and rarely needed: loaded on the first pattern that names a script.
+    from ._unicode_scripts import java_script_name, script_of
+
+    script = java_script_name(name) if name else None
+    if script is None:
+        return None
+    return lambda char: script_of(char) == script
+
+
+# \d, \s and \w as java.util.regex has them (Camunda's FEEL engine compiles patterns with Pattern.compile and no
+# UNICODE_CHARACTER_CLASS flag): US-ASCII only. XML Schema's are wider (any Unicode digit; every character but
+# punctuation, separators and "other" for \w), but a Camunda user observes Java's; feelin's JavaScript agrees.
+def _is_digit(char: str) -> bool:
+    return "0" <= char <= "9"
+
+
 def _is_space(char: str) -> bool:
-    return char in " \t\n\r"
+    return char in " \t\n\x0b\f\r"
 
 
 def _is_word(char: str) -> bool:
-    # \w is every character except punctuation, separators and "other" (XML Schema Part 2, F.1.1).
-    return unicodedata.category(char)[0] not in "PZC"
+    return char == "_" or "a" <= char <= "z" or "A" <= char <= "Z" or "0" <= char <= "9"
+
+
+def _is_boundary_word(char: str) -> bool:
+    # Java's \b: a letter, a decimal digit or '_' on one side only (Pattern's Bound: Character.isLetterOrDigit).
+    return char == "_" or char.isalpha() or char.isdecimal()
+
+
+# Line terminators of java.util.regex (without UNIX_LINES): what '.' does not match and where '$' and, with
+# flag m, '^' and '$' match.
+_LINE_TERMINATORS = frozenset("\n\r\u0085\u2028\u2029")
 
 
 def _is_name_start(char: str) -> bool:
@@ -170,13 +206,14 @@ def _negate(test: CharTest) -> CharTest:
 
 
 _CLASS_ESCAPES: dict[str, CharTest] = {
-    "d": str.isdecimal,
+    "d": _is_digit,
     "s": _is_space,
     "w": _is_word,
     "i": _is_name_start,
     "c": _is_name_char,
 }
-_SINGLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"}
+_SINGLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "a": "\a", "e": "\x1b"}
+_ANCHOR_ESCAPES = frozenset("bBAzZ")  # Java's boundaries: word, not word, input start, input end, before final eol
 _ESCAPABLE = frozenset("\\|.-^?*+{}()[]$")
 
 
@@ -219,16 +256,17 @@ class _Group:
 
 @dataclass(frozen=True)
 class _Anchor:
-    kind: str  # "^" or "$"
+    kind: str  # "^" or "$" (with flag m: "^m", "$m"), or Java's "b", "B", "A", "z", "Z"
 
 
 class _PatternParser:
-    def __init__(self, pattern: str, *, ignore_case: bool, dot_all: bool) -> None:
+    def __init__(self, pattern: str, *, ignore_case: bool, dot_all: bool, multiline: bool = False) -> None:
         self.pattern = pattern
         self.index = 0
         self.groups = 0
         self.ignore_case = ignore_case
         self.dot_all = dot_all
+        self.multiline = multiline
         self.depth = 0
 
     def fail(self, message: str) -> RegexError:
@@ -298,9 +336,19 @@ class _PatternParser:
             self.depth += 1
             if self.depth > 100:
                 raise self.fail("groups nested too deeply")
+            saved = (self.ignore_case, self.dot_all, self.multiline)
             index: int | None = None
             if self.pattern.startswith("?:", self.index):
                 self.index += 2
+            elif self.pattern.startswith("?", self.index):
+                self.index += 1
+                if self.inline_flags():
+                    self.depth -= 1
+                    return _Sequence(())  # (?i): the flags hold to the end of the enclosing group
+                if self.peek() != ":":  # (?i:...) scopes them to the group
+                    index = self.named_group()
+                else:
+                    self.index += 1
             else:
                 self.groups += 1
                 index = self.groups
@@ -309,21 +357,74 @@ class _PatternParser:
                 raise self.fail("missing ')'")
             self.index += 1
             self.depth -= 1
+            self.ignore_case, self.dot_all, self.multiline = saved
             return _Group(index, inner)
         if char == "^" or char == "$":
-            return _Anchor(char)
+            return _Anchor(char + "m" if self.multiline else char)
         if char == ".":
             if self.dot_all:
                 return _Chars(lambda c: True)
-            return _Chars(lambda c: c != "\n" and c != "\r")
+            return _Chars(lambda c: c not in _LINE_TERMINATORS)
         if char == "[":
             return _Chars(self.char_class())
         if char == "]":
             raise self.fail("unescaped ']'")
         if char == "\\":
+            following = self.peek()
+            if following in _ANCHOR_ESCAPES:
+                self.index += 1
+                return _Anchor(following)
+            if following == "Q":  # Java's \Q...\E: everything up to \E (or the end) is literal
+                end = self.pattern.find("\\E", self.index + 1)
+                stop = len(self.pattern) if end < 0 else end
+                quoted = self.pattern[self.index + 1 : stop]
+                self.index = stop if end < 0 else end + 2
+                return _Sequence(tuple(self.chars(None, quoted_char) for quoted_char in quoted))
             test, literal = self.escape(in_class=False)
             return self.chars(test, literal)
         return self.chars(None, char)
+
+    def inline_flags(self) -> bool:
+        """After ``(?``: Java's flags ``i s m`` (``u`` and ``d`` accepted and ignored), on or off (``-``); True for
+        ``(?flags)``, False for ``(?flags:`` (both set them), and for no flags at all."""
+        start = self.index
+        on = True
+        while self.peek() and self.peek() in "ismud-":
+            char = self.peek()
+            self.index += 1
+            if char == "-":
+                on = False
+            elif char == "i":
+                self.ignore_case = on
+            elif char == "s":
+                self.dot_all = on
+            elif char == "m":
+                self.multiline = on
+        if self.peek() == ")" and self.index > start:
+            self.index += 1
+            return True
+        if self.peek() == ":":
+            return False
+        if self.index > start:
+            raise self.fail("expected ')' or ':' after inline flags")
+        return False
+
+    def named_group(self) -> int:
+        """After ``(?``: Java's named group ``(?<name>...)``, a capturing group numbered by its position."""
+        if self.peek() == "<" and self.pattern[self.index + 1 : self.index + 2] not in ("=", "!"):
+            end = self.pattern.find(">", self.index)
+            name = self.pattern[self.index + 1 : end] if end > 0 else ""
+            if name[:1].isalpha() and name.isalnum():
+                self.index = end + 1
+                self.groups += 1
+                return self.groups
+            raise self.fail("a group name must be a letter followed by letters and digits")
+        if self.peek().isalpha():
+            raise self.fail(f"the inline flag {self.peek()!r} is not supported: only i, s and m (and u, d, ignored)")
+        raise self.fail(
+            "lookahead, lookbehind, atomic groups and the other (?...) constructs need a backtracking engine "
+            "and are not supported"
+        )
 
     def chars(self, test: CharTest | None, literal: str | None) -> _Chars:
         if literal is not None:
@@ -350,9 +451,32 @@ class _PatternParser:
         if char in ("p", "P"):
             test = self.property()
             return (test if char == "p" else _negate(test)), None
+        if char in ("x", "u"):
+            return None, self.hex_escape(char)
         if char.isdigit() and not in_class:
             raise self.fail("back-references need a backtracking engine and are not supported")
+        if not char.isalnum():
+            return None, char  # Java: a backslash before any character that is no letter or digit quotes it
         raise self.fail(f"unknown escape '\\{char}'")
+
+    def hex_escape(self, kind: str) -> str:
+        """Java's ``\\xhh``, ``\\x{h...h}`` and ``\\uhhhh``: the character with that code point."""
+        if kind == "x" and self.peek() == "{":
+            end = self.pattern.find("}", self.index)
+            digits = self.pattern[self.index + 1 : end] if end > 0 else ""
+            self.index = end + 1 if end > 0 else self.index
+        else:
+            size = 2 if kind == "x" else 4
+            digits = self.pattern[self.index : self.index + size]
+            if len(digits) != size:
+                digits = ""
+            self.index += len(digits)
+        if not digits or len(digits) > 6 or any(d not in "0123456789abcdefABCDEF" for d in digits):
+            raise self.fail(f"expected hexadecimal digits after '\\{kind}'")
+        code = int(digits, 16)
+        if code > 0x10FFFF:
+            raise self.fail(f"'\\{kind}{{{digits}}}' is beyond Unicode")
+        return chr(code)
 
     def property(self) -> CharTest:
         if self.peek() != "{":
@@ -455,6 +579,22 @@ def _nullable(node: object) -> bool:
     return True  # an anchor, or an empty sequence
 
 
+_MAX_DOUBLED_SIZE = MAX_PROGRAM_SIZE // 2
+
+
+def _has_group(node: object) -> bool:
+    """Whether ``node`` contains a capturing group."""
+    if isinstance(node, _Group):
+        return node.index is not None or _has_group(node.item)
+    if isinstance(node, _Sequence):
+        return any(_has_group(item) for item in node.items)
+    if isinstance(node, _Alternatives):
+        return any(_has_group(option) for option in node.options)
+    if isinstance(node, _Repeat):
+        return _has_group(node.item)
+    return False
+
+
 class _Compiler:
     def __init__(self, first_free_slot: int) -> None:
         self.ops: list[int] = []
@@ -523,15 +663,18 @@ class _Compiler:
             progress = self.iteration(node.item)
             again = self.emit(_SPLIT)
             agains, progresses = [again], [progress]
-            if progress is not None:
-                # A body that can match empty gets a second copy, and iterations alternate between the two: an
-                # empty iteration after a non-empty one ending at the same position then runs through
+            body_size = again - loop
+            if progress is not None and _has_group(node.item) and len(self.ops) + body_size <= _MAX_DOUBLED_SIZE:
+                # A body that can match empty and captures gets a second copy, and iterations alternate between
+                # the two: an empty iteration after a non-empty one ending at the same position then runs through
                 # instructions the VM has not visited at that position yet, so it survives, and its captures
-                # are the loop's, as in Java and Perl ((a|)* on "a": group 1 is the empty one at 1).
+                # are the loop's, as in Java and Perl ((a|)* on "a": group 1 is the empty one at 1). Only the
+                # captures need it (the match is the same either way), so nested loops stop doubling before the
+                # program grows past half its bound: ((((a*)*)*)*)... still compiles.
                 progresses.append(self.iteration(node.item))
                 agains.append(self.emit(_SPLIT))
             after = len(self.ops)
-            if progress is None:
+            if len(agains) == 1:
                 self.split(again, loop, after, node.greedy)
             else:
                 self.split(agains[0], agains[0] + 1, after, node.greedy)
@@ -603,7 +746,7 @@ class Regex:
 
 
 def compile_regex(pattern: str, flags: str = "") -> Regex:
-    """Compile an XPath regular expression with XPath flags (``s m i x q``).
+    """Compile a regular expression with the flags of FEEL's ``matches``/``replace`` (``s m i x``).
 
     >>> regex = compile_regex("(a+)+$")
     >>> regex.search("a" * 34 + "!", 0, [MAX_STEPS]) is None
@@ -611,19 +754,16 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
     """
     if len(pattern) > _MAX_PATTERN_LENGTH:
         raise RegexError(f"regular expression longer than {_MAX_PATTERN_LENGTH} characters")
-    for flag in flags:
-        if flag not in "smixq":
-            raise RegexError(f"unknown regular expression flag {flag!r}: expected some of 's', 'm', 'i', 'x', 'q'")
+    # Camunda's engine turns the flags s, m, i and x into Java's DOTALL, MULTILINE, CASE_INSENSITIVE and COMMENTS
+    # and ignores every other character (feel-scala's StringBuiltinFunctions.patternFlags): XPath's q (literal
+    # pattern) included, so a Camunda user's "q" changes nothing, and an unknown letter is no error.
+    flags = "".join(flag for flag in flags if flag in "smix")
     ignore_case = "i" in flags
-    if "q" in flags and not ignore_case:
-        return Regex(pattern, 0, (), (), (), False, pattern)
-    if "q" in flags:
-        pattern = "".join("\\" + char if char in _ESCAPABLE else char for char in pattern)
-    elif "x" in flags:
+    if "x" in flags:
         pattern = _strip_whitespace(pattern)
     if not ignore_case and pattern and not any(char in _ESCAPABLE for char in pattern):
         return Regex(pattern, 0, (), (), (), False, pattern)  # plain text: str.find, no VM
-    parser = _PatternParser(pattern, ignore_case=ignore_case, dot_all="s" in flags)
+    parser = _PatternParser(pattern, ignore_case=ignore_case, dot_all="s" in flags, multiline="m" in flags)
     tree = parser.parse()
     compiler = _Compiler(2 * (parser.groups + 1))
     compiler.emit(_SAVE, 0)
@@ -664,13 +804,38 @@ def _strip_whitespace(pattern: str) -> str:
     return "".join(out)
 
 
+def _anchor_holds(kind: str, text: str, at: int, length: int) -> bool:
+    """Whether the anchor ``kind`` holds at position ``at``, as java.util.regex decides it."""
+    if kind == "^" or kind == "A":
+        return at == 0
+    if kind == "z":
+        return at == length
+    if kind == "$" or kind == "Z":
+        # the end, or before a line terminator that ends the input (\r\n counts as one: not between the two)
+        rest = text[at:]
+        if rest == "\n" and at > 0 and text[at - 1] == "\r":
+            return False
+        return not rest or rest in _LINE_TERMINATORS or rest == "\r\n"
+    if kind == "^m":
+        # the start, or after a line terminator, except at the very end and between \r and \n
+        if at == 0:
+            return True
+        return at < length and text[at - 1] in _LINE_TERMINATORS and text[at - 1 : at + 1] != "\r\n"
+    if kind == "$m":
+        if at == length:
+            return True
+        return text[at] in _LINE_TERMINATORS and not (text[at] == "\n" and at > 0 and text[at - 1] == "\r")
+    before = at > 0 and _is_boundary_word(text[at - 1])
+    after = at < length and _is_boundary_word(text[at])
+    return (before != after) if kind == "b" else (before == after)
+
+
 def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, ...] | None:
     ops, args, args2 = regex.ops, regex.args, regex.args2
     size = len(ops)
     length = len(text)
     slots = regex.slots
     reported = 2 * (regex.groups + 1)  # the progress marks after the groups' slots are the VM's own
-    multiline = regex.multiline
     seen = [-1] * size
     steps = budget[0]
     matched: tuple[int, ...] | None = None
@@ -702,11 +867,7 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
                 assert isinstance(mark, int)
                 stack.append((args2[pc] if caps[mark] == at else pc + 1, caps))
             elif op == _ASSERT:
-                if args[pc] == "^":
-                    holds = at == 0 or (multiline and text[at - 1] == "\n")
-                else:
-                    holds = at == length or (multiline and text[at] == "\n")
-                if holds:
+                if _anchor_holds(args[pc], text, at, length):  # type: ignore[arg-type]
                     stack.append((pc + 1, caps))
             else:
                 threads.append((pc, caps))
