@@ -190,3 +190,32 @@ def test_json_depth_stops_counting_past_the_limit() -> None:
         deep = [deep]
     assert json_depth(deep) == MAX_JSON_DEPTH + 1
     assert json_depth({"a": [1, {"b": None}]}) == 3
+
+
+def test_a_worker_s_warm_up_loads_what_the_first_job_would() -> None:
+    # What the imports leave out, a worker loads when it starts (runtime warm_up before the first activation).
+    code = (
+        "import logging\n"
+        "from uipath_connector.runtime._warm_up import warm_up\n"
+        "from uipath_connector.uipath import UiPathConnector\n"
+        "warm_up(UiPathConnector(), logging.getLogger('test'))\n"
+    )
+    modules = _modules_after(code)
+    assert {"requests", "urllib3", "http.client", "ssl", "cattrs", "uipath_connector.feel"} <= modules
+    assert {"uipath_connector.http._deadline_adapter", "uipath_connector.http._transport"} <= modules
+
+
+def test_a_failing_warm_up_is_one_warning_naming_only_the_error_s_type(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from uipath_connector.runtime._warm_up import warm_up
+
+    class Broken:
+        def warm_up(self) -> None:
+            raise RuntimeError("s3cr3t-in-a-message")
+
+    with caplog.at_level(logging.DEBUG, logger="test.warm_up"):
+        warm_up(Broken(), logging.getLogger("test.warm_up"))
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("WARNING", "warming up the connector failed (RuntimeError); jobs load what they need themselves")
+    ]

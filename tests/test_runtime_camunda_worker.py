@@ -292,3 +292,33 @@ def test_a_job_outliving_the_drain_timeout_is_not_reported(
     # The handler thread sends its own outcome, so a job that finishes after the drain may still be reported, once.
     assert fake.commands() in ([], [("POST", "/v2/jobs/11/completion", {"variables": {"r": {"echo": "slow"}}})])
     assert "jobs still running after 0.01s are not waited for" in caplog.text
+
+
+def test_the_worker_warms_the_connector_up_before_it_activates_a_job(camunda: tuple[FakeCamunda, str]) -> None:
+    fake, address = camunda
+    activations_when_warmed: list[int] = []
+
+    @outbound_connector(name="Warm", type=JOB_TYPE, input_variables=["text"])
+    class WarmConnector:
+        def warm_up(self) -> None:
+            activations_when_warmed.append(sum(1 for _, path, _ in fake.calls if path == "/v2/jobs/activation"))
+
+        def execute(self, context: OutboundConnectorContext) -> object:
+            return {"warmed": len(activations_when_warmed)}
+
+    fake.add_job(1, {"text": "x"}, {"resultVariable": "r"})
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        worker = asyncio.create_task(
+            run_camunda_worker(WarmConnector(), stop=stop, configuration=configuration(address), drain_timeout=3)
+        )
+        deadline = time.monotonic() + 5
+        while not fake.commands() and time.monotonic() < deadline and not worker.done():
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(worker, timeout=5)
+
+    asyncio.run(scenario())
+    assert activations_when_warmed == [0]  # once, before the first activation request
+    assert by_key(fake.commands())["1"] == ("POST /completion", {"variables": {"r": {"warmed": 1}}})

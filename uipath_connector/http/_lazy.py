@@ -4,7 +4,7 @@ Importing ``requests`` costs more than importing the whole connector (it loads `
 ``email``, ``ssl``, ``idna`` and a character-set detector), and only sending a request needs it. So the modules of
 the HTTP layer and of the connectors name it through a :class:`LazyModule`, which imports it on the first read of
 one of its attributes: ``uipath-connector --version``, ``--help`` and ``template``, building records and the
-element template, and starting a worker before its first job never load the HTTP stack.
+element template never load the HTTP stack (a worker loads it when it starts: ``UiPathConnector.warm_up``).
 
 Type checkers see the real module; the code reads the same as with a plain import::
 

@@ -36,6 +36,7 @@ from ._job_lease import (
 from ._job_log import LOGGER, log_job
 from ._metrics import job_started
 from ._outcome import Complete, JobOutcome, ThrowError
+from ._warm_up import warm_up
 
 if TYPE_CHECKING:
     from camunda_orchestration_sdk import CamundaAsyncClient
@@ -312,6 +313,7 @@ async def run_camunda_worker(
     """
     from camunda_orchestration_sdk import CamundaAsyncClient
 
+    await asyncio.to_thread(warm_up, connector, logger)
     async with CamundaAsyncClient(
         configuration=dict(configuration) if configuration else None,  # type: ignore[arg-type]
         logger=sdk_logger if sdk_logger is not None else logging.getLogger("uipath_connector.runtime.camunda_sdk"),

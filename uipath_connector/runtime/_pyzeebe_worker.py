@@ -43,6 +43,7 @@ from ._job_lease import (
 from ._job_log import LOGGER, log_job
 from ._metrics import job_started
 from ._outcome import Complete, Fail, JobOutcome, ThrowError
+from ._warm_up import warm_up
 
 if TYPE_CHECKING:
     import grpc
@@ -331,6 +332,7 @@ async def run_pyzeebe_worker(
     """
     from pyzeebe import ZeebeWorker
 
+    await asyncio.to_thread(warm_up, connector, logger)
     # max_connection_retries=-1: pyzeebe counts every transient gateway error over the worker's whole life and
     # closes the channel after the tenth; command retries would use that budget up in a long-running worker.
     worker = ZeebeWorker(channel, name=name, request_timeout=request_timeout_ms, max_connection_retries=-1)

@@ -111,6 +111,18 @@ class UiPathConnector:
     def __repr__(self) -> str:
         return f"UiPathConnector(retry_policy={self.retry_policy!r}, allow_insecure_http={self.allow_insecure_http})"
 
+    def warm_up(self) -> None:
+        """Load what the first job would: the HTTP stack (``requests``, ``urllib3``, the deadline adapter and the
+        transport) and the binder's converter. The workers call it when they start (the imports stay lazy so that
+        importing the connector, and commands such as ``uipath-connector template``, do not pay for them)."""
+        import importlib
+
+        for module in ("uipath_connector.http._deadline_adapter", "uipath_connector.http._transport"):
+            importlib.import_module(module)
+        from .. import sdk
+
+        sdk.converter  # noqa: B018 - builds the binder's converter (cattrs) now
+
     def worst_case_duration(self, connection_timeout_seconds: float = 20.0) -> timedelta:
         """How long one job's call may take at most: what a worker's default job timeout is derived from.
 
