@@ -293,3 +293,35 @@ def test_a_job_outliving_the_drain_timeout_is_not_reported(
         asyncio.run(scenario())
     assert fake.commands() == []
     assert "jobs still running after 0.01s are not reported" in caplog.text
+
+
+def test_the_worker_warms_the_connector_up_before_it_activates_a_job(gateway: tuple[FakeGateway, int]) -> None:
+    fake, port = gateway
+    activations_when_warmed: list[int] = []
+
+    @outbound_connector(name="Warm", type=JOB_TYPE, input_variables=["text"])
+    class WarmConnector:
+        def warm_up(self) -> None:
+            activations_when_warmed.append(sum(1 for name, _ in fake.calls if name == "ActivateJobs"))
+
+        def execute(self, context: OutboundConnectorContext) -> object:
+            return {"warmed": len(activations_when_warmed)}
+
+    fake.add_job(1, {"text": "x"}, {"resultVariable": "r"})
+
+    async def scenario() -> None:
+        channel = create_insecure_channel(f"127.0.0.1:{port}")
+        stop = asyncio.Event()
+        worker = asyncio.create_task(
+            run_pyzeebe_worker(WarmConnector(), channel, stop=stop, drain_timeout=3, request_timeout_ms=50)
+        )
+        deadline = time.monotonic() + 5
+        while not fake.commands() and time.monotonic() < deadline and not worker.done():
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(worker, timeout=5)
+        await channel.close()
+
+    asyncio.run(scenario())
+    assert activations_when_warmed == [0]  # once, before the first ActivateJobs
+    assert fake.commands() == [("CompleteJob", {"jobKey": 1, "variables": {"r": {"warmed": 1}}})]
