@@ -34,7 +34,7 @@ def warm_up(connector: object, logger: logging.Logger) -> None:
         if callable(hook):
             hook()
         # Result and error expressions are FEEL: the runtime parses the first job's headers with it.
-        from .. import feel  # noqa: F401
+        from ..feel import parse  # noqa: F401
     except Exception as error:  # the job reports a real problem; the message is not shown (it could be anything)
         logger.warning(
             "warming up the connector failed (%s); jobs load what they need themselves", type(error).__name__

@@ -119,9 +119,7 @@ class UiPathConnector:
 
         for module in ("uipath_connector.http._deadline_adapter", "uipath_connector.http._transport"):
             importlib.import_module(module)
-        from .. import sdk
-
-        sdk.converter  # noqa: B018 - builds the binder's converter (cattrs) now
+        from ..sdk import converter  # noqa: F401 - builds the binder's converter (cattrs) now
 
     def worst_case_duration(self, connection_timeout_seconds: float = 20.0) -> timedelta:
         """How long one job's call may take at most: what a worker's default job timeout is derived from.
