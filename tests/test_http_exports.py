@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import doctest
 
+import pytest
+import requests
+
 import uipath_connector.http as package
-from uipath_connector.http import _auth, _clock, _deadlines, _errors, _requester, _retry, _sessions, _tokens, _transport
+from uipath_connector.http import (
+    _auth,
+    _clock,
+    _deadline_adapter,
+    _deadlines,
+    _errors,
+    _lazy,
+    _requester,
+    _retry,
+    _sessions,
+    _tokens,
+    _too_large,
+    _transport,
+)
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -14,9 +30,21 @@ def test_all_is_sorted_and_complete() -> None:
 
     assert package.__all__ == sorted(package.__all__, key=lambda name: (kind(name), name))
     public = {name for name in vars(package) if name.isidentifier() and not name.startswith("_")} - {"annotations"}
-    assert set(package.__all__) == public
+    # The names whose modules import requests are provided on first access (so they may not be in vars yet).
+    assert set(package.__all__) == public | set(package._LOADED_ON_ACCESS)
+    for name in package.__all__:
+        assert getattr(package, name) is not None, name
+
+
+def test_the_names_loaded_on_access_are_the_classes_of_their_modules() -> None:
+    assert package.ResponseTooLargeError is _too_large.ResponseTooLargeError
+    assert package.SessionTransport is _transport.SessionTransport
+    assert issubclass(package.ResponseTooLargeError, requests.RequestException)  # callers catching it still do
+    with pytest.raises(AttributeError, match="has no attribute 'SessionTransprot'"):
+        getattr(package, "SessionTransprot")  # noqa: B009 - the misspelt name is the point
 
 
 def test_doc_examples_run() -> None:
-    for module in (package, _auth, _clock, _deadlines, _errors, _requester, _retry, _sessions, _tokens, _transport):
+    modules = (package, _auth, _clock, _deadlines, _deadline_adapter, _errors, _lazy, _requester, _retry, _sessions)
+    for module in (*modules, _tokens, _too_large, _transport):
         assert doctest.testmod(module).failed == 0, module.__name__

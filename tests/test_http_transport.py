@@ -4,6 +4,8 @@ once per session and host; sessions it cannot reproduce exactly go through ``Ses
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -369,6 +371,44 @@ def test_a_patched_session_request_is_honoured(monkeypatch: pytest.MonkeyPatch) 
     through_transport(session, "GET", "https://h.example/x", None, {})
     assert calls == ["https://h.example/x"]
     assert len(adapter.sent) == 1
+
+
+def test_a_session_request_patched_before_the_first_request_is_honoured_then_left_when_removed() -> None:
+    # The transport module is loaded by a thread's first request (not at import): a patch already in place then
+    # must not be taken for requests' own method. In a fresh interpreter, so that the module is loaded under it.
+    code = """
+import sys
+import requests
+from requests.adapters import BaseAdapter
+
+class Answering(BaseAdapter):
+    def send(self, request, **kwargs):
+        response = requests.Response()
+        response.status_code, response.url, response.request = 204, request.url, request
+        return response
+
+original = requests.Session.request
+calls = []
+
+def recording(self, method, url, **kwargs):
+    calls.append(url)
+    return original(self, method, url, **kwargs)
+
+requests.Session.request = recording
+assert 'uipath_connector.http._transport' not in sys.modules
+from uipath_connector.http import ThreadSessions
+session = requests.Session()
+session.mount("https://", Answering())
+transport = ThreadSessions(lambda: session).transport()
+send = {"fixed_headers": (), "headers": {}, "body": None, "timeout": (1.0, 1.0)}
+assert transport.send("GET", "https://h.example/patched", **send).status_code == 204
+requests.Session.request = original
+assert transport.send("GET", "https://h.example/plain", **send).status_code == 204
+print(calls)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['https://h.example/patched']"
 
 
 def test_each_thread_gets_its_own_transport_and_session() -> None:

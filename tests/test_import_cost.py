@@ -1,4 +1,4 @@
-"""What importing the connector loads: the heavy parts (cattrs, the FEEL engine) load on first use, not at import.
+"""What importing the connector loads: the heavy parts (the HTTP stack, cattrs, the FEEL engine) load on first use.
 
 The times themselves are measured in ``benchmarks/bench_connector.py`` (never here); these tests pin the cause.
 """
@@ -11,6 +11,7 @@ import sys
 
 import hypothesis.strategies as st
 import pytest
+from hostile_server import HostileServer, answer
 from hypothesis import given
 
 from uipath_connector.http._requester import MAX_JSON_DEPTH, json_depth
@@ -33,6 +34,75 @@ def test_importing_the_uipath_operations_loads_neither_cattrs_nor_feel() -> None
 
 def test_importing_the_runtime_loads_neither_cattrs_nor_feel() -> None:
     assert _heavy(_modules_after("import uipath_connector.runtime")) == set()
+
+
+#: ``requests`` and what it loads behind it: together they cost more to import than the whole connector.
+REQUESTS_AND_ITS_LIBRARIES = ("requests", "urllib3", "charset_normalizer", "idna", "certifi", "tenacity")
+#: The standard library's share of that cost, which nothing else the connector imports needs.
+HTTP_STACK = (*REQUESTS_AND_ITS_LIBRARIES, "http.client", "email", "ssl")
+
+
+def _loaded(modules: set[str], roots: tuple[str, ...]) -> set[str]:
+    return {name for name in modules for root in roots if name == root or name.startswith(root + ".")}
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import uipath_connector.uipath",
+        "import uipath_connector.http",
+        "import uipath_connector.uipath, uipath_connector.runtime, uipath_connector.sdk",
+        # Building a connector, its records and a requester sends nothing, so it loads nothing of the stack.
+        "from uipath_connector.uipath import UiPathConnector, OrchestratorClient\n"
+        "from uipath_connector.http import BearerAuthenticator, Requester\n"
+        "UiPathConnector()\n"
+        "Requester('https://api.example', BearerAuthenticator('t'), timeout_seconds=5)",
+    ],
+    ids=["uipath", "http", "all three", "building a connector and a requester"],
+)
+def test_importing_the_connector_loads_no_http_library(code: str) -> None:
+    modules = _modules_after(code)
+    assert _loaded(modules, HTTP_STACK) == set()
+    assert _heavy(modules) == set()
+
+
+def test_cli_version_help_and_template_load_neither_requests_nor_its_libraries() -> None:
+    # (The command line's worker and emulator commands load the standard library's http.server themselves.)
+    code = (
+        "import contextlib, io\n"
+        "from uipath_connector.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    for arguments in (['--version'], ['--help'], ['template']):\n"
+        "        try:\n"
+        "            main(arguments)\n"
+        "        except SystemExit as stop:\n"
+        "            assert stop.code in (0, None), stop.code\n"
+    )
+    assert _loaded(_modules_after(code), REQUESTS_AND_ITS_LIBRARIES) == set()
+
+
+def test_the_first_request_loads_the_http_stack_and_is_answered() -> None:
+    # Not vacuous: the same process that did not have requests before the call has it after, and got the item.
+    created = {"Id": 7, "Key": "k", "Status": "New", "Reference": "INV-1", "CreationTime": "2099-01-01T00:00:00Z"}
+    with HostileServer() as server:
+        server.script(answer(201, created))
+        code = (
+            "from uipath_connector.sdk import OutboundConnectorContext\n"
+            "from uipath_connector.uipath import RetryPolicy, TokenCache, UiPathConnector\n"
+            "assert 'requests' not in sys.modules and 'urllib3' not in sys.modules, 'loaded at import'\n"
+            "connector = UiPathConnector(retry_policy=RetryPolicy.disabled(), allow_insecure_http=True,\n"
+            "                            token_cache=TokenCache())\n"
+            f"variables = {{'operationType': 'addQueueItem', 'cloudUrl': {server.url!r}, 'cloudOrg': 'acme',\n"
+            "    'cloudTenant': 'Prod', 'organizationUnitId': '1', 'queueName': 'Invoices', 'reference': 'INV-1',\n"
+            "    'authentication': {'type': 'bearer', 'token': 'SNTL-token'}}\n"
+            "response = connector.execute(OutboundConnectorContext(variables))\n"
+            "assert (response.status, response.body['Id']) == (201, 7), response\n"
+        )
+        modules = _modules_after(code)
+        [request] = server.requests
+    assert {"requests", "urllib3", "http.client"} <= modules
+    assert (request.method, request.header("Authorization")) == ("POST", "Bearer SNTL-token")
+    assert request.target == "/odata/Queues/UiPathODataSvc.AddQueueItem"
 
 
 def test_did_you_mean_hints_load_difflib_only_when_a_field_is_wrong() -> None:

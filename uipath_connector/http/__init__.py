@@ -12,6 +12,9 @@ Requester(base_url='https://api.example/v1', authenticator=BearerAuthenticator(t
 
 from __future__ import annotations
 
+import importlib as _importlib
+import typing as _typing
+
 from ._auth import (
     Authenticator,
     BearerAuthenticator,
@@ -20,7 +23,7 @@ from ._auth import (
     header_value_problem,
     read_token_response,
 )
-from ._bodies import DEFAULT_MAX_BODY_BYTES, ResponseTooLargeError
+from ._bodies import DEFAULT_MAX_BODY_BYTES
 from ._clock import SYSTEM_CLOCK, Clock, current_clock, use_clock
 from ._deadlines import deadline_session
 from ._errors import (
@@ -32,6 +35,7 @@ from ._errors import (
     response_variables,
 )
 from ._hosts import CredentialHosts
+from ._lazy import LazyModule
 from ._observers import RequestObserver, add_request_observer, operation_label, remove_request_observer
 from ._requester import (
     AnswerError,
@@ -61,7 +65,14 @@ from ._tokens import (
     TokenCache,
     TokenWaitTimeout,
 )
-from ._transport import SessionTransport
+
+if _typing.TYPE_CHECKING:
+    from ._too_large import ResponseTooLargeError
+    from ._transport import SessionTransport
+
+#: Exported names whose modules import ``requests`` at their top: loaded on first access (PEP 562), so that
+#: importing this package does not load the HTTP stack (``_lazy``).
+_LOADED_ON_ACCESS = {"ResponseTooLargeError": "._too_large", "SessionTransport": "._transport"}
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -80,6 +91,7 @@ __all__ = [
     "Decision",
     "HttpConnectionError",
     "IssuedToken",
+    "LazyModule",
     "OAuthClientCredentials",
     "RequestObserver",
     "Requester",
@@ -112,3 +124,14 @@ __all__ = [
     "unreadable_json",
     "use_clock",
 ]
+
+
+if not _typing.TYPE_CHECKING:  # type checkers see the imports above; a module __getattr__ would hide misspelt names
+
+    def __getattr__(name: str) -> object:
+        module = _LOADED_ON_ACCESS.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_importlib.import_module(module, __name__), name)
+        globals()[name] = value
+        return value

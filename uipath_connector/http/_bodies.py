@@ -7,32 +7,33 @@ socket read each (``read1``), the deadline is checked between pieces and the soc
 the time left, and compressed bodies are decompressed with ``max_length`` so that no more than the cap (plus one
 piece) is ever held.
 
-What a too-long or too-large answer becomes is the requester's business: a :class:`ResponseTooLargeError` or a
-``requests.ReadTimeout`` (Camunda's "408"), both raised *after* the request was sent.
+What a too-long or too-large answer becomes is the requester's business: a
+:class:`~._too_large.ResponseTooLargeError` or a ``requests.ReadTimeout`` (Camunda's "408"), both raised *after*
+the request was sent. ``requests`` and ``urllib3`` are named through :class:`~._lazy.LazyModule`: only a failure
+reads them here, after sending loaded them.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import requests
-import urllib3.exceptions
+from ._lazy import LazyModule
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "ResponseTooLargeError", "read_body"]
+if TYPE_CHECKING:
+    import requests
+    import urllib3
+else:
+    requests = LazyModule("requests")
+    urllib3 = LazyModule("urllib3")
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "read_body"]
 
 #: The default cap on a decoded answer body: far above any answer of the operations here (an Orchestrator page
 #: holds at most 1,000 items), far below what would hurt a worker.
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 _PIECE = 64 * 1024
-
-
-class ResponseTooLargeError(requests.exceptions.RequestException):
-    """The answer's decoded body is larger than the requester's cap (``max_body_bytes``)."""
-
-    def __init__(self, limit: int):
-        super().__init__(f"the answer's body is larger than {limit:,} bytes")
-        self.limit = limit
 
 
 class _Decoder:
@@ -94,10 +95,12 @@ def read_body(response: requests.Response, *, deadline: float, monotonic: Callab
             else:
                 body += piece
             if len(body) > max_bytes:
+                from ._too_large import ResponseTooLargeError  # a requests exception: loaded with requests
+
                 raise ResponseTooLargeError(max_bytes)
             if not piece:
                 break
-    except (ResponseTooLargeError, requests.exceptions.RequestException):
+    except requests.exceptions.RequestException:  # ResponseTooLargeError included
         response.close()
         raise
     except urllib3.exceptions.ReadTimeoutError as error:

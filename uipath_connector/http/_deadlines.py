@@ -9,6 +9,9 @@ The sessions it makes (:func:`deadline_session`) open connections whose ``getres
 reader that, before each ``recv``, shortens the socket timeout to the time left and raises ``socket.timeout`` once
 the deadline has passed. urllib3 turns that into ``ReadTimeoutError``, ``requests`` into ``ReadTimeout``: Camunda's
 "408", the same outcome as a read timeout, and for an Add the same "fate unknown" settling.
+
+The connection, pool and adapter classes subclass ``urllib3``'s and ``requests``' and live in ``_deadline_adapter``,
+imported by the first :func:`deadline_session` (a worker's first request), not when the connector is imported.
 """
 
 from __future__ import annotations
@@ -18,12 +21,10 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["deadline_session", "request_deadline"]
 
@@ -108,44 +109,12 @@ class _DeadlineMixin:
                 self.sock = real
 
 
-class _DeadlineHTTPConnection(_DeadlineMixin, HTTPConnection):
-    pass
-
-
-class _DeadlineHTTPSConnection(_DeadlineMixin, HTTPSConnection):
-    pass
-
-
-class _DeadlineHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _DeadlineHTTPConnection
-
-
-class _DeadlineHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _DeadlineHTTPSConnection
-
-
-_POOLS = {"http": _DeadlineHTTPConnectionPool, "https": _DeadlineHTTPSConnectionPool}
-
-
-class _DeadlineAdapter(HTTPAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOLS
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        manager.pool_classes_by_scheme = _POOLS
-        return manager
-
-
 def deadline_session() -> requests.Session:
     """A ``requests.Session`` whose answers keep the deadline announced by :func:`request_deadline`.
 
     >>> type(deadline_session().get_adapter("https://cloud.uipath.com")).__name__
     '_DeadlineAdapter'
     """
-    session = requests.Session()
-    adapter = _DeadlineAdapter()
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
+    from ._deadline_adapter import new_deadline_session  # loads requests: the first session is for a request
+
+    return new_deadline_session()

@@ -22,16 +22,15 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 from urllib.parse import quote, urlsplit
 
 import attrs
-import requests
 
 from ..sdk import ConnectorError, HttpResponse, mask_secrets
 from . import _observers
 from ._auth import Authenticator
-from ._bodies import DEFAULT_MAX_BODY_BYTES, ResponseTooLargeError, read_body
+from ._bodies import DEFAULT_MAX_BODY_BYTES, read_body
 from ._clock import Clock
 from ._deadlines import request_deadline
 from ._errors import (
@@ -42,9 +41,17 @@ from ._errors import (
     TokenEndpointError,
     response_variables,
 )
+from ._lazy import LazyModule
 from ._retry import Decision, Retrier, RetryPolicy, decide_token, retry_after_seconds, transport_phase
 from ._sessions import ThreadSessions
-from ._transport import SessionTransport
+
+if TYPE_CHECKING:
+    import requests
+
+    from ._transport import SessionTransport
+else:
+    # Read in ``except`` clauses and error mapping only, once sending has loaded it (``_lazy``).
+    requests = LazyModule("requests")
 
 __all__ = [
     "MAX_JSON_DEPTH",
@@ -311,7 +318,11 @@ class Requester:
         self.retrier = Retrier(self.policy, clock=clock, logger=logger)
         self._log = logger
         self._sessions = sessions if sessions is not None else ThreadSessions()
-        self._pinned = SessionTransport(session) if session is not None else None
+        self._pinned: SessionTransport | None = None
+        if session is not None:
+            from ._transport import SessionTransport  # the caller's session: requests is loaded already
+
+            self._pinned = SessionTransport(session)
         self._answer_error = answer_error
         self._connection_error = connection_error
         self._secret_values = tuple(value for value in (*authenticator.secret_values, *secret_values) if value)
@@ -579,6 +590,8 @@ class Requester:
         Camunda's message is kept as it is (error expressions may match on it); what a person needs to act on it
         follows in parentheses: the request, the host it went to, the cause underneath, and the attempts made.
         """
+        from ._too_large import ResponseTooLargeError  # a transport failure: requests is loaded
+
         phase = transport_phase(error)
         if phase == "tls":
             code = "SSL_HANDSHAKE_FAILED"

@@ -23,7 +23,6 @@ costs one decision and nothing more.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
 from collections.abc import Callable
@@ -31,14 +30,18 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 import attrs
-import requests
-import urllib3.exceptions
 
-from ._bodies import ResponseTooLargeError
 from ._clock import Clock, current_clock
+from ._lazy import LazyModule
 
 if TYPE_CHECKING:
+    import requests
     import tenacity
+    import urllib3
+else:
+    # Read only once an attempt has failed, when sending has loaded them (``_lazy``).
+    requests = LazyModule("requests")
+    urllib3 = LazyModule("urllib3")
 
 __all__ = [
     "Decision",
@@ -151,6 +154,8 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
         # A server may ask for any delay; beyond a day it is treated as a day, so that it still fits a job's
         # backoff (a timedelta) and the engine's retry, and never overflows.
         return min(float(text) if len(text) < 20 else MAX_RETRY_AFTER_SECONDS, MAX_RETRY_AFTER_SECONDS)
+    import email.utils  # only for an HTTP-date: the email package is not loaded at import
+
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -172,6 +177,8 @@ def decide_get(outcome: requests.Response | BaseException, now: datetime) -> Dec
     """A GET changes nothing, so any transport failure, 429, 502, 503 and 504 are worth another try (not an answer
     over the body cap: it would be as large again)."""
     if isinstance(outcome, BaseException):
+        from ._too_large import ResponseTooLargeError  # a failed attempt: requests is loaded
+
         return (
             isinstance(outcome, requests.exceptions.RequestException)
             and not isinstance(outcome, ResponseTooLargeError)

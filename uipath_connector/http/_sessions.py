@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-
-import requests
+from typing import TYPE_CHECKING
 
 from ._deadlines import deadline_session
-from ._transport import SessionTransport
+
+if TYPE_CHECKING:
+    import requests
+
+    from ._transport import SessionTransport
 
 __all__ = ["ThreadSessions"]
 
@@ -39,6 +42,8 @@ class ThreadSessions:
         """This thread's session, wrapped with its settings worked out once (:class:`~._transport.SessionTransport`)."""
         transport: SessionTransport | None = getattr(self._local, "transport", None)
         if transport is None:
+            from ._transport import SessionTransport  # loads requests: this thread is about to send
+
             transport = SessionTransport(self._factory())
             self._local.transport = transport
         return transport

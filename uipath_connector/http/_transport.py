@@ -38,11 +38,25 @@ from requests.utils import check_header_validity
 
 __all__ = ["SessionTransport"]
 
-# Captured at import: a test (or a user) that patches these on ``requests.Session`` afterwards gets its patch
-# honoured, because such a session no longer matches and takes ``Session.request``.
-_PLAIN_METHODS = {
-    name: getattr(requests.Session, name) for name in ("request", "prepare_request", "merge_environment_settings")
-}
+_OWN_METHODS = ("request", "prepare_request", "merge_environment_settings")
+
+
+def _genuine_methods() -> dict[str, object] | None:
+    """``requests.Session``'s own methods, or ``None`` while one of them is patched."""
+    methods = {name: getattr(requests.Session, name) for name in _OWN_METHODS}
+    genuine = all(
+        getattr(method, "__module__", None) == "requests.sessions"
+        and getattr(method, "__qualname__", None) == f"Session.{name}"
+        for name, method in methods.items()
+    )
+    return methods if genuine else None
+
+
+# Captured when this module is imported (on a thread's first request): a test (or a user) that patches these on
+# ``requests.Session`` afterwards gets its patch honoured, because such a session no longer matches and takes
+# ``Session.request``. A patch already in place then is honoured too: the capture is retried until it finds
+# requests' own methods.
+_PLAIN_METHODS = _genuine_methods()
 #: Distinct URLs kept prepared per session (a connection sends to a handful; Get by ID to one per item).
 _MAX_PREPARED_URLS = 256
 #: Distinct hosts whose environment settings are kept per session (a connection talks to one or two).
@@ -53,8 +67,14 @@ _NOT_PREPARED = ("", "")
 
 
 def _plain(session: requests.Session) -> bool:
+    global _PLAIN_METHODS  # captured once requests' own methods are in place
+    plain = _PLAIN_METHODS
+    if plain is None:
+        plain = _PLAIN_METHODS = _genuine_methods()
+        if plain is None:
+            return False
     kind = type(session)
-    return all(getattr(kind, name, None) is method for name, method in _PLAIN_METHODS.items())
+    return all(getattr(kind, name, None) is method for name, method in plain.items())
 
 
 class SessionTransport:

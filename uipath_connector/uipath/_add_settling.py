@@ -30,13 +30,13 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import requests
 
 from ..http import (
     Decision,
+    LazyModule,
     Requester,
     decide_get,
     describe_body,
@@ -54,6 +54,12 @@ from ._errors import (
 )
 from ._records import AddQueueItemInput, parse_orchestrator_date, wire_date
 from ._urls import odata_string
+
+if TYPE_CHECKING:
+    import requests
+else:
+    # Read in ``except`` clauses only, once sending has loaded it: importing the connector does not load requests.
+    requests = LazyModule("requests")
 
 __all__ = [
     "ADD_QUEUE_ITEM_PATH",

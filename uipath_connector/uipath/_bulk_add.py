@@ -40,9 +40,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import requests
 
-from ..http import Requester, SendCount, decide_get, transport_phase, unreadable_json
+from ..http import LazyModule, Requester, SendCount, decide_get, transport_phase, unreadable_json
 from ..sdk import ConnectorError, HttpResponse, ResultPreset
 from ._add_settling import (
     QUEUE_ITEMS_PATH,
@@ -64,7 +63,12 @@ from ._records import (
 from ._urls import odata_string
 
 if TYPE_CHECKING:
+    import requests
+
     from ._client import OrchestratorClient
+else:
+    # Read in ``except`` clauses only, once sending has loaded it: importing the connector does not load requests.
+    requests = LazyModule("requests")
 
 __all__ = ["BULK_ADD_PATH", "bulk_add_queue_items"]
 

@@ -18,9 +18,8 @@ import base64
 import copy
 import logging
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import requests
 
 from ..http import Clock, CredentialHosts, Requester, RetryPolicy, ThreadSessions, TokenCache, decide_get
 from ..sdk import ConnectorInputError, HttpResponse, InputProblem, bind
@@ -39,6 +38,9 @@ from ._records import (
     OAuthClientCredentialsAuthentication,
 )
 from ._urls import orchestrator_urls
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["RECOVERED_HEADER", "OrchestratorClient"]
 

@@ -6,9 +6,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import attrs
-import requests
 
 from ..http import Clock, RetryPolicy, ThreadSessions, TokenCache, deadline_session
 from ..sdk import HttpResponse, Operation, OutboundConnectorContext, outbound_connector, record_plan
@@ -16,6 +16,9 @@ from ._client import OrchestratorClient
 from ._hosts import credential_hosts as _credential_hosts
 from ._operations import OPERATIONS, load_operations
 from ._records import AddQueueItemInput, AddQueueItemRequest, Authentication, Configuration
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["INPUT_VARIABLES", "JOB_TYPE", "UiPathConnector"]
 
