@@ -400,6 +400,31 @@ def test_javas_syntax(expression: str, expected: object) -> None:
 
 
 @pytest.mark.parametrize(
+    ("replacement", "expected"),
+    [
+        # Java's replaceAll, which Camunda's replace() calls: $n, ${name}, and a backslash quoting any character
+        ("${d}.${m}.${y}", "31.01.2024"),
+        ("$3.$2.$1", "31.01.2024"),
+        ("\\$1", "$1"),
+        ("\\n", "n"),
+        ("$4", None),  # no group 4
+        ("${z}", None),  # no group named z
+        ("$x", None),
+        ("\\", None),  # a backslash with nothing to quote
+    ],
+)
+def test_replacements_read_as_javas_replace_all(replacement: str, expected: str | None) -> None:
+    pattern = r"(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2})"
+    result = evaluate_with_warnings("replace(t, p, r)", {"t": "2024-01-31", "p": pattern, "r": replacement})
+    assert result.value == expected
+    if expected is None:
+        assert [warning.message for warning in result.warnings] == [
+            f"failed to invoke function 'replace': invalid replacement {replacement!r}: '$' must be followed by the "
+            "number or {name} of a group of the pattern, and '\\' by the character it quotes"
+        ]
+
+
+@pytest.mark.parametrize(
     ("pattern", "reason"),
     [
         ("(?x) b", "the inline flag 'x' is not supported: only i, s and m (and u, d, ignored) at position 2"),

@@ -345,24 +345,34 @@ def _substring_after(text: str, match: str) -> str:
     return "" if position < 0 else text[position + len(match) :]
 
 
-def _replacement(template: str, groups: int) -> list[str | int] | None:
-    """XPath's replacement syntax (``$1``, ``\\$``, ``\\\\``) as literal parts and group numbers; ``None`` where
-    XPath raises.
+def _replacement(template: str, groups: int, names: Mapping[str, int]) -> list[str | int] | None:
+    """A replacement text as literal parts and group numbers, read as Java's ``replaceAll`` reads it (Camunda's
+    ``replace`` calls it); ``None`` where Java fails, which makes the call null with a warning.
 
-    fn:replace: a ``$`` not followed by a digit is an error (FORX0004), as it is for Java's ``replaceAll``
-    behind feel-scala, so FEEL gives null; ``$12`` takes as many digits as name an existing group.
+    ``$1`` takes as many digits as name an existing group (``$12`` is group 12 only if there are 12), ``${name}`` a
+    named group, a backslash quotes the next character (``\\$``, ``\\\\``); a ``$`` before anything else, a group
+    that does not exist or a backslash at the end fails (Java: "Illegal group reference", "No group 3"; XPath
+    calls it FORX0004).
     """
     parts: list[str | int] = []
     index = 0
     while index < len(template):
         char = template[index]
         if char == "\\":
-            if index + 1 == len(template) or template[index + 1] not in "\\$":
+            if index + 1 == len(template):
                 return None
             parts.append(template[index + 1])
             index += 2
         elif char == "$":
             end = index + 1
+            if template.startswith("{", end):
+                close = template.find("}", end)
+                number = names.get(template[end + 1 : close]) if close > 0 else None
+                if number is None:
+                    return None  # Java: "No group with name {...}"
+                parts.append(number)
+                index = close + 1
+                continue
             if end == len(template) or not template[end].isdigit():
                 return None
             group = template[end]
@@ -402,10 +412,11 @@ def _replace(args: Arguments) -> object:
         return None
     text, pattern, replacement = strings[:3]
     regex = _compile(pattern, strings[3] if len(strings) > 3 else "")
-    parts = _replacement(replacement, regex.groups)
+    parts = _replacement(replacement, regex.groups, regex.group_names)
     if parts is None:
         raise RegexError(
-            f"invalid replacement {replacement!r}: '$' must be followed by a group number, and '\\' by '$' or '\\'"
+            f"invalid replacement {replacement!r}: '$' must be followed by the number or {{name}} of a group of the "
+            "pattern, and '\\' by the character it quotes"
         )
     out: list[str] = []
     last = 0

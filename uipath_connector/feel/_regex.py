@@ -26,8 +26,8 @@ null with a warning. Back-references (``\\1`` in a pattern) need backtracking an
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from ._unicode_blocks import block_ranges
 
@@ -268,6 +268,7 @@ class _PatternParser:
         self.dot_all = dot_all
         self.multiline = multiline
         self.depth = 0
+        self.group_names: dict[str, int] = {}
 
     def fail(self, message: str) -> RegexError:
         return RegexError(f"invalid regular expression {self.pattern!r}: {message} at position {self.index}")
@@ -415,8 +416,11 @@ class _PatternParser:
             end = self.pattern.find(">", self.index)
             name = self.pattern[self.index + 1 : end] if end > 0 else ""
             if name[:1].isalpha() and name.isalnum():
+                if name in self.group_names:
+                    raise self.fail(f"the group name {name!r} is used twice")
                 self.index = end + 1
                 self.groups += 1
+                self.group_names[name] = self.groups
                 return self.groups
             raise self.fail("a group name must be a letter followed by letters and digits")
         if self.peek().isalpha():
@@ -733,6 +737,7 @@ class Regex:
     multiline: bool
     literal: str | None
     slots: int = 2  # capture slots the VM keeps per thread: the groups' and the loops' progress marks
+    group_names: Mapping[str, int] = field(default_factory=dict)  # Java's (?<name>...): name -> group number
 
     def search(self, text: str, start: int, budget: list[int]) -> tuple[int, ...] | None:
         """The capture positions ``(start, end, g1start, g1end, ...)`` of the first match at or after ``start``.
@@ -779,6 +784,7 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
         "m" in flags,
         None,
         compiler.slots,
+        parser.group_names,
     )
 
 
