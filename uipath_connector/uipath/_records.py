@@ -483,13 +483,14 @@ class Configuration:
     )
 
     def __attrs_post_init__(self) -> None:
-        # These checks span fields: they name the job variables for a job, the keywords for a Python caller.
-        unit_id, path, key = problem_names(Configuration, "organization_unit_id", "folder_path", "folder_key")
-        values = ((unit_id, self.organization_unit_id), (path, self.folder_path), (key, self.folder_key))
-        given = [name for name, value in values if value is not None]
-        if not given:
-            raise ConnectorInputError(f"{unit_id}: is required (or give {path} or {key} instead)")
-        if len(given) > 1:
+        folders = (self.organization_unit_id, self.folder_path, self.folder_key)
+        if sum(folder is not None for folder in folders) != 1:
+            # These checks span fields: they name the job variables for a job, the keywords for a Python caller
+            # (looked up only when there is a problem: every job constructs a Configuration).
+            names = problem_names(Configuration, "organization_unit_id", "folder_path", "folder_key")
+            given = [name for name, folder in zip(names, folders, strict=True) if folder is not None]
+            if not given:
+                raise ConnectorInputError(f"{names[0]}: is required (or give {names[1]} or {names[2]} instead)")
             raise ConnectorInputError(
                 f"{', '.join(given)}: give only one folder (the server would use just one of them)"
             )
