@@ -1,5 +1,6 @@
 """Speed of FEEL: cached evaluation, cold parse, the error-expression pattern, decimal arithmetic, a 1,000-item
-``for`` and filter, and regular expressions on catastrophic patterns; each against the same work in plain Python.
+``for`` and filter, and regular expressions on catastrophic patterns (the linear-time engine, and the backtracking
+matcher up to its step budget); each against the same work in plain Python.
 
 Run: ``.venv/bin/python benchmarks/bench_feel.py`` (prints microseconds per evaluation and the ratio).
 """
@@ -26,6 +27,8 @@ FILTER_EXPRESSION = 'items[Status = "Failed"]'
 ITEMS = [{"Id": n, "Amount": n % 97, "Status": "Failed" if n % 3 == 0 else "New"} for n in range(1, 1001)]
 REGEX_EXPRESSION = 'matches(text, "(a+)+$")'
 REGEX_TEXT = "a" * 34 + "!"
+BACKTRACKING_EXPRESSION = 'matches(text, "(a+)+\\\\1$")'  # a back-reference: the budgeted backtracking matcher
+BACKTRACKING_TEXT = "a" * 40 + "!"
 RESPONSE = {
     "status": 201,
     "headers": {"Content-Type": "application/json"},
@@ -61,6 +64,8 @@ def main() -> None:
     for_expression = parse(FOR_EXPRESSION)
     filter_expression = parse(FILTER_EXPRESSION)
     regex = parse(REGEX_EXPRESSION)
+    backtracking_regex = parse(BACKTRACKING_EXPRESSION)
+    assert backtracking_regex.evaluate({"text": BACKTRACKING_TEXT}) is None  # the step budget ran out
     items_context = {"items": ITEMS}
 
     def python_decimal() -> object:
@@ -117,6 +122,12 @@ def main() -> None:
         ("for over 1,000 items", lambda: for_expression.evaluate(items_context), python_for, 200),
         ("filter over 1,000 items", lambda: filter_expression.evaluate(items_context), python_filter, 200),
         ("matches((a+)+$) on 34 a and !", lambda: regex.evaluate({"text": REGEX_TEXT}), None, 20),
+        (
+            "matches((a+)+\\1$) on 40 a and !: budget spent",
+            lambda: backtracking_regex.evaluate({"text": BACKTRACKING_TEXT}),
+            None,
+            2,
+        ),
     ]
     python = f"{platform.python_implementation()} {platform.python_version()} ({platform.machine()})"
     print(f"FEEL, {python}")

@@ -20,7 +20,13 @@ module has its own engine instead:
 Bounds (docs/feel.md "Regular expressions"): a program has at most :data:`MAX_PROGRAM_SIZE` instructions (counted
 repetitions are expanded, so ``a{1000}{1000}`` is refused), and one function call executes at most
 :data:`MAX_STEPS` VM steps; past either bound the call raises :class:`RegexError`, which the built-ins turn into
-null with a warning. Back-references (``\\1`` in a pattern) need backtracking and are refused the same way.
+null with a warning.
+
+Java's constructs that only a backtracking engine runs (lookahead and lookbehind, back-references ``\\1`` and
+``\\k<name>``, atomic groups, possessive quantifiers) compile to the same program plus their own instructions,
+and a pattern with one of them runs on :func:`_backtrack` instead: leftmost-first backtracking with an explicit
+stack (no recursion), every instruction and resumed choice counted against the same :data:`MAX_STEPS` budget, so
+an exponential pattern ends in :class:`RegexError` rather than a stalled worker.
 """
 
 from __future__ import annotations
@@ -215,6 +221,7 @@ _CLASS_ESCAPES: dict[str, CharTest] = {
 _SINGLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "a": "\a", "e": "\x1b"}
 _ANCHOR_ESCAPES = frozenset("bBAzZ")  # Java's boundaries: word, not word, input start, input end, before final eol
 _ESCAPABLE = frozenset("\\|.-^?*+{}()[]$")
+_SPECIAL_GROUPS = ("?<=", "?<!", "?=", "?!", "?>")  # lookbehind, lookahead, atomic: the backtracking constructs
 
 
 def _case_insensitive(test: CharTest) -> CharTest:
@@ -257,6 +264,27 @@ class _Group:
 @dataclass(frozen=True)
 class _Anchor:
     kind: str  # "^" or "$" (with flag m: "^m", "$m"), or Java's "b", "B", "A", "z", "Z"
+
+
+# The constructs below need the backtracking matcher: a pattern containing one runs there (see :func:`_backtrack`).
+
+
+@dataclass(frozen=True)
+class _Look:
+    item: object
+    behind: bool  # (?<=...) and (?<!...); else (?=...) and (?!...)
+    negative: bool
+
+
+@dataclass(frozen=True)
+class _Atomic:
+    item: object  # (?>...), and a possessive quantifier a*+ as (?>a*)
+
+
+@dataclass(frozen=True)
+class _BackReference:
+    index: int
+    ignore_case: bool
 
 
 class _PatternParser:
@@ -304,15 +332,20 @@ class _PatternParser:
             minimum, maximum = self.counts()
         else:
             return atom
-        greedy = True
+        greedy = possessive = True
         if self.peek() == "?":
             self.index += 1
             greedy = False
+        elif self.peek() == "+":  # Java's possessive a*+: a greedy loop that never gives back (an atomic group)
+            self.index += 1
+        else:
+            possessive = False
         if isinstance(atom, _Anchor):
             raise self.fail("a quantifier needs something to repeat")
-        if self.peek() in ("*", "+", "{") or (self.peek() == "?" and not greedy):
+        if self.peek() in ("*", "+", "?", "{"):
             raise self.fail("a quantifier cannot follow a quantifier")
-        return _Repeat(atom, minimum, maximum, greedy)
+        repeat = _Repeat(atom, minimum, maximum, greedy)
+        return _Atomic(repeat) if possessive and greedy else repeat
 
     def counts(self) -> tuple[int, int | None]:
         start = self.index
@@ -339,6 +372,22 @@ class _PatternParser:
                 raise self.fail("groups nested too deeply")
             saved = (self.ignore_case, self.dot_all, self.multiline)
             index: int | None = None
+            special = next((prefix for prefix in _SPECIAL_GROUPS if self.pattern.startswith(prefix, self.index)), None)
+            if special is not None:
+                self.index += len(special)
+                inner = self.alternatives()
+                if self.peek() != ")":
+                    raise self.fail("missing ')'")
+                self.index += 1
+                self.depth -= 1
+                self.ignore_case, self.dot_all, self.multiline = saved
+                if special == "?>":
+                    return _Atomic(inner)
+                look = _Look(inner, behind=special.startswith("?<"), negative=special.endswith("!"))
+                if look.behind and _length_bounds(inner)[1] is None:
+                    # java.util.regex refuses it too: "Look-behind group does not have an obvious maximum length"
+                    raise self.fail("a lookbehind needs a bounded maximum length")
+                return look
             if self.pattern.startswith("?:", self.index):
                 self.index += 2
             elif self.pattern.startswith("?", self.index):
@@ -381,9 +430,34 @@ class _PatternParser:
                 quoted = self.pattern[self.index + 1 : stop]
                 self.index = stop if end < 0 else end + 2
                 return _Sequence(tuple(self.chars(None, quoted_char) for quoted_char in quoted))
+            if following.isdigit() and following != "0":
+                return self.back_reference()
+            if following == "k":
+                return self.named_back_reference()
             test, literal = self.escape(in_class=False)
             return self.chars(test, literal)
         return self.chars(None, char)
+
+    def back_reference(self) -> _BackReference:
+        """After a backslash: Java's ``\\n``. One digit is always a group number; further digits join it while
+        the number stays within the groups opened so far (Pattern's documentation, "Back references")."""
+        number = int(self.peek())
+        self.index += 1
+        while self.peek().isdigit() and number * 10 + int(self.peek()) <= self.groups:
+            number = number * 10 + int(self.peek())
+            self.index += 1
+        return _BackReference(number, self.ignore_case)
+
+    def named_back_reference(self) -> _BackReference:
+        """After a backslash: Java's ``\\k<name>``, naming a group opened before it."""
+        end = self.pattern.find(">", self.index)
+        if self.pattern[self.index + 1 : self.index + 2] != "<" or end < 0:
+            raise self.fail("expected \\k<name>")
+        name = self.pattern[self.index + 2 : end]
+        if name not in self.group_names:
+            raise self.fail(f"no group named {name!r} before this back-reference")
+        self.index = end + 1
+        return _BackReference(self.group_names[name], self.ignore_case)
 
     def inline_flags(self) -> bool:
         """After ``(?``: Java's flags ``i s m`` (``u`` and ``d`` accepted and ignored), on or off (``-``); True for
@@ -425,10 +499,7 @@ class _PatternParser:
             raise self.fail("a group name must be a letter followed by letters and digits")
         if self.peek().isalpha():
             raise self.fail(f"the inline flag {self.peek()!r} is not supported: only i, s and m (and u, d, ignored)")
-        raise self.fail(
-            "lookahead, lookbehind, atomic groups and the other (?...) constructs need a backtracking engine "
-            "and are not supported"
-        )
+        raise self.fail("unknown construct after '(?'")
 
     def chars(self, test: CharTest | None, literal: str | None) -> _Chars:
         if literal is not None:
@@ -457,11 +528,23 @@ class _PatternParser:
             return (test if char == "p" else _negate(test)), None
         if char in ("x", "u"):
             return None, self.hex_escape(char)
-        if char.isdigit() and not in_class:
-            raise self.fail("back-references need a backtracking engine and are not supported")
+        if char == "0" and not in_class:
+            return None, self.octal_escape()
         if not char.isalnum():
             return None, char  # Java: a backslash before any character that is no letter or digit quotes it
         raise self.fail(f"unknown escape '\\{char}'")
+
+    def octal_escape(self) -> str:
+        """After ``\\0``: Java's octal ``\\0n``, ``\\0nn`` or ``\\0mnn`` (m at most 3)."""
+        digits = ""
+        while len(digits) < 3 and self.peek() and self.peek() in "01234567":
+            if len(digits) == 2 and digits[0] > "3":
+                break
+            digits += self.peek()
+            self.index += 1
+        if not digits:
+            raise self.fail("expected octal digits after '\\0'")
+        return chr(int(digits, 8))
 
     def hex_escape(self, kind: str) -> str:
         """Java's ``\\xhh``, ``\\x{h...h}`` and ``\\uhhhh``: the character with that code point."""
@@ -566,6 +649,21 @@ class _PatternParser:
 # -- program -------------------------------------------------------------------------------------------------------
 
 _CHAR, _TEST, _SPLIT, _JUMP, _SAVE, _ASSERT, _MATCH, _PROGRESS = range(8)
+# The backtracking matcher's own instructions (a program with one of them never runs on the Pike VM).
+_BACK_REFERENCE, _LOOK_START, _LOOK_END, _ATOMIC_START, _ATOMIC_END, _CLOSE_GROUP = range(8, 14)
+
+
+@dataclass(frozen=True)
+class _LookFrame:
+    """What a lookaround's start and end instructions share: its kind, its length bounds and its two slots."""
+
+    behind: bool
+    negative: bool
+    minimum: int
+    maximum: int
+    depth_slot: int  # the backtracking stack's height when the lookaround began: cut back to it at its end
+    position_slot: int  # where it began: a lookahead resumes there, a lookbehind's body must end there
+    after: int  # the instruction after the lookaround
 
 
 def _nullable(node: object) -> bool:
@@ -578,9 +676,46 @@ def _nullable(node: object) -> bool:
         return any(_nullable(option) for option in node.options)
     if isinstance(node, _Repeat):
         return node.minimum == 0 or _nullable(node.item)
-    if isinstance(node, _Group):
+    if isinstance(node, (_Group, _Atomic)):
         return _nullable(node.item)
-    return True  # an anchor, or an empty sequence
+    return True  # an anchor, a lookaround, a back-reference (its group may be empty), or an empty sequence
+
+
+def _length_bounds(node: object) -> tuple[int, int | None]:
+    """The fewest and the most characters ``node`` can match (None: no bound), as a lookbehind needs them."""
+    if isinstance(node, _Chars):
+        return 1, 1
+    if isinstance(node, _Sequence):
+        bounds = [_length_bounds(item) for item in node.items]
+        maxima = [high for _, high in bounds]
+        return sum(low for low, _ in bounds), None if None in maxima else sum(high or 0 for high in maxima)
+    if isinstance(node, _Alternatives):
+        bounds = [_length_bounds(option) for option in node.options]
+        maxima = [high for _, high in bounds]
+        return min(low for low, _ in bounds), None if None in maxima else max(high or 0 for high in maxima)
+    if isinstance(node, _Repeat):
+        low, high = _length_bounds(node.item)
+        if node.maximum is None or high is None:
+            return low * node.minimum, None if (node.maximum != 0 and high != 0) else 0
+        return low * node.minimum, high * node.maximum
+    if isinstance(node, (_Group, _Atomic)):
+        return _length_bounds(node.item)
+    if isinstance(node, _BackReference):
+        return 0, None  # java.util.regex has no maximum for one either, so a lookbehind refuses it
+    return 0, 0  # an anchor, a lookaround, or an empty sequence
+
+
+def _needs_backtracking(node: object) -> bool:
+    """Whether ``node`` contains a lookaround, an atomic group, a possessive quantifier or a back-reference."""
+    if isinstance(node, (_Look, _Atomic, _BackReference)):
+        return True
+    if isinstance(node, _Sequence):
+        return any(_needs_backtracking(item) for item in node.items)
+    if isinstance(node, _Alternatives):
+        return any(_needs_backtracking(option) for option in node.options)
+    if isinstance(node, (_Repeat, _Group)):
+        return _needs_backtracking(node.item)
+    return False
 
 
 _MAX_DOUBLED_SIZE = MAX_PROGRAM_SIZE // 2
@@ -594,13 +729,14 @@ def _has_group(node: object) -> bool:
         return any(_has_group(item) for item in node.items)
     if isinstance(node, _Alternatives):
         return any(_has_group(option) for option in node.options)
-    if isinstance(node, _Repeat):
+    if isinstance(node, (_Repeat, _Look, _Atomic)):
         return _has_group(node.item)
     return False
 
 
 class _Compiler:
-    def __init__(self, first_free_slot: int) -> None:
+    def __init__(self, first_free_slot: int, *, backtracking: bool = False) -> None:
+        self.backtracking = backtracking
         self.ops: list[int] = []
         self.args: list[object] = []
         self.args2: list[int] = []
@@ -640,6 +776,15 @@ class _Compiler:
         elif isinstance(node, _Group):
             if node.index is None:
                 self.node(node.item)
+            elif self.backtracking:
+                # java.util.regex sets a group's capture only when the group closes (its GroupTail node), so a
+                # back-reference inside the group, as in (a\1), sees the previous capture, not a half-open one:
+                # the start waits in a slot of its own until then.
+                opened = self.slots
+                self.slots += 1
+                self.emit(_SAVE, opened)
+                self.node(node.item)
+                self.emit(_CLOSE_GROUP, node.index, opened)
             else:
                 self.emit(_SAVE, 2 * node.index)
                 self.node(node.item)
@@ -648,6 +793,24 @@ class _Compiler:
             self.emit(_ASSERT, node.kind)
         elif isinstance(node, _Repeat):
             self.repeat(node)
+        elif isinstance(node, _BackReference):
+            self.emit(_BACK_REFERENCE, node.index, int(node.ignore_case))
+        elif isinstance(node, _Atomic):
+            depth_slot = self.slots
+            self.slots += 1
+            self.emit(_ATOMIC_START, depth_slot)
+            self.node(node.item)
+            self.emit(_ATOMIC_END, depth_slot)
+        elif isinstance(node, _Look):
+            minimum, maximum = _length_bounds(node.item)
+            start = self.emit(_LOOK_START)
+            depth_slot = self.slots
+            self.slots += 2
+            self.node(node.item)
+            end = self.emit(_LOOK_END)
+            frame = _LookFrame(node.behind, node.negative, minimum, maximum or 0, depth_slot, depth_slot + 1, end + 1)
+            self.patch(start, frame)
+            self.patch(end, frame)
         else:  # an empty sequence
             assert node == _Sequence(()), node
 
@@ -738,6 +901,7 @@ class Regex:
     literal: str | None
     slots: int = 2  # capture slots the VM keeps per thread: the groups' and the loops' progress marks
     group_names: Mapping[str, int] = field(default_factory=dict)  # Java's (?<name>...): name -> group number
+    backtracking: bool = False  # lookaround, atomic group, possessive quantifier or back-reference: _backtrack
 
     def search(self, text: str, start: int, budget: list[int]) -> tuple[int, ...] | None:
         """The capture positions ``(start, end, g1start, g1end, ...)`` of the first match at or after ``start``.
@@ -747,6 +911,8 @@ class Regex:
         if self.literal is not None:
             found = text.find(self.literal, start)
             return None if found < 0 else (found, found + len(self.literal))
+        if self.backtracking:
+            return _backtrack(self, text, start, budget)
         return _pike(self, text, start, budget)
 
 
@@ -770,7 +936,8 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
         return Regex(pattern, 0, (), (), (), False, pattern)  # plain text: str.find, no VM
     parser = _PatternParser(pattern, ignore_case=ignore_case, dot_all="s" in flags, multiline="m" in flags)
     tree = parser.parse()
-    compiler = _Compiler(2 * (parser.groups + 1))
+    backtracking = _needs_backtracking(tree)
+    compiler = _Compiler(2 * (parser.groups + 1), backtracking=backtracking)
     compiler.emit(_SAVE, 0)
     compiler.node(tree)
     compiler.emit(_SAVE, 1)
@@ -785,6 +952,7 @@ def compile_regex(pattern: str, flags: str = "") -> Regex:
         None,
         compiler.slots,
         parser.group_names,
+        backtracking,
     )
 
 
@@ -916,3 +1084,148 @@ def _pike(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, 
         position += 1
     budget[0] = steps
     return matched if matched is None or len(matched) == reported else matched[:reported]
+
+
+# Entries of the backtracking stack: a choice to resume, or a barrier that a lookaround or atomic group leaves
+# under its body. Backtracking onto a barrier means the body failed: an atomic group or positive lookaround then
+# fails on, a negative lookaround succeeds (it resumes after itself). Reaching the end of the body cuts the stack
+# back to the barrier's height, dropping the choices inside (java.util.regex's Pos, Neg and Ques nodes behave so).
+_CHOICE, _BARRIER, _NEGATIVE_BARRIER = range(3)
+
+
+def _set(caps: tuple[int, ...], slot: int, value: int) -> tuple[int, ...]:
+    return (*caps[:slot], value, *caps[slot + 1 :])
+
+
+def _backtrack(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[int, ...] | None:
+    """Leftmost-first search by backtracking, for the constructs a Pike VM cannot run; bounded by the step budget.
+
+    The same program as the Pike VM's plus lookaround, atomic and back-reference instructions, run with an explicit
+    stack (no recursion). Every executed instruction and every resumed choice is a step; past the budget the call
+    raises :class:`RegexError`, so an exponential pattern such as ``(a+)+\\1$`` ends after ``MAX_STEPS`` steps.
+    """
+    ops, args, args2 = regex.ops, regex.args, regex.args2
+    length = len(text)
+    reported = 2 * (regex.groups + 1)
+    empty = (-1,) * regex.slots
+    steps = budget[0]
+    for origin in range(start, length + 1):
+        stack: list[tuple[int, int, int, tuple[int, ...]]] = []
+        pc, at, caps = 0, origin, empty
+        while True:
+            steps -= 1
+            if steps < 0:
+                budget[0] = steps
+                raise RegexError(
+                    f"regular expression {regex.pattern!r} needs more than {MAX_STEPS} steps on this input "
+                    "(the step budget of one call)"
+                )
+            op = ops[pc]
+            failed = False
+            if op == _CHAR:
+                if at < length and text[at] == args[pc]:
+                    pc, at = pc + 1, at + 1
+                else:
+                    failed = True
+            elif op == _TEST:
+                if at < length and args[pc](text[at]):  # type: ignore[operator]
+                    pc, at = pc + 1, at + 1
+                else:
+                    failed = True
+            elif op == _SPLIT:
+                stack.append((_CHOICE, args2[pc], at, caps))
+                pc = args[pc]  # type: ignore[assignment]
+            elif op == _JUMP:
+                pc = args[pc]  # type: ignore[assignment]
+            elif op == _SAVE:
+                caps = _set(caps, args[pc], at)  # type: ignore[arg-type]
+                pc += 1
+            elif op == _PROGRESS:
+                mark = args[pc]
+                assert isinstance(mark, int)
+                pc = args2[pc] if caps[mark] == at else pc + 1
+            elif op == _ASSERT:
+                if _anchor_holds(args[pc], text, at, length):  # type: ignore[arg-type]
+                    pc += 1
+                else:
+                    failed = True
+            elif op == _CLOSE_GROUP:
+                group = args[pc]
+                assert isinstance(group, int)
+                caps = (*caps[: 2 * group], caps[args2[pc]], at, *caps[2 * group + 2 :])
+                pc += 1
+            elif op == _MATCH:
+                budget[0] = steps
+                return caps[:reported]
+            elif op == _BACK_REFERENCE:
+                group = args[pc]
+                assert isinstance(group, int)
+                end = _back_reference_end(text, at, caps, group, reported, args2[pc] == 1)
+                if end < 0:
+                    failed = True
+                else:
+                    pc, at = pc + 1, end
+            elif op == _ATOMIC_START:
+                caps = _set(caps, args[pc], len(stack))  # type: ignore[arg-type]
+                stack.append((_BARRIER, 0, 0, caps))
+                pc += 1
+            elif op == _ATOMIC_END:
+                depth_slot = args[pc]
+                assert isinstance(depth_slot, int)
+                del stack[caps[depth_slot] :]
+                pc += 1
+            elif op == _LOOK_START:
+                frame = args[pc]
+                assert isinstance(frame, _LookFrame)
+                inner = _set(_set(caps, frame.depth_slot, len(stack)), frame.position_slot, at)
+                stack.append((_NEGATIVE_BARRIER if frame.negative else _BARRIER, frame.after, at, caps))
+                pc, caps = pc + 1, inner
+                if frame.behind:
+                    # java.util.regex's Behind node: the body starts minimum characters back first, then one
+                    # further back at a time up to maximum, and must end where the lookbehind stands.
+                    nearest, farthest = at - frame.minimum, max(at - frame.maximum, 0)
+                    for begin in range(farthest, nearest):
+                        stack.append((_CHOICE, pc, begin, inner))
+                    if nearest < 0:
+                        failed = True
+                    else:
+                        at = nearest
+            elif op == _LOOK_END:
+                frame = args[pc]
+                assert isinstance(frame, _LookFrame)
+                if frame.behind and at != caps[frame.position_slot]:
+                    failed = True
+                else:
+                    del stack[caps[frame.depth_slot] :]
+                    if frame.negative:
+                        failed = True  # the body matched, so the negative lookaround fails
+                    else:
+                        pc, at = frame.after, caps[frame.position_slot]
+            if failed:
+                while stack:
+                    kind, pc, at, caps = stack.pop()
+                    if kind == _CHOICE:
+                        break
+                    if kind == _NEGATIVE_BARRIER:
+                        break  # the body failed everywhere: the negative lookaround holds, go on after it
+                else:
+                    break  # no choice left: no match starting at origin
+    budget[0] = steps
+    return None
+
+
+def _back_reference_end(text: str, at: int, caps: tuple[int, ...], group: int, reported: int, ignore_case: bool) -> int:
+    """Where a back-reference to ``group`` ends when it matches at ``at``, or -1.
+
+    As in java.util.regex, a group that has not matched (or does not exist) makes the back-reference fail, and
+    with flag i the characters compare case-insensitively.
+    """
+    if 2 * group + 1 >= reported or caps[2 * group] < 0:
+        return -1
+    captured = text[caps[2 * group] : caps[2 * group + 1]]
+    candidate = text[at : at + len(captured)]
+    if len(candidate) != len(captured):
+        return -1
+    if candidate == captured or (ignore_case and candidate.lower() == captured.lower()):
+        return at + len(captured)
+    return -1
