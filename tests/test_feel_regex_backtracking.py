@@ -38,7 +38,8 @@ from uipath_connector.feel._regex import MAX_STEPS, RegexError, compile_regex
         ('matches("aa", "^(a)\\1$")', True),
         ('matches("aa1", "^(a)\\11$")', True),  # one group only: \11 is \1 followed by "1", as Java reads it
         ('matches("b", "(a)?b\\1")', False),  # a group that did not match: the back-reference fails, as in Java
-        ('matches("A", "\\0101")', True),  # Java's octal escape
+        ('matches("A", "\\0101")', True),  # Java's octal escape, in a class too
+        ('matches("A!", "^[\\0101]\\041$")', True),
         # a group's capture is set when it closes (Java's GroupTail): inside it, a back-reference sees the last one
         ('matches("aa", "(a\\1)")', False),
         ('replace("aba", "^(a|b\\1)+$", "[$1]")', "[ba]"),
@@ -185,3 +186,13 @@ def test_agrees_with_pythons_re_on_the_backtracking_constructs(pattern: str, tex
 def test_explicit_examples_agree_with_pythons_re(pattern: str, text: str) -> None:
     _python_agrees(pattern, text)
     assert re.compile(pattern)  # each example is one Python accepts, so the comparison above did run
+
+
+def test_a_long_lookbehind_in_a_loop_pays_for_every_start_it_tries() -> None:
+    # at each position the lookbehind pushes a start for every character behind it (up to 2,000) and succeeds at
+    # the first, dropping the rest: the starts pushed count as steps, so the call still ends at the budget
+    result = evaluate_with_warnings('extract(t, "(?<=a{0,3000}?)a")', {"t": "a" * 2_000})
+    assert result.value is None
+    assert result.warnings[0].message.endswith(
+        f"needs more than {MAX_STEPS} steps on this input (the step budget of one call)"
+    )

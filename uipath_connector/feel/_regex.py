@@ -528,7 +528,7 @@ class _PatternParser:
             return (test if char == "p" else _negate(test)), None
         if char in ("x", "u"):
             return None, self.hex_escape(char)
-        if char == "0" and not in_class:
+        if char == "0":
             return None, self.octal_escape()
         if not char.isalnum():
             return None, char  # Java: a backslash before any character that is no letter or digit quotes it
@@ -1186,6 +1186,7 @@ def _backtrack(regex: Regex, text: str, start: int, budget: list[int]) -> tuple[
                     nearest, farthest = at - frame.minimum, max(at - frame.maximum, 0)
                     for begin in range(farthest, nearest):
                         stack.append((_CHOICE, pc, begin, inner))
+                    steps -= max(nearest - farthest, 0)  # each start pushed is a step: (?<=.{0,9000}) is no free lunch
                     if nearest < 0:
                         failed = True
                     else:
