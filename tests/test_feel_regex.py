@@ -124,7 +124,7 @@ def test_leftmost_first_groups_match_a_backtracking_engine() -> None:
     assert evaluate('replace("abcd", "(a|ab)(c|bcd)", "<$1|$2>")') == "<a|bcd>"
 
 
-def _python_agrees(pattern: str, text: str) -> None:
+def python_agrees(pattern: str, text: str) -> None:
     """Where Python's ``re`` and this engine both accept ``pattern``, the same match and the same captures.
 
     Python's ``re`` stands in for java.util.regex (which Camunda's FEEL engine calls): both backtrack in Perl's
@@ -160,7 +160,7 @@ def _python_agrees(pattern: str, text: str) -> None:
 @example(pattern="(a*)+", text="aab")
 @example(pattern="((|a)*b)*", text="abab")
 def test_agrees_with_pythons_re_where_both_apply(pattern: str, text: str) -> None:
-    _python_agrees(pattern, text)
+    python_agrees(pattern, text)
 
 
 def test_agrees_with_pythons_re_on_every_short_pattern() -> None:
@@ -173,7 +173,7 @@ def test_agrees_with_pythons_re_on_every_short_pattern() -> None:
         for characters in itertools.product("ab|()*+?", repeat=size):
             pattern = "".join(characters)
             for text in ("", "a", "b", "aa", "ab", "ba", "aab", "abab"):
-                _python_agrees(pattern, text)
+                python_agrees(pattern, text)
             checked += 1
     assert checked == sum(8**size for size in range(1, length + 1))
 
@@ -467,4 +467,4 @@ def test_anchors_flags_and_boundaries_agree_with_pythons_re(flags: str, pattern:
         return
     if boundary == "\\B" and not text:
         return  # Python's \B never matches in an empty text; Java's (and this engine's) does
-    _python_agrees(full, text)
+    python_agrees(full, text)

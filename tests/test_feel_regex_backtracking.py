@@ -13,9 +13,10 @@ import re
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from test_feel_regex import python_agrees
 
 from uipath_connector.feel import evaluate, evaluate_with_warnings
-from uipath_connector.feel._regex import MAX_STEPS, RegexError, compile_regex
+from uipath_connector.feel._regex import MAX_STEPS, compile_regex
 
 
 @pytest.mark.parametrize(
@@ -119,25 +120,6 @@ def test_a_long_input_needs_no_recursion() -> None:
     assert evaluate('matches(t, "^(a|b)*\\1$")', {"t": text}) is True
 
 
-def _python_agrees(pattern: str, text: str) -> None:
-    """Where Python's ``re`` and this engine both accept ``pattern``: the same match and the same captures."""
-    try:
-        expected = re.compile(pattern)
-    except re.error:
-        return  # e.g. a lookbehind of varying length, which Java (and this engine) accept and Python does not
-    try:
-        regex = compile_regex(pattern)
-    except RegexError:
-        return
-    found = regex.search(text, 0, [MAX_STEPS])
-    python = expected.search(text)
-    assert (found is None) == (python is None), (pattern, text)
-    if found is not None and python is not None:
-        assert found[:2] == python.span(), (pattern, text)
-        groups = [position for group in range(1, expected.groups + 1) for position in python.span(group)]
-        assert list(found[2:]) == groups, (pattern, text)
-
-
 def _patterns() -> st.SearchStrategy[str]:
     atoms = st.sampled_from(["a", "b", ".", "\\1", "\\2", "$", "^"])
 
@@ -166,7 +148,7 @@ def _patterns() -> st.SearchStrategy[str]:
 @example(pattern="(?:(a)|b)*\\1", text="aba")
 @example(pattern="(?:a|ab)*+b", text="abab")
 def test_agrees_with_pythons_re_on_the_backtracking_constructs(pattern: str, text: str) -> None:
-    _python_agrees(pattern, text)
+    python_agrees(pattern, text)
 
 
 @pytest.mark.parametrize(
@@ -184,7 +166,7 @@ def test_agrees_with_pythons_re_on_the_backtracking_constructs(pattern: str, tex
     ],
 )
 def test_explicit_examples_agree_with_pythons_re(pattern: str, text: str) -> None:
-    _python_agrees(pattern, text)
+    python_agrees(pattern, text)
     assert re.compile(pattern)  # each example is one Python accepts, so the comparison above did run
 
 

@@ -26,6 +26,7 @@ from uipath_connector.sdk import (
     ConnectorInputError,
     MapSecretProvider,
     OutboundConnectorContext,
+    OutboundConnectorFunction,
     outbound_connector,
 )
 
@@ -166,11 +167,13 @@ def configuration(address: str) -> dict[str, Any]:
     return {"CAMUNDA_REST_ADDRESS": address, "CAMUNDA_AUTH_STRATEGY": "NONE"}
 
 
-async def work_until(fake: FakeCamunda, address: str, command_count: int) -> None:
+async def work_until(
+    fake: FakeCamunda, address: str, command_count: int, connector: OutboundConnectorFunction | None = None
+) -> None:
     stop = asyncio.Event()
     worker = asyncio.create_task(
         run_camunda_worker(
-            EchoConnector(),
+            connector if connector is not None else EchoConnector(),
             stop=stop,
             configuration=configuration(address),
             drain_timeout=3,
@@ -308,17 +311,6 @@ def test_the_worker_warms_the_connector_up_before_it_activates_a_job(camunda: tu
 
     fake.add_job(1, {"text": "x"}, {"resultVariable": "r"})
 
-    async def scenario() -> None:
-        stop = asyncio.Event()
-        worker = asyncio.create_task(
-            run_camunda_worker(WarmConnector(), stop=stop, configuration=configuration(address), drain_timeout=3)
-        )
-        deadline = time.monotonic() + 5
-        while not fake.commands() and time.monotonic() < deadline and not worker.done():
-            await asyncio.sleep(0.01)
-        stop.set()
-        await asyncio.wait_for(worker, timeout=5)
-
-    asyncio.run(scenario())
+    asyncio.run(work_until(fake, address, 1, connector=WarmConnector()))
     assert activations_when_warmed == [0]  # once, before the first activation request
     assert by_key(fake.commands())["1"] == ("POST /completion", {"variables": {"r": {"warmed": 1}}})

@@ -25,6 +25,7 @@ from uipath_connector.sdk import (  # noqa: E402
     ConnectorInputError,
     MapSecretProvider,
     OutboundConnectorContext,
+    OutboundConnectorFunction,
     outbound_connector,
 )
 
@@ -156,13 +157,21 @@ def gateway() -> Iterator[tuple[FakeGateway, int]]:
         server.stop(grace=None).wait(timeout=2)
 
 
-async def work_until(fake: FakeGateway, port: int, command_count: int, *, drain_timeout: float = 3.0) -> None:
-    """Run the worker until the gateway has seen `command_count` job commands, then stop it via the stop event."""
+async def work_until(
+    fake: FakeGateway,
+    port: int,
+    command_count: int,
+    *,
+    drain_timeout: float = 3.0,
+    connector: OutboundConnectorFunction | None = None,
+) -> None:
+    """Run the worker (on ``EchoConnector`` unless ``connector`` is given) until the gateway has seen
+    `command_count` job commands, then stop it via the stop event."""
     channel = create_insecure_channel(f"127.0.0.1:{port}")
     stop = asyncio.Event()
     worker = asyncio.create_task(
         run_pyzeebe_worker(
-            EchoConnector(),
+            connector if connector is not None else EchoConnector(),
             channel,
             stop=stop,
             drain_timeout=drain_timeout,
@@ -309,19 +318,6 @@ def test_the_worker_warms_the_connector_up_before_it_activates_a_job(gateway: tu
 
     fake.add_job(1, {"text": "x"}, {"resultVariable": "r"})
 
-    async def scenario() -> None:
-        channel = create_insecure_channel(f"127.0.0.1:{port}")
-        stop = asyncio.Event()
-        worker = asyncio.create_task(
-            run_pyzeebe_worker(WarmConnector(), channel, stop=stop, drain_timeout=3, request_timeout_ms=50)
-        )
-        deadline = time.monotonic() + 5
-        while not fake.commands() and time.monotonic() < deadline and not worker.done():
-            await asyncio.sleep(0.01)
-        stop.set()
-        await asyncio.wait_for(worker, timeout=5)
-        await channel.close()
-
-    asyncio.run(scenario())
+    asyncio.run(work_until(fake, port, 1, connector=WarmConnector()))
     assert activations_when_warmed == [0]  # once, before the first ActivateJobs
     assert fake.commands() == [("CompleteJob", {"jobKey": 1, "variables": {"r": {"warmed": 1}}})]

@@ -301,6 +301,16 @@ class _PatternParser:
     def fail(self, message: str) -> RegexError:
         return RegexError(f"invalid regular expression {self.pattern!r}: {message} at position {self.index}")
 
+    def group_body(self, saved: tuple[bool, bool, bool]) -> object:
+        """The alternatives up to the group's ``)``; then the flags set inside the group end with it."""
+        inner = self.alternatives()
+        if self.peek() != ")":
+            raise self.fail("missing ')'")
+        self.index += 1
+        self.depth -= 1
+        self.ignore_case, self.dot_all, self.multiline = saved
+        return inner
+
     def peek(self) -> str:
         return self.pattern[self.index] if self.index < len(self.pattern) else ""
 
@@ -375,12 +385,7 @@ class _PatternParser:
             special = next((prefix for prefix in _SPECIAL_GROUPS if self.pattern.startswith(prefix, self.index)), None)
             if special is not None:
                 self.index += len(special)
-                inner = self.alternatives()
-                if self.peek() != ")":
-                    raise self.fail("missing ')'")
-                self.index += 1
-                self.depth -= 1
-                self.ignore_case, self.dot_all, self.multiline = saved
+                inner = self.group_body(saved)
                 if special == "?>":
                     return _Atomic(inner)
                 look = _Look(inner, behind=special.startswith("?<"), negative=special.endswith("!"))
@@ -402,13 +407,7 @@ class _PatternParser:
             else:
                 self.groups += 1
                 index = self.groups
-            inner = self.alternatives()
-            if self.peek() != ")":
-                raise self.fail("missing ')'")
-            self.index += 1
-            self.depth -= 1
-            self.ignore_case, self.dot_all, self.multiline = saved
-            return _Group(index, inner)
+            return _Group(index, self.group_body(saved))
         if char == "^" or char == "$":
             return _Anchor(char + "m" if self.multiline else char)
         if char == ".":

@@ -455,9 +455,12 @@ def _output_variables(result: object, headers: JobHeaders, mask: SecretMask) -> 
 
 
 def _on_success(returned: object, headers: JobHeaders, *, retries: int, mask: SecretMask) -> JobOutcome:
-    outcome = _mapped_success(returned, headers, retries=retries, mask=mask)
     identifier = _response_id(returned)
-    return outcome if identifier is None else attrs.evolve(outcome, response_id=identifier)
+    outcome = _mapped_success(returned, headers, retries=retries, mask=mask, response_id=identifier)
+    if identifier is None or outcome.response_id == identifier:
+        return outcome
+    # The rarer outcomes (an error expression's, a result that could not be mapped) get the id afterwards.
+    return attrs.evolve(outcome, response_id=identifier)
 
 
 def _response_id(returned: object) -> int | None:
@@ -469,7 +472,9 @@ def _response_id(returned: object) -> int | None:
     return identifier if type(identifier) is int else None
 
 
-def _mapped_success(returned: object, headers: JobHeaders, *, retries: int, mask: SecretMask) -> JobOutcome:
+def _mapped_success(
+    returned: object, headers: JobHeaders, *, retries: int, mask: SecretMask, response_id: int | None
+) -> JobOutcome:
     result: object = None
     try:
         result = _json_value(returned)
@@ -485,7 +490,7 @@ def _mapped_success(returned: object, headers: JobHeaders, *, retries: int, mask
             return _after_success_failure(_AfterSuccess(error, result), mask)
         if outcome is not None:
             return outcome
-    return Complete(mask.variables(output))
+    return Complete(mask.variables(output), response_id=response_id)
 
 
 def _after_success_failure(failure: _AfterSuccess, mask: SecretMask) -> Fail:
